@@ -103,6 +103,8 @@ export interface MessageRecord {
   action?: Api.TypeMessageAction;
   /** Private and basic-group copies of the same message in other boxes share this key. */
   globalKey?: number;
+  /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
+  mentioned?: boolean;
 }
 
 /** One pts step in a box: what getDifference / getChannelDifference replays. */
@@ -144,6 +146,29 @@ export class World {
   readonly authorizations = new Map<string, Authorization>();
   /** Set by the server; until then updates go nowhere. */
   push: PushFn = () => {};
+  /** Delivers to every session on one auth key, signed in or not (QR login's updateLoginToken);
+   * set by the server. */
+  pushToKey: (authKeyId: string, updates: Api.TypeUpdates) => void = () => {};
+  /** Users with a connected session that takes updates; set by the server. Fan-out to big chats
+   * iterates the smaller of this set and the member list. */
+  onlineUsers: () => ReadonlySet<number> = () => new Set();
+  /** Where clients reach this server: help.getConfig's dc_options and help.getNearestDc use it. */
+  server = { dcId: 2, host: "127.0.0.1", port: 0 };
+  /** Server-side limits; tests and benchmarks may lower them to reach the edge cases quickly. */
+  readonly limits = {
+    /** channels.getParticipants: most rows one call returns. */
+    participantsPerCall: 200,
+    /** channels.getParticipants Recent in megagroups stops here, as on Telegram. */
+    recentParticipantsCap: 10_000,
+    /** updates.getDifference: most new messages + other updates in one answer before differenceSlice. */
+    differenceSlice: 1000,
+    /** updates.getDifference: a pts gap larger than this answers differenceTooLong. */
+    differenceTooLong: 1_000_000,
+    /** updates.getChannelDifference: a pts gap larger than this answers channelDifferenceTooLong. */
+    channelDifferenceTooLong: 100_000,
+    /** messages.getBotCallbackAnswer: how long to wait for the bot's answer before BOT_RESPONSE_TIMEOUT. */
+    botCallbackTimeoutMs: 10_000,
+  };
   /** Unix seconds; replaceable in tests. */
   now: () => number = () => Math.floor(Date.now() / 1000);
 
@@ -182,6 +207,14 @@ export class World {
   /** The userId signed in on an auth key, if any. */
   userOfKey(authKeyId: string): number | undefined {
     return this.authorizations.get(authKeyId)?.userId;
+  }
+
+  /** Forget everything (control API POST /reset): every Map and Set this world holds is emptied. */
+  reset(): void {
+    for (const value of Object.values(this)) {
+      if (value instanceof Map || value instanceof Set) value.clear();
+    }
+    this.nextId = 1_000_000;
   }
 
   /** Revoke every authorization of a user: their keys answer AUTH_KEY_UNREGISTERED from now on. */

@@ -1,0 +1,19 @@
+/**
+ * Child process of the emulator-seed benchmark: builds a 200,000-member channel in a fresh
+ * process and prints {ms, rssMb, peakRssMb} as JSON, so memory is measured without the parent.
+ */
+import { createChat } from "../src/emulator/model/chats.js";
+import { seedMembers } from "../src/emulator/model/seed.js";
+import { createUser } from "../src/emulator/model/users.js";
+import { World } from "../src/emulator/model/world.js";
+
+const members = Number(process.argv[2] ?? 200_000);
+const world = new World();
+const start = performance.now();
+const owner = createUser(world, { firstName: "Owner" });
+const chat = createChat(world, { type: "channel", title: "Big channel", creatorId: owner.id });
+seedMembers(world, chat.id, members);
+const ms = performance.now() - start;
+const rssMb = process.memoryUsage().rss / 2 ** 20;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ ms, rssMb, peakRssMb, participants: chat.participants.size })}\n`);

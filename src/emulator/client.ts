@@ -1,0 +1,59 @@
+/**
+ * GramJS clients pointed at an emulator, for tests, benchmarks and the demo: the custom address,
+ * the emulator's RSA key trusted, and optionally a pre-shared auth key (no handshake) already
+ * signed in as a given user.
+ */
+import { randomBytes } from "node:crypto";
+import { TelegramClient } from "telegram";
+import { AuthKey } from "telegram/crypto/AuthKey.js";
+import { Logger, LogLevel } from "telegram/extensions/Logger.js";
+import type { Connection } from "telegram/network/index.js";
+import { StringSession } from "telegram/sessions/index.js";
+import { pointSessionAt, trustServerKey } from "../telegram/customServer.js";
+import type { Emulator } from "./index.js";
+
+/** Where a client connects: an in-process emulator, or a standalone one (from its ready line). */
+export type EmulatorAddress = Pick<Emulator, "host" | "port" | "rsaPublicKey"> & Partial<Pick<Emulator, "server" | "model">>;
+
+/** Test credentials; the emulator accepts any api_id / api_hash. */
+export const EMULATOR_API_ID = 12345;
+export const EMULATOR_API_HASH = "0123456789abcdef0123456789abcdef";
+
+export interface EmulatorClientOptions {
+  /** A saved StringSession to resume. */
+  session?: string;
+  /** Skip the handshake: register a fresh auth key with the server and put it in the session
+   * (in-process emulators only). */
+  preSharedKey?: boolean;
+  /** With preSharedKey: the key is already signed in as this user. */
+  signedInAs?: number;
+  /** GramJS connection class (TCP Full by default). */
+  connection?: typeof Connection;
+  /** GramJS's own log level (default: errors only). */
+  logLevel?: LogLevel;
+}
+
+/** Build (not connect) a GramJS client for the emulator. */
+export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClientOptions = {}): Promise<TelegramClient> {
+  trustServerKey(emu.rsaPublicKey);
+  const session = new StringSession(options.session ?? "");
+  pointSessionAt(session, emu.host, emu.port);
+  if (options.preSharedKey) {
+    if (!emu.server || !emu.model) throw new Error("a pre-shared auth key needs an in-process emulator");
+    const key = randomBytes(256);
+    const keyId = emu.server.addAuthKey(key);
+    const authKey = new AuthKey();
+    await authKey.setKey(key);
+    session.setAuthKey(authKey);
+    if (options.signedInAs !== undefined) {
+      emu.model.authorizations.set(keyId, { userId: options.signedInAs, date: emu.model.now() });
+    }
+  }
+  return new TelegramClient(session, EMULATOR_API_ID, EMULATOR_API_HASH, {
+    connectionRetries: 5,
+    retryDelay: 100,
+    autoReconnect: true,
+    baseLogger: new Logger(options.logLevel ?? LogLevel.ERROR),
+    ...(options.connection && { connection: options.connection }),
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * A typed client for the emulator's control API (HTTP JSON on 127.0.0.1), used by tests,
+ * benchmarks and the demo to seed the world and act as simulated people.
+ */
+
+export type PeerType = "user" | "chat" | "channel";
+export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
+
+export interface ControlMessage {
+  id: string;
+  fromId: string;
+  peerId: string;
+  text: string;
+  date: number;
+  replyToId?: string;
+  editDate?: number;
+  buttons?: { text: string; data?: string }[][];
+}
+
+/** Thrown when the control API answers with an error status. */
+export class ControlApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ControlApiError";
+  }
+}
+
+export class ControlClient {
+  constructor(readonly baseUrl: string) {}
+
+  /** Call an endpoint; resolves to its JSON answer or throws ControlApiError. */
+  async call<T = Record<string, unknown>>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new ControlApiError(res.status, `${method} ${path}: ${json.error ?? res.statusText}`);
+    return json;
+  }
+
+  createUser(spec: {
+    firstName: string;
+    lastName?: string;
+    username?: string;
+    phone?: string;
+    bot?: boolean;
+    deleted?: boolean;
+    scam?: boolean;
+    premium?: boolean;
+    password?: string;
+    passwordHint?: string;
+  }) {
+    return this.call<{ id: string; phone?: string; botToken?: string }>("POST", "/users", spec);
+  }
+
+  createChat(spec: {
+    type: "group" | "supergroup" | "channel";
+    title: string;
+    username?: string;
+    creatorId: string;
+    participantsHidden?: boolean;
+    members?: { userId: string; role: Role }[];
+  }) {
+    return this.call<{ id: string }>("POST", "/chats", spec);
+  }
+
+  setMember(chatId: string, userId: string, role: Role) {
+    return this.call("POST", `/chats/${chatId}/members`, { userId, role });
+  }
+
+  seedMembers(chatId: string, count: number) {
+    return this.call<{ added: number }>("POST", `/chats/${chatId}/seed`, { count });
+  }
+
+  sendMessage(fromId: string, peer: { type: PeerType; id: string }, text: string, replyToId?: string) {
+    return this.call<{ id: string }>("POST", "/messages", { fromId, peer, text, replyToId });
+  }
+
+  messages(peerType: PeerType, peerId: string, options: { limit?: number; viewerId?: string } = {}) {
+    const q = new URLSearchParams({ peerType, peerId, limit: String(options.limit ?? 100) });
+    if (options.viewerId) q.set("viewerId", options.viewerId);
+    return this.call<ControlMessage[]>("GET", `/messages?${q}`);
+  }
+
+  pressButton(userId: string, peer: { type: PeerType; id: string }, messageId: string, data: string) {
+    return this.call<{ message?: string; alert: boolean; url?: string }>("POST", "/buttons/press", {
+      userId,
+      peer,
+      messageId,
+      data,
+    });
+  }
+
+  loginCode(phone: string) {
+    return this.call<{ phone: string; code: string }>("GET", `/login-code?phone=${encodeURIComponent(phone)}`);
+  }
+
+  acceptQr(userId: string, token: Buffer) {
+    return this.call("POST", "/qr/accept", { userId, token: token.toString("base64url") });
+  }
+
+  revokeSessions(userId: string) {
+    return this.call<{ revoked: number }>("POST", "/sessions/revoke", { userId });
+  }
+
+  disconnect() {
+    return this.call<{ dropped: number }>("POST", "/disconnect");
+  }
+
+  addFault(fault: { method?: string; error: string; count?: number }) {
+    return this.call("POST", "/faults", fault);
+  }
+
+  setFloodLimit(limit: { method?: string; ratePerSecond?: number; burst?: number; off?: boolean }) {
+    return this.call("POST", "/flood-limits", limit);
+  }
+
+  setLatency(ms: number) {
+    return this.call("POST", "/latency", { ms });
+  }
+
+  setLimits(limits: Record<string, number>) {
+    return this.call("POST", "/limits", limits);
+  }
+
+  stats() {
+    return this.call<{ rpc: Record<string, number>; connections: number }>("GET", "/stats");
+  }
+
+  reset() {
+    return this.call("POST", "/reset");
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The emulator in one call: the Telegram model, the MTProto server real clients connect to over
+ * TCP, and the control API. Tests, benchmarks and the demo start it in-process; `npm run emulator`
+ * runs it standalone.
+ */
+import { controlActions } from "./control/actions.js";
+import { startControlServer } from "./control/http.js";
+import { allMethods } from "./methods/index.js";
+import { World } from "./model/world.js";
+import { MtprotoServer } from "./mtproto/server.js";
+import { Router } from "./rpc/router.js";
+import { applySeed, type SeedFile, type SeedResult } from "./seedFile.js";
+
+export interface EmulatorOptions {
+  /** MTProto port; 0 or absent picks a free one below 32768. */
+  port?: number;
+  /** Control API port; 0 or absent picks a free one. */
+  controlPort?: number;
+  /** The server's RSA private key (PEM); a fresh 2048-bit key is generated when absent. */
+  rsaPrivateKeyPem?: string;
+  /** Added latency per RPC, in milliseconds. */
+  latencyMs?: number;
+  /** A world to load at start (the --seed file's content). */
+  seed?: SeedFile;
+}
+
+export interface Emulator {
+  host: string;
+  port: number;
+  dcId: number;
+  controlUrl: string;
+  rsaPublicKey: string;
+  model: World;
+  router: Router;
+  server: MtprotoServer;
+  /** Ids of what the seed named, by its refs. */
+  seeded: SeedResult;
+  stop(): Promise<void>;
+}
+
+/** Start an emulator on 127.0.0.1 and resolve once it accepts connections. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const world = new World();
+  const router = new Router(allMethods(), { latencyMs: options.latencyMs });
+  const server = new MtprotoServer({
+    host: "127.0.0.1",
+    port: options.port,
+    rsaPrivateKeyPem: options.rsaPrivateKeyPem,
+    world,
+    handle: (request, ctx) => router.handle(request, ctx),
+  });
+  world.push = (userId, updates, except) => server.pushToUser(userId, updates, except);
+  world.onlineUsers = () => server.onlineUsers();
+
+  const { host, port } = await server.listen();
+  world.server = { dcId: 2, host, port };
+  let control: Awaited<ReturnType<typeof startControlServer>>;
+  try {
+    control = await startControlServer(controlActions({ world, router, server }), options.controlPort ?? 0);
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const seeded = options.seed ? applySeed(world, options.seed) : {};
+
+  let stopped: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    dcId: 2,
+    controlUrl: control.url,
+    rsaPublicKey: server.rsaPublicKeyPem,
+    model: world,
+    router,
+    server,
+    seeded,
+    stop: () => (stopped ??= Promise.all([server.close(), control.close()]).then(() => undefined)),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Custom MTProto servers (our emulator): the one place that touches GramJS's RSA key table and
+ * points a session at an address other than Telegram's. Used only when a custom server was
+ * configured explicitly (TELEGRAM_SERVER + TELEGRAM_SERVER_KEY) or by tests and the demo.
+ */
+import { createHash, createPublicKey } from "node:crypto";
+import bigInt from "big-integer";
+import { _serverKeys } from "telegram/crypto/RSA.js";
+import type { Session } from "telegram/sessions/index.js";
+
+/** The DC our custom server presents itself as; the emulator answers as DC 2. */
+export const CUSTOM_SERVER_DC = 2;
+
+/** n and e of an RSA public key in PEM (PKCS#1 "RSA PUBLIC KEY" or SPKI "PUBLIC KEY"). */
+export function rsaPublicNumbers(pem: string): { n: bigint; e: bigint } {
+  const jwk = createPublicKey(pem).export({ format: "jwk" });
+  if (jwk.kty !== "RSA" || !jwk.n || !jwk.e) throw new Error("not an RSA public key");
+  const toBig = (b64: string) => BigInt(`0x${Buffer.from(b64, "base64url").toString("hex")}`);
+  return { n: toBig(jwk.n), e: toBig(jwk.e) };
+}
+
+/** Telegram's key fingerprint: the low 64 bits of sha1(TL bytes n + TL bytes e), as a signed decimal. */
+export function rsaFingerprint(n: bigint, e: bigint): string {
+  const tlBytes = (x: bigint) => {
+    let hex = x.toString(16);
+    if (hex.length % 2) hex = `0${hex}`;
+    const raw = Buffer.from(hex, "hex");
+    const head = raw.length < 254 ? Buffer.from([raw.length]) : Buffer.from([254, raw.length & 255, (raw.length >> 8) & 255, raw.length >> 16]);
+    const body = Buffer.concat([head, raw]);
+    return Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
+  };
+  const digest = createHash("sha1").update(Buffer.concat([tlBytes(n), tlBytes(e)])).digest();
+  return digest.readBigInt64LE(12).toString();
+}
+
+/** Make GramJS trust a server's RSA key (adds it to GramJS's key table); returns its fingerprint. */
+export function trustServerKey(pem: string): string {
+  const { n, e } = rsaPublicNumbers(pem);
+  const fingerprint = rsaFingerprint(n, e);
+  _serverKeys.set(fingerprint, { n: bigInt(n.toString()), e: Number(e) });
+  return fingerprint;
+}
+
+/** Point a session at a custom server, unless it already holds that address (a saved session). */
+export function pointSessionAt(session: Session, host: string, port: number): void {
+  if (session.serverAddress !== host || session.port !== port || session.dcId !== CUSTOM_SERVER_DC) {
+    session.setDC(CUSTOM_SERVER_DC, host, port);
+  }
+}
+
+/** Parse TELEGRAM_SERVER's "host:port". */
+export function parseServerAddress(value: string): { host: string; port: number } | undefined {
+  const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value.trim());
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 32767) return undefined;
+  return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
