@@ -1,0 +1,135 @@
+import type { Context } from "./context.js";
+import type { Filter } from "./filters.js";
+import type { RunMode } from "./message.js";
+
+/** Who may trigger a handler: anyone, or only the owner (as the access policy defines it). */
+export type AccessLevel = "everyone" | "owner";
+
+/** What a handler declares it needs; the access policy decides before the handler runs. */
+export interface HandlerNeeds {
+  /** Who may trigger it (default "everyone"). */
+  readonly access?: AccessLevel;
+  /** Name of a gate the access policy must pass, e.g. a group-membership gate. */
+  readonly gate?: string;
+  /** Modes it runs in (default both). */
+  readonly modes?: readonly RunMode[];
+}
+
+/** The function a handler runs. */
+export type HandlerFn = (ctx: Context) => unknown;
+
+interface HandlerBase {
+  /** Name within its plugin, for logs. */
+  readonly name: string;
+  readonly needs: HandlerNeeds;
+  /** Extra condition the message must satisfy. */
+  readonly filter?: Filter;
+  readonly run: HandlerFn;
+}
+
+/** Runs on a command (".name" in user mode, "/name" in bot mode). */
+export interface CommandHandler extends HandlerBase {
+  readonly kind: "command";
+  readonly command: string;
+  readonly aliases: readonly string[];
+  readonly description: string;
+  readonly usage?: string;
+}
+
+/** Runs on every message the filter accepts. */
+export interface MessageHandler extends HandlerBase {
+  readonly kind: "message";
+  readonly filter: Filter;
+}
+
+/** Runs on messages whose text matches a regular expression. */
+export interface PatternHandler extends HandlerBase {
+  readonly kind: "pattern";
+  readonly pattern: RegExp;
+}
+
+/** Any handler. */
+export type Handler = CommandHandler | MessageHandler | PatternHandler;
+
+/** A feature: a named set of handlers, the default export of a module under src/plugins/. */
+export interface Plugin {
+  readonly name: string;
+  readonly description?: string;
+  readonly handlers: readonly Handler[];
+}
+
+/** Options of `command`. */
+export interface CommandOptions {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly description?: string;
+  readonly usage?: string;
+  readonly filter?: Filter;
+  readonly needs?: HandlerNeeds;
+}
+
+/** Options of `onMessage` and `onPattern`. */
+export interface HandlerOptions {
+  /** Name for logs (default: kind and position, e.g. "message1"). */
+  readonly name?: string;
+  /** Extra condition (onPattern only; onMessage takes its filter as first argument). */
+  readonly filter?: Filter;
+  readonly needs?: HandlerNeeds;
+}
+
+const COMMAND_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+
+/** Declares a command handler; names are 1-32 lower-case letters, digits or "_", starting with a letter. */
+export function command(spec: string | CommandOptions, run: HandlerFn): CommandHandler {
+  const options: CommandOptions = typeof spec === "string" ? { name: spec } : spec;
+  const aliases = options.aliases ?? [];
+  for (const name of [options.name, ...aliases]) {
+    if (!COMMAND_NAME.test(name)) {
+      throw new Error(`invalid command name ${JSON.stringify(name)}: use 1-32 lower-case letters, digits or "_", starting with a letter`);
+    }
+  }
+  return {
+    kind: "command",
+    name: options.name,
+    command: options.name,
+    aliases,
+    description: options.description ?? "",
+    usage: options.usage,
+    filter: options.filter,
+    needs: options.needs ?? {},
+    run,
+  };
+}
+
+/** Declares a handler for every message the filter accepts. */
+export function onMessage(filter: Filter, run: HandlerFn, options: Omit<HandlerOptions, "filter"> = {}): MessageHandler {
+  return { kind: "message", name: options.name ?? "", filter, needs: options.needs ?? {}, run };
+}
+
+/** Declares a handler for messages whose text matches the pattern; ctx.match holds the match. */
+export function onPattern(pattern: RegExp, run: HandlerFn, options: HandlerOptions = {}): PatternHandler {
+  return { kind: "pattern", name: options.name ?? "", pattern, filter: options.filter, needs: options.needs ?? {}, run };
+}
+
+/** Declares a plugin; unnamed handlers get "message1", "pattern2"... and duplicate names are an error. */
+export function definePlugin(spec: { name: string; description?: string; handlers: readonly Handler[] }): Plugin {
+  if (!PLUGIN_NAME.test(spec.name)) {
+    throw new Error(`invalid plugin name ${JSON.stringify(spec.name)}: use letters, digits, "-" or "_"`);
+  }
+  const seen = new Set<string>();
+  const handlers = spec.handlers.map((handler, index) => {
+    const named = handler.name === "" ? { ...handler, name: `${handler.kind}${index + 1}` } : handler;
+    if (seen.has(named.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(named.name)}`);
+    seen.add(named.name);
+    return Object.freeze(named);
+  });
+  return Object.freeze({ name: spec.name, description: spec.description, handlers: Object.freeze(handlers) });
+}
+
+/** True when a value has the shape definePlugin returns (used to check plugin modules). */
+export function isPlugin(value: unknown): value is Plugin {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<Plugin>;
+  return typeof candidate.name === "string" && Array.isArray(candidate.handlers);
+}

@@ -1,0 +1,137 @@
+import type { Logger } from "../log.js";
+import { FloodWaitError } from "../telegram/floodWait.js";
+import { parseCommand, type CommandSyntax, type ParsedCommand } from "./commands.js";
+import { createContext, type CommandHelp, type ContextServices } from "./context.js";
+import { fromSelf } from "./filters.js";
+import type { Message } from "./message.js";
+import type { Handler, Plugin } from "./plugin.js";
+
+/** The access policy's answer for one handler and message. */
+export type AccessDecision = { readonly allow: true } | { readonly allow: false; readonly reason: string };
+
+/** What the access policy is asked about. */
+export interface AccessRequest {
+  readonly plugin: string;
+  readonly handler: Handler;
+  readonly message: Message;
+}
+
+/** Decides, before a handler runs, whether it may run for this message. */
+export type AccessPolicy = (request: AccessRequest) => AccessDecision | Promise<AccessDecision>;
+
+const ALLOW: AccessDecision = { allow: true };
+
+/** Default policy: "owner" handlers run only for the account's own messages, gated handlers never (no gate known). */
+export const defaultPolicy: AccessPolicy = ({ handler, message }) => {
+  if (handler.needs.gate !== undefined) return { allow: false, reason: `no access policy knows gate ${handler.needs.gate}` };
+  if (handler.needs.access === "owner" && !fromSelf(message)) return { allow: false, reason: "owner only" };
+  return ALLOW;
+};
+
+/** A handler selected for a message, with what it matched. */
+export interface Route {
+  readonly plugin: string;
+  readonly handler: Handler;
+  /** "plugin/handler", as in logs. */
+  readonly name: string;
+  readonly command?: ParsedCommand;
+  readonly match?: RegExpExecArray;
+}
+
+/** Options of the Router. */
+export interface RouterOptions {
+  readonly plugins: readonly Plugin[];
+  readonly syntax: CommandSyntax;
+  readonly services: Omit<ContextServices, "prefix" | "commands">;
+  /** Access policy (default: defaultPolicy). */
+  readonly policy?: AccessPolicy;
+}
+
+/** Selects the handlers of a message and runs them in order, each isolated from the others' failures. */
+export class Router {
+  /** Every registered command, in plugin order. */
+  readonly commands: readonly CommandHelp[];
+  private readonly entries: readonly { plugin: string; handler: Handler }[];
+  private readonly services: ContextServices;
+  private readonly policy: AccessPolicy;
+  private readonly log: Logger;
+
+  /** Builds the routing table; two plugins claiming one command name is an error. */
+  constructor(private readonly options: RouterOptions) {
+    this.entries = options.plugins.flatMap((plugin) => plugin.handlers.map((handler) => ({ plugin: plugin.name, handler })));
+    this.commands = collectCommands(options.plugins);
+    this.services = { ...options.services, prefix: options.syntax.prefix, commands: this.commands };
+    this.policy = options.policy ?? defaultPolicy;
+    this.log = options.services.log;
+  }
+
+  /** Handlers that match the message, in registration order (pure and synchronous). */
+  match(message: Message): Route[] {
+    const command = this.commandOf(message);
+    const routes: Route[] = [];
+    for (const { plugin, handler } of this.entries) {
+      if (handler.needs.modes !== undefined && !handler.needs.modes.includes(message.mode)) continue;
+      if (handler.filter !== undefined && !handler.filter(message)) continue;
+      const name = `${plugin}/${handler.name}`;
+      if (handler.kind === "command") {
+        if (command !== undefined && (command.name === handler.command || handler.aliases.includes(command.name))) {
+          routes.push({ plugin, handler, name, command });
+        }
+      } else if (handler.kind === "pattern") {
+        handler.pattern.lastIndex = 0;
+        const match = handler.pattern.exec(message.text);
+        if (match !== null) routes.push({ plugin, handler, name, match });
+      } else {
+        routes.push({ plugin, handler, name });
+      }
+    }
+    return routes;
+  }
+
+  /** Runs every matching handler that the access policy allows; failures are logged, never thrown. */
+  async handle(message: Message): Promise<void> {
+    for (const route of this.match(message)) await this.run(route, message);
+  }
+
+  private commandOf(message: Message): ParsedCommand | undefined {
+    if (this.options.syntax.mode === "user" && !fromSelf(message)) return undefined;
+    return parseCommand(message.text, this.options.syntax);
+  }
+
+  private async run(route: Route, message: Message): Promise<void> {
+    const where = { chat: message.chatId, messageId: message.messageId, handler: route.name };
+    try {
+      const decision = await this.policy({ plugin: route.plugin, handler: route.handler, message });
+      if (!decision.allow) {
+        this.log.debug({ ...where, reason: decision.reason }, "access denied");
+        return;
+      }
+      const ctx = createContext(message, { handler: route.name, command: route.command, match: route.match }, this.services);
+      await route.handler.run(ctx);
+    } catch (err) {
+      if (err instanceof FloodWaitError) {
+        this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
+      } else {
+        this.log.error({ ...where, err }, "handler failed");
+      }
+    }
+  }
+}
+
+function collectCommands(plugins: readonly Plugin[]): CommandHelp[] {
+  const owners = new Map<string, string>();
+  const commands: CommandHelp[] = [];
+  for (const plugin of plugins) {
+    for (const handler of plugin.handlers) {
+      if (handler.kind !== "command") continue;
+      for (const name of [handler.command, ...handler.aliases]) {
+        const owner = owners.get(name);
+        if (owner !== undefined) throw new Error(`command "${name}" is defined by both plugin ${owner} and plugin ${plugin.name}`);
+        owners.set(name, plugin.name);
+      }
+      const { command, aliases, description, usage } = handler;
+      commands.push({ name: command, aliases, description, usage, plugin: plugin.name });
+    }
+  }
+  return commands;
+}

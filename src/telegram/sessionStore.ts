@@ -1,0 +1,152 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+/** What a valid session name looks like, for error messages. */
+export const SESSION_NAME_RULE = "1-64 letters, digits, '-' or '_' (no dots or slashes)";
+
+const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True for a session name that is safe as a file name (no path traversal). */
+export function isValidSessionName(name: string): boolean {
+  return SESSION_NAME.test(name);
+}
+
+/** Why a session cannot be used. */
+export type SessionProblem = "invalid-name" | "missing" | "empty" | "corrupt" | "revoked";
+
+/** A session that cannot be used; the message is the one line to print, telling the user to run `npm run login`. */
+export class SessionError extends Error {
+  /** Creates the error; `keptAs` is where the unusable file was moved. */
+  constructor(
+    readonly problem: SessionProblem,
+    message: string,
+    readonly keptAs?: string,
+  ) {
+    super(message);
+    this.name = "SessionError";
+  }
+}
+
+/** Why a session file is moved aside. */
+export type KeepAsideReason = "empty" | "corrupt" | "revoked" | "replaced";
+
+/**
+ * True when the text has the shape of a GramJS StringSession: "1" + base64 of dc id, server address
+ * (length-prefixed, or 16 IPv6 bytes, or Telethon's 4 IPv4 bytes), port and a 256-byte auth key.
+ */
+export function isWellFormedSession(text: string): boolean {
+  if (!text.startsWith("1")) return false;
+  const body = text.slice(1);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+  const bytes = Buffer.from(body, "base64");
+  if (bytes.length < 3) return false;
+  if (body.length === 352) return bytes.length === 1 + 4 + 2 + 256;
+  const addressLength = bytes.readInt16BE(1);
+  if (addressLength > 100) return bytes.length === 1 + 16 + 2 + 256;
+  return addressLength > 0 && bytes.length === 1 + 2 + addressLength + 2 + 256;
+}
+
+/** Session strings under sessions/NAME.session: atomic writes, 0600 files in a 0700 folder, bad files kept aside. */
+export class SessionStore {
+  /** Creates a store over a folder (default "sessions"); `now` names kept-aside files. */
+  constructor(
+    readonly dir: string = "sessions",
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Path of a session's file; throws SessionError for an invalid name. */
+  pathOf(name: string): string {
+    if (!isValidSessionName(name)) {
+      throw new SessionError("invalid-name", `Session name ${JSON.stringify(name)} is invalid: use ${SESSION_NAME_RULE}.`);
+    }
+    return join(this.dir, `${name}.session`);
+  }
+
+  /** True when the session file exists. */
+  exists(name: string): boolean {
+    return existsSync(this.pathOf(name));
+  }
+
+  /** Reads a session string; a missing, empty or corrupt file throws SessionError (the bad file is kept aside). */
+  load(name: string): string {
+    const path = this.pathOf(name);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8").trim();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new SessionError("missing", `No saved session ${JSON.stringify(name)} (${path}): ${loginHint(name)} first.`);
+      }
+      throw error;
+    }
+    if (text === "") return this.reject(name, "empty", "is empty");
+    if (!isWellFormedSession(text)) return this.reject(name, "corrupt", "is corrupt");
+    return text;
+  }
+
+  /** Saves a session string atomically (temporary file, fsync, rename); a different previous file is kept aside. */
+  save(name: string, session: string): void {
+    const path = this.pathOf(name);
+    if (!isWellFormedSession(session)) throw new Error("refusing to save a session string that is not a GramJS StringSession");
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    if (existsSync(path) && readFileSync(path, "utf8").trim() !== session) this.keepAside(name, "replaced");
+    const temp = join(this.dir, `.${name}.session.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      const fd = openSync(temp, "wx", 0o600);
+      try {
+        writeSync(fd, `${session}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      chmodSync(temp, 0o600);
+      renameSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    syncDir(this.dir);
+  }
+
+  /** Moves a session file aside as NAME.session.REASON-TIMESTAMP (never deletes it); returns the new path, if any. */
+  keepAside(name: string, reason: KeepAsideReason): string | undefined {
+    const path = this.pathOf(name);
+    if (!existsSync(path)) return undefined;
+    const stamp = this.now().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    let target = `${path}.${reason}-${stamp}`;
+    for (let n = 2; existsSync(target); n += 1) target = `${path}.${reason}-${stamp}-${n}`;
+    renameSync(path, target);
+    return target;
+  }
+
+  /** Keeps a session Telegram revoked aside and returns the error to report. */
+  revoked(name: string): SessionError {
+    const keptAs = this.keepAside(name, "revoked");
+    const where = keptAs === undefined ? "" : ` (kept as ${keptAs})`;
+    return new SessionError("revoked", `Session ${JSON.stringify(name)} was revoked or expired${where}: ${loginHint(name)} to sign in again.`, keptAs);
+  }
+
+  private reject(name: string, problem: "empty" | "corrupt", what: string): never {
+    const keptAs = this.keepAside(name, problem);
+    throw new SessionError(problem, `Session ${JSON.stringify(name)} ${what} (kept as ${keptAs}): ${loginHint(name)} to sign in again.`, keptAs);
+  }
+}
+
+function loginHint(name: string): string {
+  return name === "default" ? "run `npm run login`" : `run \`TELEGRAM_SESSION=${name} npm run login\``;
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Directory fsync is not supported everywhere; the rename itself is already atomic.
+  }
+}

@@ -1,0 +1,100 @@
+import type { TelegramClient } from "telegram";
+import { createContext, type CommandHelp, type Context, type Me } from "../../src/handlers/context.js";
+import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../../src/handlers/gateway.js";
+import type { Message, UserInfo } from "../../src/handlers/message.js";
+import { createLogger, SecretRegistry, type Logger } from "../../src/log.js";
+
+/** A message in a private user-mode chat, with overrides. */
+export function makeMessage(overrides: Partial<Message> = {}): Message {
+  return {
+    mode: "user",
+    selfId: "1000",
+    chatId: "2000",
+    chatType: "private",
+    messageId: 10,
+    senderId: "2000",
+    out: false,
+    text: "",
+    date: 1_700_000_000,
+    isCatchUp: false,
+    ...overrides,
+  };
+}
+
+/** One call recorded by FakeGateway. */
+export type GatewayCall =
+  | { op: "send"; chatId: string; text: string; options?: SendOptions }
+  | { op: "edit"; chatId: string; messageId: number; text: string; options?: SendOptions };
+
+/** A gateway that records sends and edits and answers lookups from tables. */
+export class FakeGateway implements TelegramGateway {
+  readonly calls: GatewayCall[] = [];
+  readonly users: UserInfo[] = [];
+  readonly messages: Message[] = [];
+  private nextId = 500;
+
+  async sendMessage(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
+    this.calls.push({ op: "send", chatId, text, options });
+    return { chatId, messageId: this.nextId++ };
+  }
+
+  async editMessage(chatId: string, messageId: number, text: string, options?: SendOptions): Promise<SentMessage> {
+    this.calls.push({ op: "edit", chatId, messageId, text, options });
+    return { chatId, messageId };
+  }
+
+  async getMessage(chatId: string, messageId: number): Promise<Message | undefined> {
+    return this.messages.find((m) => m.chatId === chatId && m.messageId === messageId);
+  }
+
+  async getUser(ref: UserRef): Promise<UserInfo | undefined> {
+    return this.users.find((u) =>
+      "id" in ref ? u.id === ref.id : u.username?.toLowerCase() === ref.username.toLowerCase(),
+    );
+  }
+
+  /** Texts of every send and edit, in order. */
+  texts(): string[] {
+    return this.calls.map((call) => call.text);
+  }
+}
+
+/** A logger that writes JSON lines into an array. */
+export function captureLogger(secrets = new SecretRegistry(), level: "info" | "debug" = "debug"): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLogger({ level, format: "json", secrets, destination: { write: (line: string) => void lines.push(line) } });
+  return { log, lines };
+}
+
+/** A context for a message, built the way the router builds it, over a fake gateway. */
+export function makeContext(
+  message: Message,
+  options: { gateway?: FakeGateway; args?: string[]; commands?: CommandHelp[]; me?: Me } = {},
+): { ctx: Context; gateway: FakeGateway } {
+  const gateway = options.gateway ?? new FakeGateway();
+  const args = options.args ?? [];
+  const ctx = createContext(
+    message,
+    { handler: "test/handler", command: { name: "cmd", prefix: ".", args, rawArgs: args.join(" ") } },
+    {
+      telegram: gateway,
+      client: {} as TelegramClient,
+      log: captureLogger().log,
+      me: options.me ?? { id: message.selfId, mode: message.mode },
+      prefix: message.mode === "bot" ? "/" : ".",
+      commands: options.commands ?? [],
+    },
+  );
+  return { ctx, gateway };
+}
+
+/** A promise with its resolve function, for driving concurrency without sleeps. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
