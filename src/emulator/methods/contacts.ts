@@ -1,0 +1,37 @@
+/** contacts.*: username resolution (users and channels) and a minimal contact list. */
+import { Api } from "telegram";
+import type { MethodTable } from "../rpc/context.js";
+import { renderChat } from "../model/chats.js";
+import { peerOf, renderUser } from "../model/users.js";
+import { badRequest } from "../rpc/errors.js";
+import type { World } from "../model/world.js";
+
+/** What Telegram accepts as a username: 5–32 letters, digits and underscores, starting with a letter. */
+const USERNAME = /^[a-z][a-z0-9_]{3,30}[a-z0-9]$/i;
+
+/**
+ * contacts.resolveUsername: the user or channel owning a username, rendered for the viewer;
+ * USERNAME_INVALID for malformed names that nobody holds, USERNAME_NOT_OCCUPIED for free ones.
+ */
+export function resolveUsername(world: World, viewerId: number, raw: string): Api.contacts.ResolvedPeer {
+  const username = raw.replace(/^@/, "");
+  const ref = world.usernames.get(username.toLowerCase());
+  if (!ref) throw badRequest(USERNAME.test(username) ? "USERNAME_NOT_OCCUPIED" : "USERNAME_INVALID");
+  if (ref.type === "user") {
+    const user = world.users.get(ref.id);
+    if (!user || user.deleted) throw badRequest("USERNAME_NOT_OCCUPIED");
+    return new Api.contacts.ResolvedPeer({ peer: peerOf(ref), chats: [], users: [renderUser(world, viewerId, user)] });
+  }
+  const chat = world.chats.get(ref.id);
+  if (!chat) throw badRequest("USERNAME_NOT_OCCUPIED");
+  return new Api.contacts.ResolvedPeer({ peer: peerOf(ref), chats: [renderChat(world, viewerId, chat)], users: [] });
+}
+
+export const contactMethods: MethodTable = {
+  "contacts.ResolveUsername": (request: Api.contacts.ResolveUsername, ctx) =>
+    resolveUsername(ctx.world, ctx.requireUser().id, request.username),
+  "contacts.GetContacts": (_request: Api.contacts.GetContacts, ctx) => {
+    ctx.requireUser();
+    return new Api.contacts.Contacts({ contacts: [], savedCount: 0, users: [] });
+  },
+};

@@ -1,0 +1,50 @@
+/** help.*: the server configuration clients read at start (help.getConfig) and the nearest DC. */
+import { Api } from "telegram";
+import type { MethodTable } from "../rpc/context.js";
+import { EDIT_TIME_LIMIT, MAX_MESSAGE_LENGTH } from "../model/messages.js";
+import type { World } from "../model/world.js";
+
+/** The Config Telegram's clients expect: this server as the only DC (ipv4), everyday limits. */
+export function serverConfig(world: World): Api.Config {
+  const now = world.now();
+  const { dcId, host, port } = world.server;
+  return new Api.Config({
+    date: now,
+    expires: now + 3600,
+    testMode: false,
+    thisDc: dcId,
+    dcOptions: [new Api.DcOption({ id: dcId, ipAddress: host, port })],
+    dcTxtDomainName: "",
+    chatSizeMax: 200,
+    megagroupSizeMax: 200_000,
+    forwardedCountMax: 100,
+    onlineUpdatePeriodMs: 210_000,
+    offlineBlurTimeoutMs: 5_000,
+    offlineIdleTimeoutMs: 30_000,
+    onlineCloudTimeoutMs: 300_000,
+    notifyCloudDelayMs: 30_000,
+    notifyDefaultDelayMs: 1_500,
+    pushChatPeriodMs: 60_000,
+    pushChatLimit: 2,
+    editTimeLimit: EDIT_TIME_LIMIT,
+    revokeTimeLimit: 2_147_483_647,
+    revokePmTimeLimit: 2_147_483_647,
+    ratingEDecay: 2_419_200,
+    stickersRecentLimit: 200,
+    channelsReadMediaPeriod: 604_800,
+    callReceiveTimeoutMs: 20_000,
+    callRingTimeoutMs: 90_000,
+    callConnectTimeoutMs: 30_000,
+    callPacketTimeoutMs: 10_000,
+    meUrlPrefix: "https://t.me/",
+    captionLengthMax: 1024,
+    messageLengthMax: MAX_MESSAGE_LENGTH,
+    webfileDcId: dcId,
+  });
+}
+
+export const helpMethods: MethodTable = {
+  "help.GetConfig": (_request: Api.help.GetConfig, ctx) => serverConfig(ctx.world),
+  "help.GetNearestDc": (_request: Api.help.GetNearestDc, ctx) =>
+    new Api.NearestDc({ country: "US", thisDc: ctx.world.server.dcId, nearestDc: ctx.world.server.dcId }),
+};

@@ -1,0 +1,281 @@
+/**
+ * messages.*: sending, editing, deleting, reading and listing messages of private chats and basic
+ * groups, dialogs, and inline-button callbacks. Channel peers are routed to the channel model.
+ * (messages.getChats / getFullChat and basic-group membership live in chats.ts.)
+ */
+import { Api } from "telegram";
+import type { CallContext, MethodTable } from "../rpc/context.js";
+import { badRequest, RpcError } from "../rpc/errors.js";
+import { answerCallback, pressButton } from "../model/callbacks.js";
+import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
+import { currentState } from "../model/difference.js";
+import {
+  announcementOf,
+  checkText,
+  collectMessagePeers,
+  deleteMessages,
+  dialogPage,
+  editMessage,
+  historyWindow,
+  listDialogs,
+  peerSet,
+  postMessage,
+  randomIdUsed,
+  readHistory,
+  rememberRandomId,
+  renderDialog,
+  renderMessage,
+  renderPeerSet,
+  wrapUpdates,
+  type DialogEntry,
+  type PeerSet,
+} from "../model/messages.js";
+import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
+import type { ChatRecord, MessageRecord, PeerRef, UserRecord, World } from "../model/world.js";
+
+/** Longest callback answer text Telegram shows. */
+const CALLBACK_ANSWER_MAX = 200;
+/** Most bytes of data a callback button may carry. */
+const CALLBACK_DATA_MAX = 64;
+
+function peerOfRequest(ctx: CallContext, user: UserRecord, input: unknown): PeerRef {
+  return resolveInputPeer(ctx.world, user.id, input as Api.TypeInputPeer);
+}
+
+function channelOf(world: World, peer: PeerRef): ChatRecord {
+  const chat = world.chats.get(peer.id);
+  if (!chat) throw badRequest("CHANNEL_INVALID");
+  return chat;
+}
+
+/** Entities as stored: inputMessageEntityMentionName becomes messageEntityMentionName. */
+function storedEntities(world: World, viewerId: number, entities: Api.TypeMessageEntity[] | undefined): Api.TypeMessageEntity[] | undefined {
+  return entities?.map((entity) => {
+    if (!(entity instanceof Api.InputMessageEntityMentionName)) return entity;
+    const user = resolveInputUser(world, viewerId, entity.userId, "ENTITY_MENTION_USER_INVALID");
+    return new Api.MessageEntityMentionName({ offset: entity.offset, length: entity.length, userId: toLong(user.id) });
+  });
+}
+
+/** Reply markup as stored: only bots may attach one; callback data is at most 64 bytes. */
+function storedMarkup(sender: UserRecord, markup: Api.TypeReplyMarkup | undefined): Api.TypeReplyMarkup | undefined {
+  if (!sender.bot || !markup) return undefined;
+  if (markup instanceof Api.ReplyInlineMarkup) {
+    for (const row of markup.rows) {
+      for (const button of row.buttons) {
+        if (button instanceof Api.KeyboardButtonCallback && button.data.length > CALLBACK_DATA_MAX) throw badRequest("BUTTON_DATA_INVALID");
+      }
+    }
+  }
+  return markup;
+}
+
+/** What the sender's own sendMessage call returns. */
+function sentResult(world: World, user: UserRecord, peer: PeerRef, record: MessageRecord, randomId: Api.UpdateMessageID["randomId"]): Api.TypeUpdates {
+  const messageId = new Api.UpdateMessageID({ id: record.id, randomId });
+  if (peer.type === "channel") return senderUpdates(world, channelOf(world, peer), record, [messageId]);
+  const announcement = announcementOf(world, record);
+  if (!announcement) throw new Error(`message ${record.id} was not announced`);
+  if (peer.type === "user" && !record.replyMarkup) {
+    return new Api.UpdateShortSentMessage({
+      out: true,
+      id: record.id,
+      pts: announcement.pts,
+      ptsCount: 1,
+      date: record.date,
+      entities: record.entities,
+    });
+  }
+  return wrapUpdates(world, user.id, [messageId, announcement]);
+}
+
+/** messages.messages / messagesSlice / channelMessages with the users and chats the messages name. */
+function messagesResult(
+  world: World,
+  viewerId: number,
+  records: MessageRecord[],
+  page: { count: number; complete: boolean; offsetIdOffset?: number },
+  context: PeerRef | undefined,
+): Api.messages.TypeMessages {
+  const messages = records.map((record) => renderMessage(world, record, viewerId));
+  const named = peerSet();
+  for (const message of messages) collectMessagePeers(named, message);
+  if (context?.type === "user") named.users.add(context.id);
+  else if (context) named.chats.add(context.id);
+  const { users, chats } = renderPeerSet(world, viewerId, named);
+  if (context?.type === "channel") {
+    const pts = channelBox(channelOf(world, context)).pts;
+    return new Api.messages.ChannelMessages({ pts, count: page.count, offsetIdOffset: page.offsetIdOffset, messages, topics: [], chats, users });
+  }
+  if (page.complete) return new Api.messages.Messages({ messages, chats, users });
+  return new Api.messages.MessagesSlice({ count: page.count, offsetIdOffset: page.offsetIdOffset, messages, chats, users });
+}
+
+/** The stored message an InputMessage names in the account's common box. */
+function inputMessage(world: World, userId: number, input: Api.TypeInputMessage): MessageRecord | undefined {
+  const box = world.boxOf(userId);
+  if (input instanceof Api.InputMessageID || input instanceof Api.InputMessageCallbackQuery) return box.messages.get(input.id);
+  if (input instanceof Api.InputMessageReplyTo) {
+    const replyToId = box.messages.get(input.id)?.replyToId;
+    return replyToId === undefined ? undefined : box.messages.get(replyToId);
+  }
+  return undefined;
+}
+
+function inputMessageId(input: Api.TypeInputMessage): number {
+  return "id" in input ? input.id : 0;
+}
+
+/** Dialogs, their top messages and the peers they name, rendered for the viewer. */
+function dialogsBody(world: World, userId: number, entries: DialogEntry[]) {
+  const dialogs = entries.map((entry) => renderDialog(world, userId, entry));
+  const messages = entries.flatMap((entry) => (entry.top ? [renderMessage(world, entry.top, userId)] : []));
+  const named: PeerSet = peerSet();
+  for (const entry of entries) (entry.peer.type === "user" ? named.users : named.chats).add(entry.peer.id);
+  for (const message of messages) collectMessagePeers(named, message);
+  return { dialogs, messages, ...renderPeerSet(world, userId, named) };
+}
+
+export const messageMethods: MethodTable = {
+  "messages.SendMessage": (request: Api.messages.SendMessage, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    const peer = peerOfRequest(ctx, user, request.peer);
+    const randomId = String(request.randomId);
+    if (randomIdUsed(world, user.id, randomId)) throw new RpcError(500, "RANDOM_ID_DUPLICATE");
+    const replyTo = request.replyTo instanceof Api.InputReplyToMessage ? request.replyTo.replyToMsgId : undefined;
+    const record = postMessage(
+      world,
+      user.id,
+      peer,
+      {
+        text: request.message,
+        entities: storedEntities(world, user.id, request.entities),
+        replyToId: replyTo,
+        replyMarkup: storedMarkup(user, request.replyMarkup),
+      },
+      { exceptSessionKey: ctx.sessionKey },
+    );
+    rememberRandomId(world, user.id, randomId);
+    return sentResult(world, user, peer, record, request.randomId!);
+  },
+
+  "messages.EditMessage": (request: Api.messages.EditMessage, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    const peer = peerOfRequest(ctx, user, request.peer);
+    if (request.message !== undefined) checkText(request.message);
+    const edit = {
+      text: request.message,
+      entities: storedEntities(world, user.id, request.entities),
+      replyMarkup: storedMarkup(user, request.replyMarkup),
+    };
+    const opts = { exceptSessionKey: ctx.sessionKey };
+    if (peer.type === "channel") {
+      const chat = channelOf(world, peer);
+      return senderUpdates(world, chat, editChannelMessage(world, chat, user.id, request.id ?? 0, edit, opts));
+    }
+    const { update } = editMessage(world, user.id, peer, request.id ?? 0, edit, opts);
+    return wrapUpdates(world, user.id, [update]);
+  },
+
+  "messages.DeleteMessages": (request: Api.messages.DeleteMessages, ctx) => {
+    const user = ctx.requireUser();
+    const affected = deleteMessages(ctx.world, user.id, request.id ?? [], request.revoke === true, { exceptSessionKey: ctx.sessionKey });
+    return new Api.messages.AffectedMessages(affected);
+  },
+
+  "messages.GetMessages": (request: Api.messages.GetMessages, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    const named = peerSet();
+    const messages = (request.id ?? []).map((input) => {
+      const record = inputMessage(world, user.id, input);
+      if (!record) return new Api.MessageEmpty({ id: inputMessageId(input) });
+      const message = renderMessage(world, record, user.id);
+      collectMessagePeers(named, message);
+      return message;
+    });
+    return new Api.messages.Messages({ messages, ...renderPeerSet(world, user.id, named) });
+  },
+
+  "messages.GetHistory": (request: Api.messages.GetHistory, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    const peer = peerOfRequest(ctx, user, request.peer);
+    const box = peer.type === "channel" ? channelBox(channelOf(world, peer)) : world.boxOf(user.id);
+    const page = historyWindow(
+      box,
+      {
+        offsetId: request.offsetId ?? 0,
+        offsetDate: request.offsetDate ?? 0,
+        addOffset: request.addOffset ?? 0,
+        limit: request.limit ?? 0,
+        maxId: request.maxId ?? 0,
+        minId: request.minId ?? 0,
+      },
+      peer.type === "channel" ? undefined : peer,
+    );
+    return messagesResult(world, user.id, page.messages, page, peer);
+  },
+
+  "messages.GetDialogs": (request: Api.messages.GetDialogs, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    if (request.folderId === 1) return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
+    let offsetPeer: PeerRef | undefined;
+    if (request.offsetPeer && !(request.offsetPeer instanceof Api.InputPeerEmpty)) {
+      try {
+        offsetPeer = peerOfRequest(ctx, user, request.offsetPeer);
+      } catch (error) {
+        if (error instanceof RpcError) throw badRequest("OFFSET_PEER_ID_INVALID");
+        throw error;
+      }
+    }
+    const entries = listDialogs(world, user.id);
+    const page = dialogPage(entries, { peer: offsetPeer, date: request.offsetDate ?? 0, id: request.offsetId ?? 0 }, request.limit ?? 0);
+    const body = dialogsBody(world, user.id, page);
+    if (page.length === entries.length) return new Api.messages.Dialogs(body);
+    return new Api.messages.DialogsSlice({ count: entries.length, ...body });
+  },
+
+  "messages.GetPeerDialogs": (request: Api.messages.GetPeerDialogs, ctx) => {
+    const user = ctx.requireUser();
+    const world = ctx.world;
+    const known = new Map(listDialogs(world, user.id).map((entry) => [peerKey(entry.peer), entry]));
+    const entries: DialogEntry[] = [];
+    for (const input of request.peers ?? []) {
+      if (!(input instanceof Api.InputDialogPeer)) continue;
+      const peer = peerOfRequest(ctx, user, input.peer);
+      entries.push(known.get(peerKey(peer)) ?? { peer, date: 0 });
+    }
+    return new Api.messages.PeerDialogs({ ...dialogsBody(world, user.id, entries), state: currentState(world, user.id) });
+  },
+
+  "messages.ReadHistory": (request: Api.messages.ReadHistory, ctx) => {
+    const user = ctx.requireUser();
+    const peer = peerOfRequest(ctx, user, request.peer);
+    if (peer.type === "channel") throw badRequest("PEER_ID_INVALID");
+    return new Api.messages.AffectedMessages(readHistory(ctx.world, user.id, peer, request.maxId ?? 0, { exceptSessionKey: ctx.sessionKey }));
+  },
+
+  "messages.GetBotCallbackAnswer": async (request: Api.messages.GetBotCallbackAnswer, ctx) => {
+    const user = ctx.requireUser();
+    const peer = peerOfRequest(ctx, user, request.peer);
+    if (request.game || !request.data) throw badRequest("DATA_INVALID");
+    return pressButton(ctx.world, user.id, peer, Number(request.msgId ?? 0), Buffer.from(request.data));
+  },
+
+  "messages.SetBotCallbackAnswer": (request: Api.messages.SetBotCallbackAnswer, ctx) => {
+    const user = ctx.requireUser();
+    if (!user.bot) throw badRequest("USER_BOT_REQUIRED");
+    if ((request.message?.length ?? 0) > CALLBACK_ANSWER_MAX) throw badRequest("MESSAGE_TOO_LONG");
+    answerCallback(ctx.world, user.id, bigintOf(request.queryId ?? 0), {
+      message: request.message,
+      alert: request.alert,
+      url: request.url,
+      cacheTime: request.cacheTime ?? 0,
+    });
+    return true;
+  },
+};

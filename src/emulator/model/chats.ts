@@ -1,0 +1,378 @@
+/**
+ * Basic groups, megagroups and broadcast channels: creating them (seeding), rendering them for a
+ * viewer, resolving InputChannel with its per-viewer access hash, and the derived participant
+ * index (member order, counts, role lists) that listing and rendering share.
+ */
+import { Api } from "telegram";
+import { addMessage, advancePts } from "./box.js";
+import { badRequest, notAcceptable } from "../rpc/errors.js";
+import { fromLong, toLong } from "./users.js";
+import { newBox, type ChatKind, type ChatRecord, type MessageRecord, type Participant, type Role, type World } from "./world.js";
+
+/** Roles of people who are in the chat (see it and count in participants_count). */
+export function isMemberRole(role: Role | undefined): boolean {
+  return role === "creator" || role === "admin" || role === "member" || role === "restricted";
+}
+
+/** Roles that hold admin rights. */
+export function isAdminRole(role: Role | undefined): boolean {
+  return role === "creator" || role === "admin";
+}
+
+const allAdminRights = {
+  changeInfo: true,
+  deleteMessages: true,
+  banUsers: true,
+  inviteUsers: true,
+  pinMessages: true,
+  addAdmins: true,
+  manageCall: true,
+  other: true,
+};
+
+/** Rights the creator holds in a megagroup, a broadcast channel or a basic group. */
+export function creatorRights(kind: ChatKind): Api.ChatAdminRights {
+  if (kind === "channel") {
+    return new Api.ChatAdminRights({
+      ...allAdminRights,
+      postMessages: true,
+      editMessages: true,
+      postStories: true,
+      editStories: true,
+      deleteStories: true,
+    });
+  }
+  return new Api.ChatAdminRights({ ...allAdminRights, manageTopics: kind === "megagroup" ? true : undefined });
+}
+
+/** The rights Telegram's apps preselect when promoting someone (everything but add_admins). */
+export function defaultAdminRights(kind: ChatKind): Api.ChatAdminRights {
+  const rights = creatorRights(kind);
+  rights.addAdmins = undefined;
+  return rights;
+}
+
+/** A restriction that forbids sending anything, forever. */
+export function defaultRestriction(): Api.ChatBannedRights {
+  return new Api.ChatBannedRights({
+    sendMessages: true,
+    sendMedia: true,
+    sendStickers: true,
+    sendGifs: true,
+    sendGames: true,
+    sendInline: true,
+    embedLinks: true,
+    sendPolls: true,
+    sendPhotos: true,
+    sendVideos: true,
+    sendRoundvideos: true,
+    sendAudios: true,
+    sendVoices: true,
+    sendDocs: true,
+    sendPlain: true,
+    untilDate: 0,
+  });
+}
+
+/** A ban (view_messages forbidden), forever. */
+export function defaultBan(): Api.ChatBannedRights {
+  const rights = defaultRestriction();
+  rights.viewMessages = true;
+  return rights;
+}
+
+/** Shared rights objects for bulk seeding: one object each, never mutated. */
+export const sharedRights = {
+  admin: { megagroup: defaultAdminRights("megagroup"), channel: defaultAdminRights("channel"), group: defaultAdminRights("group") },
+  creator: { megagroup: creatorRights("megagroup"), channel: creatorRights("channel"), group: creatorRights("group") },
+  restricted: defaultRestriction(),
+  kicked: defaultBan(),
+};
+
+/**
+ * Telegram treats an until_date closer than 30 s or further than 366 days as "forever" (0);
+ * returns the date to store.
+ */
+export function normalizeUntilDate(untilDate: number | undefined, now: number): number {
+  if (!untilDate) return 0;
+  const delta = untilDate - now;
+  return delta < 30 || delta > 366 * 86400 ? 0 : untilDate;
+}
+
+/**
+ * The participant record of userId, with an expired temporary restriction or ban lifted first
+ * (Telegram lifts them automatically at until_date).
+ */
+export function participantOf(world: World, chat: ChatRecord, userId: number): Participant | undefined {
+  const p = chat.participants.get(userId);
+  if (!p || (p.role !== "restricted" && p.role !== "kicked")) return p;
+  const until = p.bannedRights?.untilDate ?? 0;
+  if (until === 0 || until > world.now()) return p;
+  const lifted: Participant = p.role === "kicked" ? { userId, role: "left", date: p.date } : { userId, role: "member", date: p.date, inviterId: p.inviterId };
+  chat.participants.set(userId, lifted);
+  chat.version++;
+  return lifted;
+}
+
+/** Derived views of a chat's participants, rebuilt when the participants change. */
+export interface ParticipantIndex {
+  version: number;
+  size: number;
+  /** Creator, admins, members and restricted people, most recently joined first. */
+  recent: Participant[];
+  /** Creator first, then admins in promotion order. */
+  admins: Participant[];
+  /** Bots among `recent`. */
+  bots: Participant[];
+  /** Restricted people still in the chat (the "banned" list). */
+  restricted: Participant[];
+  /** Banned people (view_messages forbidden, the "kicked" list), most recent first. */
+  kicked: Participant[];
+  /** Lower-case " first last" and username per entry of `recent`, built on the first search. */
+  searchKeys?: { name: string; username: string }[];
+}
+
+const indexes = new WeakMap<ChatRecord, ParticipantIndex>();
+
+/**
+ * The participant index of a chat. It is cached per chat and rebuilt when `chat.version` or the
+ * number of records changes: whoever edits `chat.participants` directly must bump `chat.version`.
+ */
+export function participantIndex(world: World, chat: ChatRecord): ParticipantIndex {
+  const cached = indexes.get(chat);
+  if (cached && cached.version === chat.version && cached.size === chat.participants.size) return cached;
+  const all = Array.from(chat.participants.values());
+  const index: ParticipantIndex = {
+    version: chat.version,
+    size: chat.participants.size,
+    recent: [],
+    admins: [],
+    bots: [],
+    restricted: [],
+    kicked: [],
+  };
+  let creator: Participant | undefined;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const p = all[i];
+    switch (p.role) {
+      case "creator":
+        creator = p;
+        break;
+      case "admin":
+        index.admins.push(p);
+        break;
+      case "restricted":
+        index.restricted.push(p);
+        break;
+      case "kicked":
+        index.kicked.push(p);
+        continue;
+      default:
+        break;
+    }
+    if (!isMemberRole(p.role)) continue;
+    index.recent.push(p);
+    if (world.users.get(p.userId)?.bot) index.bots.push(p);
+  }
+  index.admins.reverse();
+  if (creator) index.admins.unshift(creator);
+  indexes.set(chat, index);
+  return index;
+}
+
+/** How many people are in the chat (participants_count). */
+export function memberCount(world: World, chat: ChatRecord): number {
+  return participantIndex(world, chat).recent.length;
+}
+
+/** Creation spec for `createChat`; "supergroup" makes a megagroup. */
+export interface ChatSpec {
+  type: "group" | "supergroup" | "channel";
+  title: string;
+  username?: string;
+  creatorId: number;
+  about?: string;
+  participantsHidden?: boolean;
+  members?: { userId: number; role: Role }[];
+}
+
+/**
+ * Create a basic group, megagroup or broadcast channel with its members, pushing nothing (this is
+ * seeding). Megagroups and channels get their own box, opened by the "created" service message.
+ */
+export function createChat(world: World, spec: ChatSpec): ChatRecord {
+  const kind: ChatKind = spec.type === "supergroup" ? "megagroup" : spec.type;
+  if (!world.users.has(spec.creatorId)) throw new Error(`createChat: no user ${spec.creatorId}`);
+  if (spec.username !== undefined) {
+    if (kind === "group") throw new Error("createChat: basic groups have no username");
+    if (world.usernames.has(spec.username.toLowerCase())) throw new Error(`createChat: username ${spec.username} is taken`);
+  }
+  const id = world.allocateId();
+  const date = world.now();
+  const chat: ChatRecord = {
+    id,
+    kind,
+    title: spec.title,
+    username: spec.username,
+    about: spec.about,
+    creatorId: spec.creatorId,
+    date,
+    participants: new Map(),
+    participantsHidden: kind === "megagroup" && spec.participantsHidden === true,
+    version: 1,
+    box: kind === "group" ? undefined : newBox(),
+  };
+  chat.participants.set(spec.creatorId, { userId: spec.creatorId, role: "creator", date, adminRights: sharedRights.creator[kind] });
+  for (const member of spec.members ?? []) {
+    if (member.userId === spec.creatorId) continue;
+    if (!world.users.has(member.userId)) throw new Error(`createChat: no user ${member.userId}`);
+    chat.participants.set(member.userId, seedParticipant(chat, member.userId, member.role, date));
+  }
+  world.chats.set(id, chat);
+  if (spec.username !== undefined) world.usernames.set(spec.username.toLowerCase(), { type: "channel", id });
+  if (chat.box) {
+    const record = addMessage(chat.box, {
+      peer: { type: "channel", id },
+      fromId: spec.creatorId,
+      out: false,
+      text: "",
+      date,
+      action: new Api.MessageActionChannelCreate({ title: spec.title }),
+    });
+    advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
+  }
+  return chat;
+}
+
+/** A participant record for seeding: shared rights objects, no per-record extras. */
+export function seedParticipant(chat: ChatRecord, userId: number, role: Role, date: number): Participant {
+  switch (role) {
+    case "creator":
+      throw new Error("seedParticipant: a chat has one creator");
+    case "admin":
+      return { userId, role, date, adminRights: sharedRights.admin[chat.kind], actorId: chat.creatorId };
+    case "restricted":
+      if (chat.kind === "group") throw new Error("seedParticipant: basic groups have no restricted members");
+      return { userId, role, date, bannedRights: sharedRights.restricted, actorId: chat.creatorId };
+    case "kicked":
+      return { userId, role, date, bannedRights: sharedRights.kicked, actorId: chat.creatorId };
+    default:
+      return { userId, role, date };
+  }
+}
+
+/** The message as every viewer sees it, without the per-viewer `out` flag. */
+export function renderBareChannelMessage(chat: ChatRecord, record: MessageRecord): Api.Message | Api.MessageService {
+  const broadcast = chat.kind === "channel";
+  const peerId = new Api.PeerChannel({ channelId: toLong(chat.id) });
+  const fromId = broadcast ? undefined : new Api.PeerUser({ userId: toLong(record.fromId) });
+  const replyTo = record.replyToId ? new Api.MessageReplyHeader({ replyToMsgId: record.replyToId }) : undefined;
+  if (record.action) {
+    return new Api.MessageService({ id: record.id, post: broadcast || undefined, fromId, peerId, replyTo, date: record.date, action: record.action });
+  }
+  return new Api.Message({
+    id: record.id,
+    post: broadcast || undefined,
+    fromId,
+    peerId,
+    replyTo,
+    date: record.date,
+    message: record.text,
+    entities: record.entities,
+    replyMarkup: record.replyMarkup,
+    editDate: record.editDate,
+  });
+}
+
+/** Whether viewerId may see a megagroup/channel at all (members, and anyone for public ones). */
+export function canSeeChannel(world: World, chat: ChatRecord, viewerId: number): boolean {
+  const p = participantOf(world, chat, viewerId);
+  if (p?.role === "kicked") return false;
+  return isMemberRole(p?.role) || chat.username !== undefined;
+}
+
+/**
+ * A chat as viewerId sees it: chat / chatForbidden for basic groups, channel / channelForbidden
+ * (kicked, or a private channel they are not in) with their own access_hash for the others.
+ */
+export function renderChat(world: World, viewerId: number, chat: ChatRecord): Api.Chat | Api.Channel | Api.ChatForbidden | Api.ChannelForbidden {
+  const p = participantOf(world, chat, viewerId);
+  const member = isMemberRole(p?.role);
+  if (chat.kind === "group") {
+    if (p?.role === "kicked") return new Api.ChatForbidden({ id: toLong(chat.id), title: chat.title });
+    return new Api.Chat({
+      creator: p?.role === "creator" || undefined,
+      left: !member || undefined,
+      deactivated: chat.deactivated || undefined,
+      id: toLong(chat.id),
+      title: chat.title,
+      photo: new Api.ChatPhotoEmpty(),
+      participantsCount: memberCount(world, chat),
+      date: chat.date,
+      version: chat.version,
+      adminRights: isAdminRole(p?.role) ? p?.adminRights ?? sharedRights.admin.group : undefined,
+    });
+  }
+  const megagroup = chat.kind === "megagroup" || undefined;
+  const broadcast = chat.kind === "channel" || undefined;
+  const accessHash = toLong(world.accessHash(viewerId, "channel", chat.id));
+  if (p?.role === "kicked" || (!member && chat.username === undefined)) {
+    const until = p?.role === "kicked" ? p.bannedRights?.untilDate ?? 0 : 0;
+    return new Api.ChannelForbidden({ broadcast, megagroup, id: toLong(chat.id), accessHash, title: chat.title, untilDate: until || undefined });
+  }
+  return new Api.Channel({
+    creator: p?.role === "creator" || undefined,
+    left: !member || undefined,
+    broadcast,
+    megagroup,
+    id: toLong(chat.id),
+    accessHash,
+    title: chat.title,
+    username: chat.username,
+    photo: new Api.ChatPhotoEmpty(),
+    date: member && p ? p.date : chat.date,
+    adminRights: isAdminRole(p?.role) ? p?.adminRights : undefined,
+    bannedRights: p?.role === "restricted" ? p.bannedRights : undefined,
+    participantsCount: memberCount(world, chat),
+  });
+}
+
+/**
+ * The megagroup/channel an InputChannel or InputPeer names, checking only the id and the viewer's
+ * access hash (CHANNEL_INVALID); min constructors (…FromMessage) are taken by id.
+ */
+export function lookupChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
+  let id: number;
+  let hash: bigint | undefined;
+  if (input instanceof Api.InputChannel || input instanceof Api.InputPeerChannel) {
+    id = fromLong(input.channelId);
+    hash = BigInt(String(input.accessHash));
+  } else if (input instanceof Api.InputChannelFromMessage || input instanceof Api.InputPeerChannelFromMessage) {
+    id = fromLong(input.channelId);
+  } else {
+    throw badRequest("CHANNEL_INVALID");
+  }
+  const chat = world.chats.get(id);
+  if (!chat || chat.kind === "group") throw badRequest("CHANNEL_INVALID");
+  if (hash !== undefined && !world.checkAccessHash(viewerId, "channel", id, hash)) throw badRequest("CHANNEL_INVALID");
+  return chat;
+}
+
+/**
+ * The megagroup/channel named by input, which viewerId must be able to see: CHANNEL_INVALID for
+ * a wrong id or hash, CHANNEL_PRIVATE when banned or when it is private and they are not in it.
+ */
+export function resolveChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
+  const chat = lookupChannel(world, viewerId, input);
+  if (!canSeeChannel(world, chat, viewerId)) throw notAcceptable("CHANNEL_PRIVATE");
+  return chat;
+}
+
+/** Groups and channels userId is in (creator, admin, member or restricted), for dialogs. */
+export function chatsOf(world: World, userId: number): ChatRecord[] {
+  const result: ChatRecord[] = [];
+  for (const chat of world.chats.values()) {
+    if (isMemberRole(participantOf(world, chat, userId)?.role)) result.push(chat);
+  }
+  return result;
+}
