@@ -20,7 +20,7 @@ export function fail(message: string, exitCode = 2): never {
 }
 
 /** Errors from other modules that carry a user-facing message (config, seed files). */
-const USER_FACING = new Set(["UserError", "ConfigError", "SeedError"]);
+const USER_FACING = new Set(["UserError", "ConfigError", "SeedError", "PeerError"]);
 
 /** Run a CLI main function: exit 0 on success, print one line and exit non-zero on failure. */
 export function runMain(main: () => Promise<void>): void {

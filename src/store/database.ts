@@ -1,0 +1,60 @@
+/**
+ * The session's SQLite database (better-sqlite3): one file per session, sessions/NAME.db, beside
+ * the session file. Each feature owns its tables and migrates them itself with `migrate`, so
+ * features can evolve their schema without touching one shared list.
+ */
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** One schema step of a feature; versions start at 1 and only grow. */
+export interface Migration {
+  version: number;
+  up: string | ((db: Db) => void);
+}
+
+/** The database file of a session: sessions/NAME.db. */
+export function sessionDatabasePath(sessionsDir: string, sessionName: string): string {
+  return join(sessionsDir, `${sessionName}.db`);
+}
+
+/** Open (creating if needed) a database with WAL journaling, foreign keys and a busy timeout; ":memory:" for tests. */
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") {
+    const dir = dirname(file);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  const fresh = file === ":memory:" || !existsSync(file);
+  const db = new Database(file);
+  if (fresh && file !== ":memory:") chmodSync(file, 0o600);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_versions (
+    feature TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  )`);
+  return db;
+}
+
+/** Bring one feature's tables up to its newest migration; each step runs in its own transaction. */
+export function migrate(db: Db, feature: string, migrations: readonly Migration[]): void {
+  const row = db.prepare("SELECT version FROM schema_versions WHERE feature = ?").get(feature) as
+    | { version: number }
+    | undefined;
+  let current = row?.version ?? 0;
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+  for (const step of pending) {
+    db.transaction(() => {
+      if (typeof step.up === "string") db.exec(step.up);
+      else step.up(db);
+      db.prepare(
+        "INSERT INTO schema_versions (feature, version) VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET version = excluded.version",
+      ).run(feature, step.version);
+    })();
+    current = step.version;
+  }
+}
