@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { TelegramClient } from "telegram";
 import { AuthKey } from "telegram/crypto/AuthKey.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
-import type { Connection } from "telegram/network/index.js";
+import { ConnectionTCPFull, type Connection } from "telegram/network/index.js";
 import { StringSession } from "telegram/sessions/index.js";
-import { pointSessionAt, trustServerKey } from "../telegram/customServer.js";
+import { customServerConnection, pointSessionAt, trustServerKey } from "../telegram/customServer.js";
 import type { Emulator } from "./index.js";
 
 /** Where a client connects: an in-process emulator, or a standalone one (from its ready line). */
@@ -54,6 +54,6 @@ export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClie
     retryDelay: 100,
     autoReconnect: true,
     baseLogger: new Logger(options.logLevel ?? LogLevel.ERROR),
-    ...(options.connection && { connection: options.connection }),
+    connection: customServerConnection(emu.host, emu.port, options.connection ?? ConnectionTCPFull),
   });
 }

@@ -13,7 +13,7 @@ export async function loginWithCode(
   password?: string,
 ): Promise<void> {
   let failure: Error | undefined;
-  await client.start({
+  const started = client.start({
     phoneNumber: async () => phone,
     phoneCode: code,
     password: async () => {
@@ -24,6 +24,10 @@ export async function loginWithCode(
       failure = err;
       return true; // stop: a test login never retries
     },
+  });
+  // GramJS answers a stopped login with AUTH_USER_CANCEL; the error that stopped it is the one to report.
+  await started.catch((err: unknown) => {
+    throw failure ?? err;
   });
   if (failure) throw failure;
 }
