@@ -49,11 +49,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     world,
     handle: (request, ctx) => router.handle(request, ctx),
   });
-  world.push = (userId, updates, except) => server.pushToUser(userId, updates, except);
-  world.onlineUsers = () => server.onlineUsers();
-
+  // The server wires world.push, world.pushToKey and world.onlineUsers, and records its address in world.server.
   const { host, port } = await server.listen();
-  world.server = { dcId: 2, host, port };
   let control: Awaited<ReturnType<typeof startControlServer>>;
   try {
     control = await startControlServer(controlActions({ world, router, server }), options.controlPort ?? 0);
