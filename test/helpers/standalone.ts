@@ -13,6 +13,8 @@ export interface StandaloneEmulator {
   dcId: number;
   controlUrl: string;
   rsaPublicKey: string;
+  /** Ids of what a --seed file named, by ref. */
+  seeded: Record<string, { id: string; phone?: string; botToken?: string }>;
   control: ControlClient;
   process: ChildProcess;
   /** Send SIGTERM and resolve with the exit code. */
@@ -44,6 +46,7 @@ export async function spawnEmulator(args: string[] = []): Promise<StandaloneEmul
     dcId: ready.dcId as number,
     controlUrl: ready.controlUrl as string,
     rsaPublicKey: ready.rsaPublicKey as string,
+    seeded: (ready.seeded ?? {}) as StandaloneEmulator["seeded"],
     control: new ControlClient(ready.controlUrl as string),
     process: child,
     async stop() {
