@@ -4,6 +4,7 @@ import { LOG_LEVELS, type LogFormat, type LogLevel } from "./log.js";
 import { isValidSessionName, SESSION_NAME_RULE } from "./telegram/sessionStore.js";
 import type { RateLimits } from "./telegram/rateLimiter.js";
 import { ConfigError, optionalInteger, optionalNumber, type Env, type Problems } from "./config/values.js";
+import { parseAccessConfig, type AccessConfig } from "./access/config.js";
 
 export { ConfigError, CONFIG_EXIT_CODE, type Env } from "./config/values.js";
 
@@ -33,6 +34,8 @@ export interface Config {
   readonly dispatch: { readonly concurrency: number; readonly queuePerChat: number; readonly slowHandlerMs: number };
   readonly rateLimits: RateLimits;
   readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
+  /** Access control: owners, default, membership cache lifetimes, refusal texts, log retention (ACCESS_*). */
+  readonly access: AccessConfig;
 }
 
 /** Reads variables from a .env file (default ./.env, if present) under the real environment, which wins. */
@@ -89,6 +92,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       maxSleepSeconds: optionalInteger(env, "FLOOD_SLEEP_THRESHOLD", 60, 0, 86_400, problems),
       maxRetries: optionalInteger(env, "FLOOD_RETRIES", 3, 0, 100, problems),
     },
+    access: parseAccessConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -21,10 +21,14 @@ export type AccessPolicy = (request: AccessRequest) => AccessDecision | Promise<
 
 const ALLOW: AccessDecision = { allow: true };
 
-/** Default policy: "owner" handlers run only for the account's own messages, gated handlers never (no gate known). */
+/**
+ * Default policy: "owner" handlers run only for the account's own messages, gated handlers never (no gate
+ * known), and in user mode commands only for the account's own messages (an access policy may open them).
+ */
 export const defaultPolicy: AccessPolicy = ({ handler, message }) => {
   if (handler.needs.gate !== undefined) return { allow: false, reason: `no access policy knows gate ${handler.needs.gate}` };
   if (handler.needs.access === "owner" && !fromSelf(message)) return { allow: false, reason: "owner only" };
+  if (handler.kind === "command" && message.mode === "user" && !fromSelf(message)) return { allow: false, reason: "user-mode commands are the account's own" };
   return ALLOW;
 };
 
@@ -94,7 +98,6 @@ export class Router {
   }
 
   private commandOf(message: Message): ParsedCommand | undefined {
-    if (this.options.syntax.mode === "user" && !fromSelf(message)) return undefined;
     return parseCommand(message.text, this.options.syntax);
   }
 

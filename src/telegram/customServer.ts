@@ -6,6 +6,7 @@
 import { createHash, createPublicKey } from "node:crypto";
 import bigInt from "big-integer";
 import { _serverKeys } from "telegram/crypto/RSA.js";
+import { ConnectionTCPFull, type Connection } from "telegram/network/index.js";
 import type { Session } from "telegram/sessions/index.js";
 
 /** The DC our custom server presents itself as; the emulator answers as DC 2. */
@@ -48,11 +49,15 @@ export function pointSessionAt(session: Session, host: string, port: number): vo
   }
 }
 
-/** Parse TELEGRAM_SERVER's "host:port". */
-export function parseServerAddress(value: string): { host: string; port: number } | undefined {
-  const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value.trim());
-  if (!m) return undefined;
-  const port = Number(m[2]);
-  if (port < 1 || port > 32767) return undefined;
-  return { host: m[1].replace(/^\[|\]$/g, ""), port };
+/**
+ * A GramJS connection class that dials the custom server's port. GramJS 2.26 dials port 80 (443 over
+ * WSS) for its main connection whatever the session says, so without this a client never reaches a
+ * server on another port; reconnections reuse the class and keep the port.
+ */
+export function customServerConnection(host: string, port: number, base: typeof Connection = ConnectionTCPFull): typeof Connection {
+  return class CustomServerConnection extends base {
+    constructor(params: ConstructorParameters<typeof Connection>[0]) {
+      super(params.ip === host ? { ...params, port } : params);
+    }
+  };
 }

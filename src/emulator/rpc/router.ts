@@ -36,6 +36,25 @@ export function errorCode(name: string): number {
   return 400;
 }
 
+/**
+ * GramJS's TL reader sets optional fields that are absent from the wire to null, while requests
+ * built in code leave them undefined. Handlers check `=== undefined`, so make parsed requests read
+ * like built ones (recursively through nested TL objects and vectors).
+ */
+export function absentAsUndefined(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) absentAsUndefined(item);
+    return;
+  }
+  if (typeof value !== "object" || value === null || !("className" in value)) return;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const field = record[key];
+    if (field === null) record[key] = undefined;
+    else if (typeof field === "object") absentAsUndefined(field);
+  }
+}
+
 export class Router {
   /** Calls served, by TL method name. */
   readonly stats = new Map<string, number>();
@@ -52,6 +71,7 @@ export class Router {
 
   /** Serve one request: the MTProto server calls this for every unwrapped API call. */
   async handle(request: { className: string }, ctx: CallContext): Promise<unknown> {
+    absentAsUndefined(request);
     const name = tlMethodName(request.className);
     this.stats.set(name, (this.stats.get(name) ?? 0) + 1);
     if (this.latencyMs > 0) await sleep(this.latencyMs);

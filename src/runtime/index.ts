@@ -1,0 +1,294 @@
+/**
+ * The userbot runtime `npm start` runs, usable in-process by tests and the demo: config → saved session →
+ * connected GramJS client → the account → plugins, router and dispatcher → update intake; then a "ready"
+ * log line. `stop()` shuts down gracefully: no new updates, running handlers finish (bounded), resources
+ * close, the client disconnects.
+ */
+import { Api, type TelegramClient } from "telegram";
+import type { Config } from "../config.js";
+import { configSecrets } from "../config.js";
+import { commandSyntax } from "../handlers/commands.js";
+import type { Me } from "../handlers/context.js";
+import { guardGateway, type TelegramGateway } from "../handlers/gateway.js";
+import type { Message } from "../handlers/message.js";
+import type { Plugin } from "../handlers/plugin.js";
+import { loadPlugins } from "../handlers/registry.js";
+import { Router, type AccessPolicy } from "../handlers/router.js";
+import { createLogger, secrets, type Logger } from "../log.js";
+import { PeerDirectory } from "../telegram/convert.js";
+import type { FloodWaitPolicy } from "../telegram/floodWait.js";
+import { isRevokedError } from "../telegram/errors.js";
+import { GramjsGateway } from "../telegram/gramjsGateway.js";
+import { startIntake } from "../telegram/intake.js";
+import { RateLimiter } from "../telegram/rateLimiter.js";
+import { SessionStore, type SessionError } from "../telegram/sessionStore.js";
+import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
+import { chooseSessionName, openSession } from "./session.js";
+import { unknownCommandPlugin } from "./unknownCommand.js";
+
+/** How long stop() lets running handlers finish by default. */
+export const DEFAULT_DRAIN_MS = 10_000;
+
+/**
+ * How often the runtime asks Telegram whether its session is still signed in by default. A revoked
+ * session gets no more updates, so without asking it would sit idle; handlers' own calls notice sooner.
+ */
+export const DEFAULT_SESSION_CHECK_MS = 5 * 60_000;
+
+/** Something the runtime closes when it stops (e.g. a database). */
+export interface Closeable {
+  close(): void | Promise<void>;
+}
+
+/** What the runtime offers an extension once the account is signed in. */
+export interface RuntimeServices {
+  readonly config: Config;
+  readonly client: TelegramClient;
+  readonly me: Me;
+  /** The rate-limited, flood-wait-aware gateway handlers use. */
+  readonly telegram: TelegramGateway;
+  readonly log: Logger;
+}
+
+/** What an extension (such as the access layer) adds to the runtime. */
+export interface RuntimeExtension {
+  /** The router's access policy (RuntimeOptions.policy wins when both are given). */
+  readonly policy?: AccessPolicy;
+  /** Hears every Telegram update the client receives. */
+  onUpdate?(update: Api.TypeUpdate | Api.TypeUpdates): void;
+  /** Called when the runtime stops, after the handlers drained and before the closeables. */
+  close?(): void | Promise<void>;
+}
+
+/** What startRuntime needs; only `config` is required. */
+export interface RuntimeOptions {
+  readonly config: Config;
+  /** Session to run on (default: chooseSessionName's choice). */
+  readonly sessionName?: string;
+  /** Where sessions are saved (default: ./sessions). */
+  readonly store?: SessionStore;
+  /** Plugins to run (default: every module under src/plugins/). */
+  readonly plugins?: readonly Plugin[];
+  /** Logger (default: one built from config.log). */
+  readonly log?: Logger;
+  /** Access policy (default: the router's). */
+  readonly policy?: AccessPolicy;
+  /** How long stop() waits for running handlers (default DEFAULT_DRAIN_MS). */
+  readonly drainTimeoutMs?: number;
+  /** How often to check that the session is still signed in (default DEFAULT_SESSION_CHECK_MS). */
+  readonly sessionCheckMs?: number;
+  /** Closed, in order, when the runtime stops (e.g. the session database). */
+  readonly closeables?: readonly Closeable[];
+  /** Called with the runtime just before it logs "ready" (e.g. to route signals to it). */
+  readonly onReady?: (runtime: Runtime) => void;
+  /** Builds an extension once signed in, before the first update is taken. */
+  readonly extend?: (services: RuntimeServices) => RuntimeExtension | Promise<RuntimeExtension>;
+}
+
+/** How the runtime ended. */
+export interface StopResult {
+  /** Why it stopped: "stop" when asked to, "revoked" when Telegram revoked the session. */
+  readonly reason: "stop" | "revoked";
+  readonly drain: DrainResult;
+  /** The message to show when the session was revoked. */
+  readonly error?: SessionError;
+}
+
+/** Called after every handled message with the time its handlers took. */
+export type HandledListener = (message: Message, ms: number) => void;
+
+/** A started runtime. */
+export interface Runtime {
+  readonly me: Me;
+  readonly sessionName: string;
+  readonly client: TelegramClient;
+  readonly log: Logger;
+  /** Milliseconds from startRuntime's call to ready. */
+  readonly startupMs: number;
+  /** Resolves once the runtime has stopped, by stop() or because the session was revoked. */
+  readonly stopped: Promise<StopResult>;
+  /** Registers a listener for handled messages; returns the function that removes it. */
+  onHandled(listener: HandledListener): () => void;
+  /** Counts: messages received, handled, dropped, running and queued. */
+  stats(): RuntimeStats;
+  /** Asks Telegram whether the session is still signed in (updates.getState); false, and the runtime stops, when it was revoked. */
+  checkSession(): Promise<boolean>;
+  /** Stops gracefully (idempotent). */
+  stop(): Promise<StopResult>;
+}
+
+/** Runtime counters. */
+export interface RuntimeStats {
+  readonly received: number;
+  readonly handled: number;
+  readonly dropped: number;
+  readonly running: number;
+  readonly queued: number;
+}
+
+/** Starts the runtime and resolves once it is ready to handle messages (plugins load while the client connects). */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const started = performance.now();
+  const { config } = options;
+  secrets.add(...configSecrets(config));
+  const log = options.log ?? createLogger({ level: config.log.level, format: config.log.format });
+  const store = options.store ?? new SessionStore();
+  const sessionName = options.sessionName ?? chooseSessionName(config, undefined);
+  const [loaded, opened] = await Promise.allSettled([
+    options.plugins ?? loadPlugins().then((modules) => modules.map((module) => module.plugin)),
+    openSession(config, store, sessionName, log),
+  ]);
+  if (opened.status === "rejected") throw opened.reason;
+  const { client, user } = opened.value;
+  try {
+    if (loaded.status === "rejected") throw loaded.reason;
+    return await assemble({ ...options, log, store, sessionName, client, user, plugins: loaded.value, started });
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+}
+
+interface Parts extends RuntimeOptions {
+  readonly log: Logger;
+  readonly store: SessionStore;
+  readonly sessionName: string;
+  readonly client: TelegramClient;
+  readonly user: Api.User;
+  readonly plugins: readonly Plugin[];
+  readonly started: number;
+}
+
+async function assemble(parts: Parts): Promise<Runtime> {
+  const { config, log, store, sessionName, client, user, plugins } = parts;
+  const mode = user.bot === true ? "bot" : "user";
+  const me: Me = { id: user.id.toString(), username: user.username ?? undefined, mode };
+  const context = { mode, selfId: me.id, directory: new PeerDirectory(me.id) } as const;
+  context.directory.note([user]);
+
+  let revoked: SessionError | undefined;
+  /** Set once the runtime is assembled; a revocation noticed before that stops it right after. */
+  let stopOnRevoked: (() => void) | undefined;
+  const onRevoked = () => {
+    if (revoked !== undefined) return;
+    revoked = store.revoked(sessionName);
+    log.error({ sessionName }, revoked.message);
+    stopOnRevoked?.();
+  };
+  const raw = new GramjsGateway(client, context, onRevoked);
+  const checkSession = async (): Promise<boolean> => {
+    try {
+      await client.invoke(new Api.updates.GetState());
+      return true;
+    } catch (error) {
+      if (!isRevokedError(error)) {
+        log.warn({ err: error }, "could not check the session; will try again");
+        return true;
+      }
+      onRevoked();
+      return false;
+    }
+  };
+  const flood: FloodWaitPolicy = {
+    maxSleepSeconds: config.flood.maxSleepSeconds,
+    maxRetries: config.flood.maxRetries,
+    onWait: ({ method, seconds, attempt }) => log.warn({ method, seconds, attempt }, "flood wait: sleeping before retrying"),
+  };
+  const telegram = guardGateway(raw, { limiter: new RateLimiter(config.rateLimits), flood });
+  const extension: RuntimeExtension = (await parts.extend?.({ config, client, me, telegram, log })) ?? {};
+  const syntax = commandSyntax(mode, { userPrefix: config.commandPrefix, botUsername: me.username });
+  const router = new Router({
+    plugins: [...plugins, unknownCommandPlugin(plugins, syntax)],
+    syntax,
+    services: { telegram, client, log, me },
+    policy: parts.policy ?? extension.policy,
+  });
+
+  const listeners = new Set<HandledListener>();
+  let handled = 0;
+  const dispatcher = new Dispatcher<Message>({
+    keyOf: (message) => message.chatId,
+    process: async (message) => {
+      const begun = performance.now();
+      await router.handle(message);
+      handled += 1;
+      const ms = performance.now() - begun;
+      for (const listener of listeners) listener(message, ms);
+    },
+    log,
+    concurrency: config.dispatch.concurrency,
+    maxQueuePerKey: config.dispatch.queuePerChat,
+    slowAfterMs: config.dispatch.slowHandlerMs,
+  });
+  const intake = startIntake(client, {
+    context,
+    onUpdate: extension.onUpdate?.bind(extension),
+    onError: (err, update) => log.error({ err, update }, "an update could not be read; skipped"),
+    onMessage: (message) => {
+      dispatcher.push(message);
+    },
+    onConnection: (state) => {
+      if (state === "connected") log.info("connected to Telegram");
+      else log.warn({ state }, "connection to Telegram lost; reconnecting");
+    },
+  });
+
+  let resolveStopped: (result: StopResult) => void = () => {};
+  const stopped = new Promise<StopResult>((resolve) => {
+    resolveStopped = resolve;
+  });
+  const sessionTimer = setInterval(() => void checkSession(), parts.sessionCheckMs ?? DEFAULT_SESSION_CHECK_MS);
+  sessionTimer.unref();
+  let stopping: Promise<StopResult> | undefined;
+  const stop = (): Promise<StopResult> => {
+    stopping ??= (async () => {
+      log.info("stopping: no new updates; waiting for running handlers");
+      clearInterval(sessionTimer);
+      intake.stop();
+      const drain = await dispatcher.drain(parts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
+      if (!drain.completed) log.warn({ running: drain.running }, "handlers still running at the drain deadline; stopping anyway");
+      const closeables: Closeable[] = [...(extension.close === undefined ? [] : [{ close: () => extension.close?.() }]), ...(parts.closeables ?? [])];
+      for (const closeable of closeables) {
+        try {
+          await closeable.close();
+        } catch (err) {
+          log.error({ err }, "closing a resource failed");
+        }
+      }
+      await client.destroy();
+      const result: StopResult = revoked === undefined ? { reason: "stop", drain } : { reason: "revoked", drain, error: revoked };
+      log.info({ handled, abandoned: drain.abandoned }, "stopped");
+      resolveStopped(result);
+      return result;
+    })();
+    return stopping;
+  };
+
+  const startupMs = Math.round(performance.now() - parts.started);
+  const runtime: Runtime = {
+    me,
+    sessionName,
+    client,
+    log,
+    startupMs,
+    stopped,
+    onHandled(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats() {
+      const counts = dispatcher.stats();
+      return { received: intake.stats().received, handled, dropped: counts.dropped, running: counts.running, queued: counts.queued };
+    },
+    checkSession,
+    stop,
+  };
+  stopOnRevoked = () => void stop();
+  if (revoked !== undefined) stopOnRevoked();
+  parts.onReady?.(runtime);
+  log.info(
+    { account: me.username === undefined ? me.id : `@${me.username}`, mode, sessionName, plugins: plugins.length, commands: router.commands.length, startupMs },
+    "ready",
+  );
+  return runtime;
+}

@@ -1,0 +1,25 @@
+/**
+ * `npm start`'s composition, shared with the demo: the runtime over the session's SQLite database
+ * (sessions/NAME.db) with the access layer as its extension; the database closes when the runtime stops.
+ */
+import { accessExtension } from "../access/runtime.js";
+import { openDatabase, sessionDatabasePath } from "../store/database.js";
+import type { SessionStore } from "../telegram/sessionStore.js";
+import { startRuntime, type Runtime, type RuntimeOptions } from "./index.js";
+
+/** What startUserbot needs: the runtime's options with the store and session name settled. */
+export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeables"> {
+  readonly store: SessionStore;
+  readonly sessionName: string;
+}
+
+/** Starts the runtime as `npm start` runs it. */
+export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
+  const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
+  try {
+    return await startRuntime({ ...options, extend: accessExtension(db), closeables: [{ close: () => void db.close() }] });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * End-to-end glue for the access tests: an in-process emulator, a real GramJS client over TCP signed in
+ * as the account (user or bot), the runtime's update intake (which feeds every update to the layer) and
+ * gateway, and the Router with the access layer as its policy. Simulated people write through the
+ * control API; `ask` resolves once the router has handled the message, with what was sent back.
+ */
+import type { TelegramClient } from "telegram";
+import { createAccessLayer, type AccessLayer } from "../../src/access/layer.js";
+import { parseAccessConfig, type AccessConfig } from "../../src/access/config.js";
+import { commandSyntax } from "../../src/handlers/commands.js";
+import type { SendOptions, TelegramGateway } from "../../src/handlers/gateway.js";
+import type { Message, RunMode } from "../../src/handlers/message.js";
+import { command, definePlugin, type Plugin } from "../../src/handlers/plugin.js";
+import { Router } from "../../src/handlers/router.js";
+import { emulatorClient } from "../../src/emulator/client.js";
+import { ControlClient, type PeerType } from "../../src/emulator/controlClient.js";
+import type { Emulator } from "../../src/emulator/index.js";
+import { openDatabase, type Db } from "../../src/store/database.js";
+import { PeerDirectory } from "../../src/telegram/convert.js";
+import { LogLevel } from "telegram/extensions/Logger.js";
+import { customServerConnection } from "../../src/telegram/customServer.js";
+import { GramjsGateway } from "../../src/telegram/gramjsGateway.js";
+import { startIntake, type Intake } from "../../src/telegram/intake.js";
+import accessPlugin from "../../src/plugins/access.js";
+import { captureLogger } from "../runtime/fakes.js";
+
+/** What one message led to. */
+export interface Outcome {
+  /** Handlers that ran, as "name:args". */
+  readonly ran: string[];
+  /** Texts the account sent back to that chat while handling it. */
+  readonly sent: string[];
+}
+
+/** The demo plugin the tests gate: /secret needs the vip gate, /ping and /stats are plain commands. */
+export const demoPlugin: Plugin = definePlugin({
+  name: "demo",
+  handlers: [
+    command({ name: "secret", needs: { gate: "vip" } }, (ctx) => ctx.reply("the secret")),
+    command("ping", (ctx) => ctx.reply("pong")),
+    command("stats", (ctx) => ctx.reply("stats")),
+  ],
+});
+
+/** A running end-to-end setup. */
+export interface Harness {
+  readonly emu: Emulator;
+  readonly control: ControlClient;
+  readonly client: TelegramClient;
+  readonly layer: AccessLayer;
+  readonly db: Db;
+  readonly selfId: string;
+  /** Sends text as a simulated person and resolves once the account handled it. */
+  ask(fromId: string, peer: { type: PeerType; id: string }, text: string): Promise<Outcome>;
+  /** Resolves once an update made the condition true (at once when it already is). */
+  untilUpdate(condition: () => boolean): Promise<void>;
+  /** Resolves once every message the account started sending has been sent (rejects if one failed). */
+  sendsDone(): Promise<void>;
+  /** RPC count of a method on the emulator. */
+  rpcCount(method: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the account's client against the emulator and wires the access layer. */
+export async function startHarness(options: {
+  emu: Emulator;
+  accountId: string;
+  mode: RunMode;
+  botUsername?: string;
+  access?: Partial<AccessConfig>;
+}): Promise<Harness> {
+  const { emu, accountId, mode } = options;
+  const control = new ControlClient(emu.controlUrl);
+  const client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(accountId), connection: customServerConnection(emu.host, emu.port), logLevel: LogLevel.NONE });
+  await client.connect();
+  const { log } = captureLogger();
+  const db = openDatabase(":memory:");
+  const context = { mode, selfId: accountId, directory: new PeerDirectory(accountId) } as const;
+  const raw = new GramjsGateway(client, context);
+  const sent: { chatId: string; text: string }[] = [];
+  const sending = new Set<Promise<unknown>>();
+  const telegram: TelegramGateway = {
+    sendMessage(chatId: string, text: string, sendOptions?: SendOptions) {
+      sent.push({ chatId, text });
+      const promise = raw.sendMessage(chatId, text, sendOptions);
+      const tracked = promise.finally(() => sending.delete(tracked));
+      sending.add(tracked);
+      return promise;
+    },
+    editMessage: (chatId, messageId, text, sendOptions) => raw.editMessage(chatId, messageId, text, sendOptions),
+    getMessage: (chatId, messageId) => raw.getMessage(chatId, messageId),
+    getUser: (ref) => raw.getUser(ref),
+  };
+  const config = { ...parseAccessConfig({}, []), ...options.access };
+  const layer = createAccessLayer({ db, client, mode, config, log, telegram });
+  const ran: string[] = [];
+  const recording = definePlugin({
+    name: "demo",
+    handlers: demoPlugin.handlers.map((handler) => ({
+      ...handler,
+      run: (ctx: Parameters<typeof handler.run>[0]) => {
+        ran.push(`${handler.name}:${ctx.rawArgs}`);
+        return handler.run(ctx);
+      },
+    })),
+  });
+  const router = new Router({
+    plugins: [recording, accessPlugin],
+    syntax: commandSyntax(mode, { botUsername: options.botUsername }),
+    services: { telegram, client, log, me: { id: accountId, username: options.botUsername, mode } },
+    policy: layer.policy,
+  });
+
+  const updateWaiters = new Set<() => void>();
+  const handledWaiters = new Map<string, (message: Message) => void>();
+  const intake: Intake = startIntake(client, {
+    context,
+    onUpdate: (update) => {
+      layer.onUpdate(update);
+      for (const check of [...updateWaiters]) check();
+    },
+    onMessage: (message) => {
+      void router.handle(message).then(() => handledWaiters.get(message.text)?.(message));
+    },
+  });
+
+  return {
+    emu,
+    control,
+    client,
+    layer,
+    db,
+    selfId: accountId,
+    async ask(fromId, peer, text) {
+      const ranBefore = ran.length;
+      const sentBefore = sent.length;
+      const handled = new Promise<Message>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the account never handled ${JSON.stringify(text)}`)), 10_000);
+        handledWaiters.set(text, (message) => {
+          clearTimeout(timer);
+          handledWaiters.delete(text);
+          resolve(message);
+        });
+      });
+      await control.sendMessage(fromId, peer, text);
+      const message = await handled;
+      return { ran: ran.slice(ranBefore), sent: sent.slice(sentBefore).filter((s) => s.chatId === message.chatId).map((s) => s.text) };
+    },
+    untilUpdate(condition) {
+      if (condition()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          updateWaiters.delete(check);
+          reject(new Error("the expected update never arrived"));
+        }, 10_000);
+        const check = () => {
+          if (!condition()) return;
+          clearTimeout(timer);
+          updateWaiters.delete(check);
+          resolve();
+        };
+        updateWaiters.add(check);
+      });
+    },
+    async sendsDone() {
+      await Promise.all([...sending]);
+    },
+    async rpcCount(method) {
+      return (await control.stats()).rpc[method] ?? 0;
+    },
+    async stop() {
+      intake.stop();
+      layer.close();
+      await client.destroy();
+      db.close();
+    },
+  };
+}
