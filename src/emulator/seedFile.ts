@@ -14,24 +14,11 @@
 import { createChat } from "./model/chats.js";
 import { postMessage } from "./model/messages.js";
 import { seedMembers } from "./model/seed.js";
-import { createUser } from "./model/users.js";
+import { createUser, type UserSpec } from "./model/users.js";
 import type { PeerRef, Role, World } from "./model/world.js";
 
-export interface SeedUser {
-  ref: string;
-  firstName: string;
-  lastName?: string;
-  username?: string;
-  phone?: string;
-  bot?: boolean;
-  deleted?: boolean;
-  scam?: boolean;
-  fake?: boolean;
-  premium?: boolean;
-  verified?: boolean;
-  password?: string;
-  passwordHint?: string;
-}
+/** A person of the seed: the fields of POST /users, named by a ref. */
+export type SeedUser = UserSpec & { ref: string };
 
 export interface SeedChat {
   ref: string;
