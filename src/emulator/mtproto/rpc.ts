@@ -6,6 +6,7 @@
 import { Api } from "telegram";
 import { TypeNotFoundError } from "telegram/errors/index.js";
 import { BinaryReader } from "telegram/extensions/index.js";
+import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
 import { RpcError } from "../rpc/errors.js";
 import { ID } from "./tl-ids.js";
 import { TlWriter, VECTOR } from "./tl.js";
@@ -120,21 +121,18 @@ export function serializeResult(value: unknown): Buffer {
     for (const item of value) writeVectorItem(w, item);
     return w.finish();
   }
-  if (isTlObject(value)) return value.getBytes();
+  if (isTlObject(value)) return serializeObject(value);
   throw new TypeError(`cannot serialize a handler result of type ${describe(value)}`);
 }
 
 function writeVectorItem(w: TlWriter, item: unknown): void {
   if (typeof item === "number") w.int(item);
   else if (typeof item === "bigint") w.long(item);
-  else if (isTlObject(item)) w.raw(item.getBytes());
+  else if (isTlObject(item)) writeObject(w, item, false);
   else if (isBigInteger(item)) w.long(BigInt(item.toString()));
   else throw new TypeError(`cannot serialize a vector item of type ${describe(item)}`);
 }
 
-function isTlObject(v: unknown): v is { getBytes(): Buffer } {
-  return typeof v === "object" && v !== null && typeof (v as { getBytes?: unknown }).getBytes === "function";
-}
 
 /** GramJS represents longs as big-integer objects. */
 function isBigInteger(v: unknown): v is { toString(): string } {

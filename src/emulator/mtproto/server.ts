@@ -3,6 +3,7 @@
  * with the real handshake, and serving encrypted sessions to unmodified MTProto clients. Method
  * calls go to `handle` (the router); updates come back through pushToUser.
  */
+import { serializeObject } from "../tl/serialize.js";
 import { createServer, type Server, type Socket } from "node:net";
 import { randomInt } from "node:crypto";
 import type { Api } from "telegram";
@@ -150,7 +151,7 @@ export class MtprotoServer {
     for (const session of sessions) {
       const outbox = session.outbox;
       if (!outbox) continue;
-      body ??= updates.getBytes();
+      body ??= serializeObject(updates as never);
       if (body.length < GZIP_THRESHOLD) {
         outbox.send(body, KIND.notice);
       } else {
