@@ -6,6 +6,7 @@
 import { Api } from "telegram";
 import { addMessage, advancePts } from "./box.js";
 import { badRequest, notAcceptable } from "../rpc/errors.js";
+import { renderMessage } from "./messages.js";
 import { fromLong, toLong } from "./users.js";
 import { newBox, type ChatKind, type ChatRecord, type MessageRecord, type Participant, type Role, type World } from "./world.js";
 
@@ -240,6 +241,16 @@ export function createChat(world: World, spec: ChatSpec): ChatRecord {
       action: new Api.MessageActionChannelCreate({ title: spec.title }),
     });
     advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
+  } else {
+    // A basic group opens with "created the group" in every member's box, as on Telegram (clients
+    // such as GramJS's getDialogs expect a top message in every dialog).
+    const members = [...chat.participants.values()].filter((p) => isMemberRole(p.role)).map((p) => p.userId);
+    const action = new Api.MessageActionChatCreate({ title: spec.title, users: members.map((m) => toLong(m)) });
+    for (const ownerId of members) {
+      const box = world.boxOf(ownerId);
+      const record = addMessage(box, { peer: { type: "chat", id }, fromId: spec.creatorId, out: ownerId === spec.creatorId, text: "", date, action });
+      advancePts(box, 1, date, (pts) => new Api.UpdateNewMessage({ message: renderMessage(world, record), pts, ptsCount: 1 }));
+    }
   }
   return chat;
 }

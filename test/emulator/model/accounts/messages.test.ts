@@ -272,8 +272,9 @@ describe("messages.getDialogs", () => {
     const me = createUser(h.world, { firstName: "Me" });
     const ctx = h.as(me);
     const friends = Array.from({ length: 5 }, (_, i) => createUser(h.world, { firstName: `F${i}` }));
-    for (const friend of friends) postMessage(h.world, friend.id, { type: "user", id: me.id }, { text: `from ${friend.firstName}` });
+    // The group's only message is its creation, older than every private message.
     const group = createChat(h.world, { type: "group", title: "Quiet group", creatorId: friends[0].id, members: [{ userId: me.id, role: "member" }] });
+    for (const friend of friends) postMessage(h.world, friend.id, { type: "user", id: me.id }, { text: `from ${friend.firstName}` });
     const first = await call<Api.messages.DialogsSlice>(
       messageMethods,
       new Api.messages.GetDialogs({ offsetDate: 0, offsetId: 0, offsetPeer: new Api.InputPeerEmpty(), limit: 3, hash: toLong(0) }),
