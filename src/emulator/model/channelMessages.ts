@@ -6,6 +6,7 @@
 import { Api } from "telegram";
 import { addMessage, advancePts } from "./box.js";
 import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
+import { sameTl } from "./messages.js";
 import { renderUsers, toLong } from "./users.js";
 import {
   isMemberRole,
@@ -168,12 +169,6 @@ export function senderUpdates(world: World, chat: ChatRecord, record: MessageRec
   return chatUpdates(world, record.fromId, chat, [...extra, update], messageUserIds(record));
 }
 
-function sameEntities(a: Api.TypeMessageEntity[] | undefined, b: Api.TypeMessageEntity[] | undefined): boolean {
-  const left = a ?? [];
-  const right = b ?? [];
-  if (left.length !== right.length) return false;
-  return left.every((entity, i) => entity.getBytes().equals(right[i].getBytes()));
-}
 
 /**
  * Edit a channel message: MESSAGE_ID_INVALID for unknown or service messages,
@@ -197,13 +192,15 @@ export function editChannelMessage(
   if (record.fromId !== editorId && !editsOthers) throw forbidden("MESSAGE_AUTHOR_REQUIRED");
   const text = content.text ?? record.text;
   const entities = content.entities ?? (content.text === undefined ? record.entities : undefined);
-  if (text === record.text && sameEntities(entities, record.entities) && content.replyMarkup === undefined) {
+  // An edit replaces the inline keyboard: one left out is removed, as Telegram does.
+  const markupSame = sameTl(record.replyMarkup ? [record.replyMarkup] : [], content.replyMarkup ? [content.replyMarkup] : []);
+  if (text === record.text && sameTl(entities, record.entities) && markupSame) {
     throw badRequest("MESSAGE_NOT_MODIFIED");
   }
   const date = world.now();
   record.text = text;
   record.entities = entities;
-  if (content.replyMarkup !== undefined) record.replyMarkup = content.replyMarkup;
+  record.replyMarkup = content.replyMarkup;
   record.editDate = date;
   const { event } = advancePts(box, 1, date, (pts) => new Api.UpdateEditChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
   pushToMembers(

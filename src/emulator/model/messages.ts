@@ -433,7 +433,8 @@ export interface MessageEdit {
   replyMarkup?: Api.TypeReplyMarkup;
 }
 
-function sameTl(a: { getBytes(): Buffer }[] | undefined, b: { getBytes(): Buffer }[] | undefined): boolean {
+/** Whether two lists of TL objects (entities, markup) serialize the same. */
+export function sameTl(a: readonly { getBytes(): Buffer }[] | undefined, b: readonly { getBytes(): Buffer }[] | undefined): boolean {
   const left = a ?? [];
   const right = b ?? [];
   return left.length === right.length && left.every((item, i) => item.getBytes().equals(right[i].getBytes()));
@@ -468,8 +469,9 @@ export function editMessage(
   if (edit.text !== undefined) checkText(edit.text);
   const text = edit.text ?? record.text;
   const entities = edit.entities?.length ? edit.entities : edit.text === undefined ? record.entities : undefined;
-  const markup = edit.replyMarkup ?? record.replyMarkup;
-  const markupSame = edit.replyMarkup === undefined || sameTl(record.replyMarkup ? [record.replyMarkup] : [], [edit.replyMarkup]);
+  // An edit replaces the inline keyboard: one left out is removed, as Telegram does.
+  const markup = edit.replyMarkup;
+  const markupSame = sameTl(record.replyMarkup ? [record.replyMarkup] : [], markup ? [markup] : []);
   if (text === record.text && sameTl(entities, record.entities) && markupSame) throw badRequest("MESSAGE_NOT_MODIFIED");
   const date = world.now();
   const copies = record.globalKey === undefined ? [{ ownerId: editorId, id }] : (stateOf(world).copies.get(record.globalKey) ?? []);

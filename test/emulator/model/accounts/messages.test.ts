@@ -85,6 +85,12 @@ describe("private messages", () => {
     const message = (pushed.updates[0] as Api.UpdateNewMessage).message as Api.Message;
     expect(message.replyMarkup).toBeInstanceOf(Api.ReplyInlineMarkup);
     expect(pushed.users.map((u) => (u as Api.User).id.toJSNumber())).toContain(bot.id);
+
+    // Editing the text without reply_markup removes the keyboard, as Telegram does.
+    const sentId = (result.updates[0] as Api.UpdateMessageID).id;
+    await call(messageMethods, new Api.messages.EditMessage({ peer: inputPeer(h.world, bot, alice), id: sentId, message: "Approved" }), botCtx);
+    const aliceCopy = [...h.world.boxOf(alice.id).messages.values()].find((m) => m.text === "Approved");
+    expect(aliceCopy?.replyMarkup).toBeUndefined();
   });
 
   it("maps a reply to the other side's copy of the message", async () => {
