@@ -1,0 +1,129 @@
+/**
+ * `npm run send -- <chat> [text] [--markdown | --html] [--each-line] [--silent] [--no-preview] [--session NAME]`
+ * sends a message from a script: to @username, a t.me link, an id or `me` (Saved Messages), as the
+ * saved user session or the bot of TELEGRAM_BOT_TOKEN. The text is the arguments after the chat, or
+ * standard input when there are none; longer than 4,096 characters it is split at line boundaries.
+ * With --each-line every line is its own message, sent as it arrives (`tail -f log | npm run send ...`).
+ * Sends are paced by the RATE_* limits, shared by every process of the session.
+ * Exit 0 once Telegram accepted every message; 2 for bad input; 1 when Telegram refused.
+ */
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { chooseSessionName } from "../runtime/sessionName.js";
+import { MarkupError, type FormattedText, type ParseMode } from "../telegram/send/formatted.js";
+import { readMarkup } from "../telegram/send/markup.js";
+import { splitFormatted } from "../telegram/send/split.js";
+import { parsePeerInput, type PeerInput } from "../telegram/peers.js";
+import { SessionStore } from "../telegram/sessionStore.js";
+import { sessionFlag } from "./args.js";
+import { askedSessionName, configFromEnvironment } from "./credentials.js";
+import { fail, runMain } from "./run.js";
+
+const USAGE = "npm run send -- <@username | t.me link | id | me> [text] [--markdown | --html] [--each-line] [--silent] [--no-preview] [--session NAME]";
+
+const OPTIONS = {
+  markdown: { type: "boolean" },
+  md: { type: "boolean" },
+  html: { type: "boolean" },
+  "each-line": { type: "boolean" },
+  silent: { type: "boolean" },
+  "no-preview": { type: "boolean" },
+  session: { type: "string" },
+} as const;
+
+/** Reads the command line; negative chat ids (-100123) are positionals, not flags. */
+function commandLine(argv: readonly string[]) {
+  const held: string[] = [];
+  const args = argv.map((arg) => (/^-\d+$/.test(arg) ? `\u0000${held.push(arg) - 1}` : arg));
+  try {
+    const { values, positionals } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+    return { flags: values, positionals: positionals.map((arg) => (arg.startsWith("\u0000") ? held[Number(arg.slice(1))] : arg)) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
+    return fail(`${reason}\nusage: ${USAGE}`);
+  }
+}
+
+/** The parse mode the flags ask for. */
+function parseModeOf(flags: { markdown?: boolean; md?: boolean; html?: boolean }): ParseMode {
+  const markdown = flags.markdown === true || flags.md === true;
+  if (markdown && flags.html === true) fail("--markdown and --html cannot be combined: choose one parse mode");
+  return markdown ? "markdown" : flags.html === true ? "html" : "plain";
+}
+
+/** One message's text (line `line` of the input, with --each-line) read in the parse mode and split into parts; bad input stops with exit 2. */
+function prepare(text: string, mode: ParseMode, line?: number): FormattedText[] {
+  if (text.trim() === "") fail(`the text${line === undefined ? "" : ` of line ${line}`} is empty: nothing to send`);
+  try {
+    return splitFormatted(readMarkup(text, mode));
+  } catch (error) {
+    if (error instanceof MarkupError) fail(`${line === undefined ? "" : `line ${line}: `}${error.message}`);
+    throw error;
+  }
+}
+
+/** The non-blank lines of a text, numbered from 1. */
+function linesOf(text: string): { line: string; number: number }[] {
+  return text.split("\n").flatMap((line, index) => (line.trim() === "" ? [] : [{ line, number: index + 1 }]));
+}
+
+/** Everything standard input holds. */
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+runMain(async () => {
+  const { flags, positionals } = commandLine(process.argv.slice(2));
+  const [chat, ...words] = positionals;
+  if (chat === undefined) fail(`name the chat to send to\nusage: ${USAGE}`);
+  const peer: PeerInput = parsePeerInput(chat);
+  const mode = parseModeOf(flags);
+  const eachLine = flags["each-line"] === true;
+  const fromStdin = words.length === 0;
+  if (fromStdin && process.stdin.isTTY === true) fail(`no text: give it after the chat, or pipe it on standard input\nusage: ${USAGE}`);
+  // Everything known before connecting is checked before connecting; streamed lines are checked as they come.
+  const text = fromStdin ? (eachLine ? undefined : await readAll()) : words.join(" ");
+  const batches =
+    text === undefined ? [] : eachLine ? linesOf(text).map(({ line, number }) => prepare(line, mode, number)) : [prepare(text, mode)];
+  if (text !== undefined && batches.length === 0) fail("the text is empty: nothing to send");
+
+  const { env, config } = configFromEnvironment();
+  const store = new SessionStore();
+  const sessionName = chooseSessionName(config, askedSessionName(sessionFlag(flags.session), env));
+  if (config.mode === "user" && !store.exists(sessionName)) fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
+
+  // GramJS loads only once the input is known to be usable: mistakes are answered at once.
+  const [{ openScriptSession }, { resolveTarget }, { deliver }, { explainRefusal }] = await Promise.all([
+    import("../telegram/send/scriptSession.js"),
+    import("../telegram/send/target.js"),
+    import("../telegram/send/deliver.js"),
+    import("../telegram/send/refusal.js"),
+  ]);
+  const session = await openScriptSession(config, store, sessionName);
+  const sent: number[] = [];
+  try {
+    const target = await resolveTarget(session.client, peer, { mode: session.mode, selfId: session.selfId, known: session.known });
+    const options = { pacer: session.pacer, flood: session.flood, silent: flags.silent === true, linkPreview: flags["no-preview"] !== true };
+    const send = async (parts: FormattedText[]) => sent.push(...(await deliver(session.client, target, parts, options)));
+    for (const parts of batches) await send(parts);
+    if (text === undefined) {
+      let number = 0;
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        number += 1;
+        if (line.trim() !== "") await send(prepare(line, mode, number));
+      }
+    }
+    if (sent.length === 0) fail("the text is empty: nothing to send");
+    const what = sent.length === 1 ? `message ${sent[0]}` : `${sent.length} messages (${sent[0]}-${sent.at(-1)})`;
+    process.stdout.write(`Sent to ${target.label}: ${what}.\n`);
+  } catch (error) {
+    const refusal = explainRefusal(error);
+    if (refusal === undefined) throw error;
+    const partly = sent.length === 0 ? "" : ` (after ${sent.length} message${sent.length === 1 ? "" : "s"} went through)`;
+    fail(`${refusal}${partly}`, 1);
+  } finally {
+    await session.close();
+  }
+});

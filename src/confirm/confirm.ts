@@ -1,0 +1,140 @@
+/**
+ * Asking a person to approve something and waiting for the answer, as `npm run confirm` does. A bot sends
+ * the question with Approve / Deny buttons and reads the presses; a user account asks for a reply of
+ * yes or no. Only the allowed people's answers count: others get an alert (buttons) or a short note
+ * (replies). The question's message is then edited to show the outcome and who answered.
+ */
+import type { TelegramClient } from "telegram";
+import type { CallbackQuery } from "../handlers/callback.js";
+import type { Message } from "../handlers/message.js";
+import type { Logger } from "../log.js";
+import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
+import { PeerDirectory } from "../telegram/convert.js";
+import type { FloodWaitPolicy } from "../telegram/floodWait.js";
+import { startIntake } from "../telegram/intake.js";
+import { onRawUpdate } from "../telegram/internals.js";
+import { deliver, editDelivered } from "../telegram/send/deliver.js";
+import type { Pacer } from "../telegram/send/pace.js";
+import type { Target } from "../telegram/send/target.js";
+import { answererName, lateAnswer, settledText, type ConfirmOutcome } from "./outcome.js";
+import { confirmButton, newConfirmationId, type ConfirmationStore } from "./store.js";
+
+/** What a stranger pressing or replying is told. */
+export const NOT_YOURS_TEXT = "Only the person this confirmation is for may answer it.";
+/** What a user-mode question asks for. */
+export const REPLY_HINT = "Reply yes or no.";
+
+const YES = new Set(["y", "yes", "approve", "approved", "ok"]);
+const NO = new Set(["n", "no", "deny", "denied"]);
+
+/** What confirm needs. */
+export interface ConfirmOptions {
+  readonly client: TelegramClient;
+  readonly mode: "user" | "bot";
+  readonly selfId: string;
+  readonly pacer: Pacer;
+  readonly flood: FloodWaitPolicy;
+  readonly log: Logger;
+  readonly store: ConfirmationStore;
+  readonly target: Target;
+  readonly question: string;
+  readonly timeoutMs: number;
+  /** Ids of the people whose answer counts. */
+  readonly answerers: ReadonlySet<string>;
+  /** Settles as cancelled when it resolves (the script was asked to stop). */
+  readonly cancelled?: Promise<void>;
+}
+
+/** Asks, waits for an allowed answer (or the timeout, or cancellation), shows the outcome; resolves with it. */
+export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> {
+  const { client, target, question, flood, log } = options;
+  const id = newConfirmationId();
+  let messageId: number | undefined;
+  let decided: ConfirmOutcome | undefined;
+  let decide: (outcome: ConfirmOutcome) => void = () => {};
+  const answered = new Promise<ConfirmOutcome>((resolve) => {
+    decide = (outcome) => {
+      if (decided !== undefined) return;
+      decided = outcome;
+      resolve(outcome);
+    };
+  });
+  const listening = options.mode === "bot" ? listenForPresses(options, id, () => decided, decide) : listenForReplies(options, () => messageId, () => decided, decide);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const keyboard = options.mode === "bot" ? [[confirmButton.button("✅ Approve", { id, approve: true }), confirmButton.button("❌ Deny", { id, approve: false })]] : undefined;
+    const text = options.mode === "bot" ? question : `${question}\n\n${REPLY_HINT}`;
+    [messageId] = await deliver(client, target, [{ text, entities: [] }], { pacer: options.pacer, flood, keyboard });
+    options.store.record({ id, chatId: target.chatId, messageId, question, expiresAt: Date.now() + options.timeoutMs });
+    timer = setTimeout(() => decide({ status: "timeout", afterMs: options.timeoutMs }), options.timeoutMs);
+    void options.cancelled?.then(() => decide({ status: "cancelled" }));
+    const outcome = await answered;
+    options.store.finish(id, outcome.status, "by" in outcome ? outcome.by : undefined);
+    try {
+      await editDelivered(client, target, messageId, { text: settledText(question, outcome), entities: [] }, { flood, keyboard: options.mode === "bot" ? [] : undefined });
+    } catch (err) {
+      log.warn({ err }, "could not edit the question to show the outcome");
+    }
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    listening();
+  }
+}
+
+/** Reads presses of this confirmation's buttons; returns the function that stops listening. */
+function listenForPresses(options: ConfirmOptions, id: string, decided: () => ConfirmOutcome | undefined, decide: (outcome: ConfirmOutcome) => void): () => void {
+  const answerer = callbackAnswerer(options.client);
+  const answer = (query: CallbackQuery, text: string, alert: boolean) =>
+    answerer.answerCallback(query.queryId, { text, alert }).catch((err: unknown) => options.log.warn({ err }, "could not answer a button press"));
+  return onRawUpdate(options.client, (update) => {
+    const query = callbackQueryOf(update, options.selfId);
+    const values = query === undefined ? undefined : confirmButton.decode(query.data);
+    if (query === undefined || values?.id !== id) return;
+    const settled = decided();
+    if (settled !== undefined) {
+      void answer(query, lateAnswer({ status: settled.status, answeredBy: "by" in settled ? settled.by : undefined }), true);
+    } else if (!options.answerers.has(query.senderId)) {
+      options.log.warn({ user: query.senderId }, "someone who may not answer pressed a confirmation button");
+      void answer(query, NOT_YOURS_TEXT, true);
+    } else {
+      decide({ status: values.approve ? "approved" : "denied", by: answererName(query.sender ?? { id: query.senderId }) });
+      void answer(query, values.approve ? "Approved." : "Denied.", false);
+    }
+  });
+}
+
+/** Reads yes / no replies in the target chat; returns the function that stops listening. */
+function listenForReplies(
+  options: ConfirmOptions,
+  questionId: () => number | undefined,
+  decided: () => ConfirmOutcome | undefined,
+  decide: (outcome: ConfirmOutcome) => void,
+): () => void {
+  const told = new Set<string>();
+  const directory = new PeerDirectory(options.selfId);
+  const onMessage = (message: Message) => {
+    const asked = questionId();
+    if (asked === undefined || message.chatId !== options.target.chatId || message.messageId <= asked || decided() !== undefined) return;
+    if (message.replyToMessageId !== undefined && message.replyToMessageId !== asked) return;
+    const verdict = verdictOf(message.text);
+    const senderId = message.senderId;
+    if (verdict === undefined || senderId === undefined) return;
+    if (options.answerers.has(senderId)) {
+      decide({ status: verdict ? "approved" : "denied", by: answererName(message.sender ?? directory.user(senderId) ?? { id: senderId }) });
+    } else if (!told.has(senderId)) {
+      told.add(senderId);
+      void deliver(options.client, options.target, [{ text: NOT_YOURS_TEXT, entities: [] }], { pacer: options.pacer, flood: options.flood }).catch((err: unknown) =>
+        options.log.warn({ err }, "could not tell someone they may not answer"),
+      );
+    }
+  };
+  const intake = startIntake(options.client, { context: { mode: "user", selfId: options.selfId, directory }, onMessage });
+  return () => intake.stop();
+}
+
+/** true for yes, false for no, undefined for anything else. */
+export function verdictOf(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase().replace(/[.!]+$/, "");
+  return YES.has(word) ? true : NO.has(word) ? false : undefined;
+}

@@ -1,0 +1,31 @@
+/** Telegram's refusals of a send, explained in one line for the person running the script. */
+import { FloodWaitError } from "../floodWait.js";
+import { formatWait, rpcErrorName } from "../errors.js";
+
+const REASONS: Readonly<Record<string, string>> = {
+  CHAT_WRITE_FORBIDDEN: "this account may not write in that chat",
+  CHAT_ADMIN_REQUIRED: "only the chat's admins may post there",
+  CHAT_RESTRICTED: "this account is restricted in that chat",
+  USER_BANNED_IN_CHANNEL: "this account is banned from writing in that chat",
+  CHANNEL_PRIVATE: "that chat is private, or this account was removed from it",
+  CHANNEL_INVALID: "that chat is not valid for this account",
+  PEER_ID_INVALID: "that chat or person is not valid for this account",
+  USER_IS_BLOCKED: "that person blocked this account",
+  USER_IS_BOT: "bots cannot write to other bots",
+  INPUT_USER_DEACTIVATED: "that account was deleted",
+  ENTITY_BOUNDS_INVALID: "the formatting does not fit the text",
+  ENTITY_URL_INVALID: "a link in the text is not a valid URL",
+  BUTTON_DATA_INVALID: "a button's data is too long",
+  MESSAGE_TOO_LONG: "the message is longer than Telegram accepts",
+  MESSAGE_EMPTY: "the message is empty",
+  MESSAGE_ID_INVALID: "the message to edit no longer exists",
+};
+
+/** The line telling why a send failed, when the error is Telegram's; undefined for other errors. */
+export function explainRefusal(error: unknown): string | undefined {
+  if (error instanceof FloodWaitError) return `Telegram asks to wait ${formatWait(error.seconds)} before sending more (FLOOD_WAIT); try again later`;
+  const name = rpcErrorName(error);
+  if (name === undefined) return undefined;
+  const reason = REASONS[name];
+  return reason === undefined ? `Telegram refused: ${name}` : `Telegram refused: ${reason} (${name})`;
+}
