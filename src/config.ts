@@ -5,6 +5,8 @@ import { isValidSessionName, SESSION_NAME_RULE } from "./telegram/sessionStore.j
 import type { RateLimits } from "./telegram/rateLimiter.js";
 import { ConfigError, optionalInteger, optionalNumber, type Env, type Problems } from "./config/values.js";
 import { parseAccessConfig, type AccessConfig } from "./access/config.js";
+import { parseCatchUp } from "./config/catchUp.js";
+import type { CatchUpOptions } from "./updates/options.js";
 
 export { ConfigError, CONFIG_EXIT_CODE, type Env } from "./config/values.js";
 
@@ -36,6 +38,10 @@ export interface Config {
   readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
   /** Access control: owners, default, membership cache lifetimes, refusal texts, log retention (ACCESS_*). */
   readonly access: AccessConfig;
+  /** Updates missed while stopped or disconnected: on/off, how far back, what to do on tooLong (CATCH_UP_*). */
+  readonly catchUp: CatchUpOptions;
+  /** Where the plugins are loaded from (PLUGINS_DIR; default src/plugins/). */
+  readonly pluginsDir?: string;
 }
 
 /** Reads variables from a .env file (default ./.env, if present) under the real environment, which wins. */
@@ -93,6 +99,8 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       maxRetries: optionalInteger(env, "FLOOD_RETRIES", 3, 0, 100, problems),
     },
     access: parseAccessConfig(env, problems),
+    catchUp: parseCatchUp(env, problems),
+    pluginsDir: get("PLUGINS_DIR"),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -11,16 +11,15 @@
  *
  * GramJS 2.26 also stops reading a msg_container at the first rpc_error in it: the answers after
  * it are dropped and their requests never settle. With pages pipelined, Telegram packs several
- * answers per container, so one FLOOD_WAIT would strand its neighbours; guardContainers() keeps
- * the sender reading (the failed request still gets its error).
+ * answers per container, so one FLOOD_WAIT would strand its neighbours; guardContainers() (in
+ * telegram/internals.ts) keeps the sender reading (the failed request still gets its error).
  */
 import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
 import { BinaryReader } from "telegram/extensions/index.js";
-import type { MTProtoSender } from "telegram/network/index.js";
 import { RequestState } from "telegram/network/RequestState.js";
-import { RPCResult } from "telegram/tl/core/index.js";
 import { rpcErrorName } from "../telegram/errors.js";
+import { guardContainers } from "../telegram/internals.js";
 import { describePeerInput, resolvePeer, type PeerInput } from "../telegram/peers.js";
 import { AuditError } from "./errors.js";
 import type { PageResult, ParticipantsSource } from "./fetcher.js";
@@ -76,28 +75,6 @@ function filterOf(filter: ParticipantFilter, q: string): Api.TypeChannelParticip
     case "search":
       return new Api.ChannelParticipantsSearch({ q });
   }
-}
-
-type Handler = ((message: unknown) => unknown) & { containerGuard?: true };
-
-/**
- * Makes the sender's rpc_result handler swallow the error it rethrows after rejecting the request,
- * so the rest of the container is still read. Idempotent; GramJS builds a new sender on reconnection.
- */
-export function guardContainers(sender: MTProtoSender): void {
-  const handlers = (sender as unknown as { _handlers: Record<string, Handler> })._handlers;
-  const key = RPCResult.CONSTRUCTOR_ID.toString();
-  const original = handlers[key];
-  if (original === undefined || original.containerGuard) return;
-  const guarded: Handler = (message) => {
-    try {
-      return original(message);
-    } catch {
-      return undefined;
-    }
-  };
-  guarded.containerGuard = true;
-  handlers[key] = guarded;
 }
 
 /** Sends a request on the client's connection without GramJS's entity bookkeeping; rejects after timeoutMs. */

@@ -1,6 +1,7 @@
 import type { TelegramClient } from "telegram";
 import type { Logger } from "../log.js";
 import type { ParsedCommand } from "./commands.js";
+import type { AskOptions, ConversationService, Flow } from "./conversation.js";
 import type { SendOptions, SentMessage, TelegramGateway } from "./gateway.js";
 import type { ChatInfo, Message, RunMode, UserInfo } from "./message.js";
 
@@ -63,6 +64,13 @@ export interface Context {
   answer(text: string, options?: SendOptions): Promise<SentMessage>;
   /** Fetches the message this one replies to, if any. */
   getReplyMessage(): Promise<Message | undefined>;
+  /**
+   * Asks the sender a question in this chat and resolves with their next message there, validated;
+   * rejects with ConversationEnded on timeout, /cancel, too many refused answers or shutdown.
+   */
+  ask<T = string>(question: string, options?: AskOptions<T>): Promise<T>;
+  /** Starts a multi-step conversation (defineFlow) with the sender in this chat; its state is saved, so a restart resumes it. */
+  startFlow(flow: Flow): Promise<void>;
 }
 
 /** Services shared by every context of a runtime. */
@@ -73,6 +81,8 @@ export interface ContextServices {
   readonly me: Me;
   readonly prefix: string;
   readonly commands: readonly CommandHelp[];
+  /** Runs ctx.ask and ctx.startFlow; without it they fail (conversations need the runtime's extension). */
+  readonly conversations?: ConversationService;
 }
 
 /** Why a handler runs: its name and what it matched. */
@@ -88,6 +98,10 @@ export function createContext(message: Message, trigger: Trigger, services: Cont
   const chatId = message.chatId;
   const reply = (text: string, options?: SendOptions) => telegram.sendMessage(chatId, text, { ...options, replyTo: message.messageId });
   const edit = (text: string, options?: SendOptions) => telegram.editMessage(chatId, message.messageId, text, options);
+  const conversations = (): ConversationService => {
+    if (services.conversations === undefined) throw new Error("conversations are not enabled in this runtime (startUserbot enables them)");
+    return services.conversations;
+  };
   return {
     message,
     chat: { id: chatId, type: message.chatType, title: message.chatTitle, username: message.chatUsername },
@@ -111,5 +125,7 @@ export function createContext(message: Message, trigger: Trigger, services: Cont
     answer: (text, options) => (message.mode === "user" && message.out ? edit(text, options) : reply(text, options)),
     getReplyMessage: async () =>
       message.replyToMessageId === undefined ? undefined : telegram.getMessage(chatId, message.replyToMessageId),
+    ask: async <T>(question: string, options?: AskOptions<T>) => conversations().ask(message, question, options),
+    startFlow: async (flow) => conversations().startFlow(message, flow),
   };
 }

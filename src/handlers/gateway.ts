@@ -1,5 +1,6 @@
 import { withFloodWait, type FloodWaitPolicy } from "../telegram/floodWait.js";
 import type { RateLimiter } from "../telegram/rateLimiter.js";
+import type { InlineKeyboard } from "./keyboard.js";
 import type { Message, UserInfo } from "./message.js";
 
 /** Options for sending or editing a message. */
@@ -10,6 +11,8 @@ export interface SendOptions {
   readonly parseMode?: "html" | "markdown";
   /** Whether Telegram may show a link preview (default: Telegram's choice). */
   readonly linkPreview?: boolean;
+  /** Inline buttons under the message (bot mode); on an edit, an empty keyboard removes the buttons. */
+  readonly keyboard?: InlineKeyboard;
 }
 
 /** What Telegram reported about a message we sent or edited. */

@@ -8,3 +8,9 @@ export type { SendOptions, SentMessage, TelegramGateway, UserRef } from "./gatew
 export { parseUserRef } from "./gateway.js";
 export { displayName } from "./message.js";
 export { FloodWaitError } from "../telegram/floodWait.js";
+export { onCallback } from "./callback.js";
+export type { CallbackContext, CallbackHandler, CallbackQuery } from "./callback.js";
+export { callbackData, CallbackDataError } from "./keyboard.js";
+export type { CallbackData, InlineButton, InlineKeyboard } from "./keyboard.js";
+export { ConversationEnded, invalid } from "./conversation.js";
+export type { AskOptions, Flow } from "./conversation.js";

@@ -1,4 +1,6 @@
+import type { CallbackHandler } from "./callback.js";
 import type { Context } from "./context.js";
+import type { Flow } from "./conversation.js";
 import type { Filter } from "./filters.js";
 import type { RunMode } from "./message.js";
 
@@ -48,7 +50,7 @@ export interface PatternHandler extends HandlerBase {
   readonly pattern: RegExp;
 }
 
-/** Any handler. */
+/** Any message handler. */
 export type Handler = CommandHandler | MessageHandler | PatternHandler;
 
 /** A feature: a named set of handlers, the default export of a module under src/plugins/. */
@@ -56,6 +58,10 @@ export interface Plugin {
   readonly name: string;
   readonly description?: string;
   readonly handlers: readonly Handler[];
+  /** Its inline-button handlers (onCallback, bot mode). */
+  readonly callbacks?: readonly CallbackHandler[];
+  /** Its multi-step conversations (defineFlow), known to the runtime so that a restart resumes them. */
+  readonly flows?: readonly Flow[];
 }
 
 /** Options of `command`. */
@@ -112,8 +118,14 @@ export function onPattern(pattern: RegExp, run: HandlerFn, options: HandlerOptio
   return { kind: "pattern", name: options.name ?? "", pattern, filter: options.filter, needs: options.needs ?? {}, run };
 }
 
-/** Declares a plugin; unnamed handlers get "message1", "pattern2"... and duplicate names are an error. */
-export function definePlugin(spec: { name: string; description?: string; handlers: readonly Handler[] }): Plugin {
+/** Declares a plugin; unnamed handlers get "message1", "pattern2", "callback1"... and duplicate names are an error. */
+export function definePlugin(spec: {
+  name: string;
+  description?: string;
+  handlers: readonly Handler[];
+  callbacks?: readonly CallbackHandler[];
+  flows?: readonly Flow[];
+}): Plugin {
   if (!PLUGIN_NAME.test(spec.name)) {
     throw new Error(`invalid plugin name ${JSON.stringify(spec.name)}: use letters, digits, "-" or "_"`);
   }
@@ -124,7 +136,17 @@ export function definePlugin(spec: { name: string; description?: string; handler
     seen.add(named.name);
     return Object.freeze(named);
   });
-  return Object.freeze({ name: spec.name, description: spec.description, handlers: Object.freeze(handlers) });
+  const callbacks = (spec.callbacks ?? []).map((handler, index) => {
+    const named = handler.name === "" ? { ...handler, name: `callback${index + 1}` } : handler;
+    if (seen.has(named.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(named.name)}`);
+    seen.add(named.name);
+    return Object.freeze(named);
+  });
+  const extras = {
+    ...(callbacks.length > 0 && { callbacks: Object.freeze(callbacks) }),
+    ...(spec.flows !== undefined && { flows: Object.freeze([...spec.flows]) }),
+  };
+  return Object.freeze({ name: spec.name, description: spec.description, handlers: Object.freeze(handlers), ...extras });
 }
 
 /** True when a value has the shape definePlugin returns (used to check plugin modules). */

@@ -4,6 +4,7 @@ import { parseCommand, type CommandSyntax, type ParsedCommand } from "./commands
 import { createContext, type CommandHelp, type ContextServices } from "./context.js";
 import { fromSelf } from "./filters.js";
 import type { Message } from "./message.js";
+import { ConversationEnded } from "./conversation.js";
 import type { Handler, Plugin } from "./plugin.js";
 
 /** The access policy's answer for one handler and message. */
@@ -112,7 +113,9 @@ export class Router {
       const ctx = createContext(message, { handler: route.name, command: route.command, match: route.match }, this.services);
       await route.handler.run(ctx);
     } catch (err) {
-      if (err instanceof FloodWaitError) {
+      if (err instanceof ConversationEnded) {
+        this.log.info({ ...where, reason: err.reason }, "conversation ended without an answer");
+      } else if (err instanceof FloodWaitError) {
         this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
       } else {
         this.log.error({ ...where, err }, "handler failed");

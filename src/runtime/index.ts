@@ -10,6 +10,7 @@ import { configSecrets } from "../config.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { Me } from "../handlers/context.js";
 import { guardGateway, type TelegramGateway } from "../handlers/gateway.js";
+import type { ConversationService } from "../handlers/conversation.js";
 import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
 import { loadPlugins } from "../handlers/registry.js";
@@ -22,7 +23,9 @@ import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { startIntake } from "../telegram/intake.js";
 import { RateLimiter } from "../telegram/rateLimiter.js";
 import { SessionStore, type SessionError } from "../telegram/sessionStore.js";
+import type { Db } from "../store/database.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
+import { UpdateStateStore } from "../updates/stateStore.js";
 import { chooseSessionName, openSession } from "./session.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
 
@@ -48,6 +51,8 @@ export interface RuntimeServices {
   /** The rate-limited, flood-wait-aware gateway handlers use. */
   readonly telegram: TelegramGateway;
   readonly log: Logger;
+  /** The plugins the runtime runs (their button handlers and flows, for an extension that serves them). */
+  readonly plugins: readonly Plugin[];
 }
 
 /** What an extension (such as the access layer) adds to the runtime. */
@@ -56,9 +61,20 @@ export interface RuntimeExtension {
   readonly policy?: AccessPolicy;
   /** Hears every Telegram update the client receives. */
   onUpdate?(update: Api.TypeUpdate | Api.TypeUpdates): void;
+  /** Hears the users and chats that come with updates, before the updates themselves. */
+  onEntities?(entities: readonly (Api.TypeUser | Api.TypeChat)[]): void;
   /** Called when the runtime stops, after the handlers drained and before the closeables. */
   close?(): void | Promise<void>;
+  /** Offered to handlers as ctx.ask and ctx.startFlow (the first extension offering it wins). */
+  readonly conversations?: ConversationService;
+  /** Sees each new message before the dispatcher; true takes it (no handler sees it), e.g. an answer a handler waits for. */
+  interceptMessage?(message: Message): boolean;
+  /** Called as the runtime begins to stop, before running handlers drain (e.g. to end their waits). */
+  stopping?(): void;
 }
+
+/** Builds an extension once the account is signed in. */
+export type ExtendFunction = (services: RuntimeServices) => RuntimeExtension | Promise<RuntimeExtension>;
 
 /** What startRuntime needs; only `config` is required. */
 export interface RuntimeOptions {
@@ -79,10 +95,12 @@ export interface RuntimeOptions {
   readonly sessionCheckMs?: number;
   /** Closed, in order, when the runtime stops (e.g. the session database). */
   readonly closeables?: readonly Closeable[];
+  /** The session database, where the update state and handled messages are kept (default: memory, so every start is a first start). */
+  readonly database?: Db;
   /** Called with the runtime just before it logs "ready" (e.g. to route signals to it). */
   readonly onReady?: (runtime: Runtime) => void;
-  /** Builds an extension once signed in, before the first update is taken. */
-  readonly extend?: (services: RuntimeServices) => RuntimeExtension | Promise<RuntimeExtension>;
+  /** Builds the extensions, in order, once signed in and before the first update is taken. */
+  readonly extend?: ExtendFunction | readonly ExtendFunction[];
 }
 
 /** How the runtime ended. */
@@ -107,9 +125,11 @@ export interface Runtime {
   readonly startupMs: number;
   /** Resolves once the runtime has stopped, by stop() or because the session was revoked. */
   readonly stopped: Promise<StopResult>;
+  /** Resolves once the start's catch-up handed every missed message to the handlers (at a first start: once the update state is recorded). */
+  readonly caughtUp: Promise<void>;
   /** Registers a listener for handled messages; returns the function that removes it. */
   onHandled(listener: HandledListener): () => void;
-  /** Counts: messages received, handled, dropped, running and queued. */
+  /** Counts: messages received, handled, duplicates skipped, running and queued. */
   stats(): RuntimeStats;
   /** Asks Telegram whether the session is still signed in (updates.getState); false, and the runtime stops, when it was revoked. */
   checkSession(): Promise<boolean>;
@@ -121,7 +141,8 @@ export interface Runtime {
 export interface RuntimeStats {
   readonly received: number;
   readonly handled: number;
-  readonly dropped: number;
+  /** Messages delivered again (live and in a difference, or after a crash) and not handled twice. */
+  readonly duplicates: number;
   readonly running: number;
   readonly queued: number;
 }
@@ -135,7 +156,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const store = options.store ?? new SessionStore();
   const sessionName = options.sessionName ?? chooseSessionName(config, undefined);
   const [loaded, opened] = await Promise.allSettled([
-    options.plugins ?? loadPlugins().then((modules) => modules.map((module) => module.plugin)),
+    options.plugins ?? loadPlugins(config.pluginsDir).then((modules) => modules.map((module) => module.plugin)),
     openSession(config, store, sessionName, log),
   ]);
   if (opened.status === "rejected") throw opened.reason;
@@ -195,22 +216,27 @@ async function assemble(parts: Parts): Promise<Runtime> {
     onWait: ({ method, seconds, attempt }) => log.warn({ method, seconds, attempt }, "flood wait: sleeping before retrying"),
   };
   const telegram = guardGateway(raw, { limiter: new RateLimiter(config.rateLimits), flood });
-  const extension: RuntimeExtension = (await parts.extend?.({ config, client, me, telegram, log })) ?? {};
+  const extensions: RuntimeExtension[] = [];
+  for (const extend of [parts.extend ?? []].flat()) extensions.push(await extend({ config, client, me, telegram, log, plugins }));
   const syntax = commandSyntax(mode, { userPrefix: config.commandPrefix, botUsername: me.username });
   const router = new Router({
     plugins: [...plugins, unknownCommandPlugin(plugins, syntax)],
     syntax,
-    services: { telegram, client, log, me },
-    policy: parts.policy ?? extension.policy,
+    services: { telegram, client, log, me, conversations: extensions.find((extension) => extension.conversations)?.conversations },
+    policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
   });
 
   const listeners = new Set<HandledListener>();
   let handled = 0;
-  const dispatcher = new Dispatcher<Message>({
-    keyOf: (message) => message.chatId,
-    process: async (message) => {
+  const dispatcher = new Dispatcher<{ readonly message: Message; readonly done: () => void }>({
+    keyOf: ({ message }) => message.chatId,
+    process: async ({ message, done }) => {
       const begun = performance.now();
-      await router.handle(message);
+      try {
+        await router.handle(message);
+      } finally {
+        done();
+      }
       handled += 1;
       const ms = performance.now() - begun;
       for (const listener of listeners) listener(message, ms);
@@ -222,10 +248,20 @@ async function assemble(parts: Parts): Promise<Runtime> {
   });
   const intake = startIntake(client, {
     context,
-    onUpdate: extension.onUpdate?.bind(extension),
+    store: parts.database === undefined ? undefined : new UpdateStateStore(parts.database),
+    catchUp: config.catchUp,
+    log: log.child({ module: "updates" }),
+    writable: () => dispatcher.whenWritable(),
+    onUpdate: (update) => {
+      for (const extension of extensions) extension.onUpdate?.(update);
+    },
+    onEntities: (entities) => {
+      for (const extension of extensions) extension.onEntities?.(entities);
+    },
     onError: (err, update) => log.error({ err, update }, "an update could not be read; skipped"),
-    onMessage: (message) => {
-      dispatcher.push(message);
+    onMessage: (message, done) => {
+      if (extensions.some((extension) => extension.interceptMessage?.(message) === true)) return done();
+      dispatcher.push({ message, done });
     },
     onConnection: (state) => {
       if (state === "connected") log.info("connected to Telegram");
@@ -245,9 +281,10 @@ async function assemble(parts: Parts): Promise<Runtime> {
       log.info("stopping: no new updates; waiting for running handlers");
       clearInterval(sessionTimer);
       intake.stop();
+      for (const extension of extensions) extension.stopping?.();
       const drain = await dispatcher.drain(parts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
       if (!drain.completed) log.warn({ running: drain.running }, "handlers still running at the drain deadline; stopping anyway");
-      const closeables: Closeable[] = [...(extension.close === undefined ? [] : [{ close: () => extension.close?.() }]), ...(parts.closeables ?? [])];
+      const closeables: Closeable[] = [...extensions.reverse().map((extension) => ({ close: () => extension.close?.() })), ...(parts.closeables ?? [])];
       for (const closeable of closeables) {
         try {
           await closeable.close();
@@ -272,13 +309,15 @@ async function assemble(parts: Parts): Promise<Runtime> {
     log,
     startupMs,
     stopped,
+    caughtUp: intake.caughtUp,
     onHandled(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     stats() {
       const counts = dispatcher.stats();
-      return { received: intake.stats().received, handled, dropped: counts.dropped, running: counts.running, queued: counts.queued };
+      const taken = intake.stats();
+      return { received: taken.received, handled, duplicates: taken.duplicates, running: counts.running, queued: counts.queued };
     },
     checkSession,
     stop,

@@ -1,14 +1,16 @@
 /**
  * `npm start`'s composition, shared with the demo: the runtime over the session's SQLite database
- * (sessions/NAME.db) with the access layer as its extension; the database closes when the runtime stops.
+ * (sessions/NAME.db: update state, handled messages, access control, conversations) with the access
+ * layer and conversations (with inline buttons) as its extensions; the database closes when the runtime stops.
  */
 import { accessExtension } from "../access/runtime.js";
+import { conversationsExtension } from "../conversations/runtime.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
 import { startRuntime, type Runtime, type RuntimeOptions } from "./index.js";
 
 /** What startUserbot needs: the runtime's options with the store and session name settled. */
-export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeables"> {
+export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeables" | "database"> {
   readonly store: SessionStore;
   readonly sessionName: string;
 }
@@ -17,7 +19,7 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeab
 export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
   try {
-    return await startRuntime({ ...options, extend: accessExtension(db), closeables: [{ close: () => void db.close() }] });
+    return await startRuntime({ ...options, database: db, extend: [accessExtension(db), conversationsExtension(db)], closeables: [{ close: () => void db.close() }] });
   } catch (error) {
     db.close();
     throw error;

@@ -9,6 +9,7 @@ import { StringSession } from "telegram/sessions/index.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { customServerConnection, pointSessionAt, trustServerKey } from "./customServer.js";
+import { guardContainersOnConnect } from "./internals.js";
 
 /** How the client introduces itself to Telegram (shown in the account's list of active sessions). */
 export const DEVICE_MODEL = "tg-userbot-toolkit";
@@ -33,6 +34,7 @@ export function createTelegramClient(config: Config, session: string, log: Logge
     systemVersion: `Node.js ${process.versions.node}`,
     ...(server !== undefined && { connection: customServerConnection(server.host, server.port) }),
   });
+  guardContainersOnConnect(client);
   client.onError = async (error: Error) => {
     log.warn({ err: { type: error.constructor.name, message: error.message } }, "connection problem; GramJS retries");
   };

@@ -8,6 +8,7 @@ import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
 import type { Message, UserInfo } from "../handlers/message.js";
+import { toReplyMarkup } from "./callbacks.js";
 import { fieldsOfMessage, toMessage, toUserInfo, type ConversionContext } from "./convert.js";
 import { isRevokedError, rpcErrorName } from "./errors.js";
 import { floodWaitSeconds } from "./floodWait.js";
@@ -38,6 +39,7 @@ export class GramjsGateway implements TelegramGateway {
         replyTo: options?.replyTo,
         parseMode: parseModeOf(options),
         linkPreview: options?.linkPreview ?? true,
+        buttons: options?.keyboard === undefined ? undefined : toReplyMarkup(options.keyboard),
       });
       return { chatId, messageId: sent.id };
     });
@@ -51,6 +53,7 @@ export class GramjsGateway implements TelegramGateway {
         text,
         parseMode: parseModeOf(options),
         linkPreview: options?.linkPreview ?? true,
+        buttons: options?.keyboard === undefined ? undefined : toReplyMarkup(options.keyboard),
       });
       return { chatId, messageId: edited.id };
     });

@@ -1,11 +1,13 @@
 /**
  * The one module that reaches into GramJS beyond its documented API: raw update subscription with the
- * entities GramJS attaches to each update, its connection-state pseudo-updates, and DC switching. When
- * GramJS changes, this is the file to check.
+ * entities GramJS attaches to each update, the update containers its connection receives (before GramJS
+ * splits them and drops their seq), the results of every call, its connection-state pseudo-updates, and DC
+ * switching. When GramJS changes, this is the file to check.
  */
 import { Api, type TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
-import { UpdateConnectionState } from "telegram/network/index.js";
+import { UpdateConnectionState, type MTProtoSender } from "telegram/network/index.js";
+import { RPCResult } from "telegram/tl/core/index.js";
 
 /** A user or chat that came with an update. */
 export type Entity = Api.TypeUser | Api.TypeChat;
@@ -45,4 +47,84 @@ export function connectionStateOf(update: RawUpdate): ConnectionState | undefine
 /** Moves the client to another data center (QR login answered auth.loginTokenMigrateTo). */
 export async function switchDataCenter(client: TelegramClient, dcId: number): Promise<void> {
   await (client as unknown as { _switchDC(dcId: number): Promise<void> })._switchDC(dcId);
+}
+
+/** What GramJS's connection hands its update callback: an update container, or a connection-state notice. */
+export type ReceivedUpdates = Api.TypeUpdates | UpdateConnectionState;
+
+/** GramJS's main connection as far as updates go: the callback it hands every received update to. */
+interface UpdateSender {
+  _updateCallback?: (client: TelegramClient, update: ReceivedUpdates) => void;
+}
+
+/**
+ * Calls `handler` with every update container (Updates, UpdatesCombined, UpdateShort*, UpdatesTooLong) and
+ * connection-state notice the client's connection receives, whole and in arrival order, right after GramJS's
+ * own handling has cached the entities they carry (its event handlers still run). The client must be
+ * connected; a later DC switch is not followed. Returns the function that unsubscribes.
+ */
+export function onUpdatesReceived(client: TelegramClient, handler: (received: ReceivedUpdates) => void): () => void {
+  const sender = (client as unknown as { _sender?: UpdateSender })._sender;
+  const original = sender?._updateCallback;
+  if (sender === undefined || original === undefined) throw new Error("the client must be connected before taking its updates");
+  const hooked = (owner: TelegramClient, update: ReceivedUpdates) => {
+    original(owner, update);
+    handler(update);
+  };
+  sender._updateCallback = hooked;
+  return () => {
+    if (sender._updateCallback === hooked) sender._updateCallback = original;
+  };
+}
+
+/**
+ * Calls `observer` with every successful call's request and result (the results of calls are updates too:
+ * Telegram counts the pts of a sent message in them). Returns the function that stops observing.
+ */
+export function onCallResult(client: TelegramClient, observer: (request: Api.AnyRequest, result: unknown) => void): () => void {
+  const original = client.invoke;
+  const observed = async <R extends Api.AnyRequest>(request: R, dcId?: number): Promise<R["__response"]> => {
+    const result: R["__response"] = await original.call(client, request, dcId);
+    observer(request, result);
+    return result;
+  };
+  client.invoke = observed;
+  return () => {
+    if (client.invoke === observed) client.invoke = original;
+  };
+}
+
+type ResultHandler = ((message: unknown) => unknown) & { containerGuard?: true };
+
+/**
+ * GramJS 2.26 stops reading a msg_container at the first rpc_error in it: after rejecting the failed
+ * request it rethrows, so the answers after it in the same container are dropped and their requests
+ * never settle. Telegram packs concurrent answers into containers, so this makes the sender's
+ * rpc_result handler swallow that rethrow (the failed request still gets its error). Idempotent.
+ */
+export function guardContainers(sender: MTProtoSender): void {
+  const handlers = (sender as unknown as { _handlers: Record<string, ResultHandler> })._handlers;
+  const key = RPCResult.CONSTRUCTOR_ID.toString();
+  const original = handlers[key];
+  if (original === undefined || original.containerGuard) return;
+  const guarded: ResultHandler = (message) => {
+    try {
+      return original(message);
+    } catch {
+      return undefined;
+    }
+  };
+  guarded.containerGuard = true;
+  handlers[key] = guarded;
+}
+
+/** Guard every connection the client makes (GramJS builds its sender on connect). */
+export function guardContainersOnConnect(client: TelegramClient): void {
+  const connect = client.connect.bind(client);
+  client.connect = async () => {
+    const connected = await connect();
+    const sender = (client as unknown as { _sender?: MTProtoSender })._sender;
+    if (sender) guardContainers(sender);
+    return connected;
+  };
 }

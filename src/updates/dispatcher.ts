@@ -9,15 +9,17 @@ export interface DispatcherOptions<T> {
   readonly log: Logger;
   /** Items processed at once across all keys (default 8). */
   readonly concurrency?: number;
-  /** Items waiting per key; beyond it new items of that key are dropped (default 100). */
+  /** Items waiting per key beyond which the log says handlers fall behind in that chat (default 100); nothing is dropped. */
   readonly maxQueuePerKey?: number;
+  /** Items waiting in all at which `whenWritable` makes producers that can wait (catch-up) wait (default concurrency × maxQueuePerKey). */
+  readonly maxQueued?: number;
   /** After this many milliseconds a running item stops counting against `concurrency`, so other chats go on;
    * its own chat still waits for it (default 30000). */
   readonly slowAfterMs?: number;
 }
 
-/** What happened to a pushed item. */
-export type PushResult = "queued" | "dropped" | "closed";
+/** What happened to a pushed item: queued (always, while open), or refused after drain. */
+export type PushResult = "queued" | "closed";
 
 /** Outcome of drain: whether every running item finished in time, and what was left. */
 export interface DrainResult {
@@ -33,36 +35,40 @@ export interface DispatcherStats {
   readonly running: number;
   readonly queued: number;
   readonly keys: number;
-  readonly dropped: number;
 }
 
 /**
  * Per-key ordered queues under a global concurrency limit. Items of one key (chat) run one after another in
- * arrival order; different keys run concurrently. When a key's queue is full, the new item is dropped and a
- * warning logged once per overflow episode (with the count when it ends).
+ * arrival order; different keys run concurrently. Nothing is ever dropped: a chat whose queue grows past
+ * maxQueuePerKey is logged once per episode (with its peak when it ends), and producers that can wait
+ * (catch-up fetching missed messages) await `whenWritable` before adding more, so memory stays bounded by
+ * what arrives live.
  */
 export class Dispatcher<T> {
   private readonly queues = new Map<string, T[]>();
   private readonly busy = new Set<string>();
   private readonly ready: string[] = [];
-  private readonly overflowing = new Map<string, number>();
+  private readonly backlogged = new Map<string, number>();
   private readonly concurrency: number;
   private readonly maxQueuePerKey: number;
+  private readonly maxQueued: number;
   private readonly slowAfterMs: number;
   private slots = 0;
   private inFlight = 0;
-  private dropped = 0;
+  private queued = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private writableWaiters: (() => void)[] = [];
 
   /** Creates an open dispatcher. */
   constructor(private readonly options: DispatcherOptions<T>) {
     this.concurrency = positive(options.concurrency, 8, "concurrency");
     this.maxQueuePerKey = positive(options.maxQueuePerKey, 100, "maxQueuePerKey");
+    this.maxQueued = positive(options.maxQueued, this.concurrency * this.maxQueuePerKey, "maxQueued");
     this.slowAfterMs = positive(options.slowAfterMs, 30_000, "slowAfterMs");
   }
 
-  /** Queues an item behind the others of its key; returns "dropped" when that queue is full, "closed" after drain. */
+  /** Queues an item behind the others of its key (never dropped); "closed" after drain. */
   push(item: T): PushResult {
     if (this.closed) return "closed";
     const key = this.options.keyOf(item);
@@ -71,14 +77,18 @@ export class Dispatcher<T> {
       queue = [];
       this.queues.set(key, queue);
     }
-    if (queue.length >= this.maxQueuePerKey) {
-      this.noteDrop(key);
-      return "dropped";
-    }
     queue.push(item);
+    this.queued += 1;
+    if (queue.length > this.maxQueuePerKey) this.noteBacklog(key, queue.length);
     if (!this.busy.has(key) && queue.length === 1) this.ready.push(key);
     this.pump();
     return "queued";
+  }
+
+  /** Resolves once fewer than maxQueued items wait (at once when they do, or after drain). */
+  whenWritable(): Promise<void> {
+    if (this.queued < this.maxQueued || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
   /** Stops taking work, abandons queued items and waits up to timeoutMs for running ones to finish. */
@@ -90,7 +100,9 @@ export class Dispatcher<T> {
       if (!this.busy.has(key)) this.queues.delete(key);
       else queue.length = 0;
     }
+    this.queued = 0;
     this.ready.length = 0;
+    this.wakeWriters();
     if (this.inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
       const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -104,19 +116,26 @@ export class Dispatcher<T> {
     return { completed: this.inFlight === 0, running: this.inFlight, abandoned };
   }
 
-  /** Current counts: running items, queued items, keys with work, items dropped so far. */
+  /** Current counts: running items, queued items, keys with work. */
   stats(): DispatcherStats {
-    let queued = 0;
-    for (const queue of this.queues.values()) queued += queue.length;
-    return { running: this.inFlight, queued, keys: this.queues.size, dropped: this.dropped };
+    return { running: this.inFlight, queued: this.queued, keys: this.queues.size };
   }
 
   private pump(): void {
     while (this.slots < this.concurrency && this.ready.length > 0) {
       const key = this.ready.shift()!;
       const item = this.queues.get(key)!.shift()!;
+      this.queued -= 1;
       void this.start(key, item);
     }
+    if (this.queued < this.maxQueued) this.wakeWriters();
+  }
+
+  private wakeWriters(): void {
+    if (this.writableWaiters.length === 0) return;
+    const waiters = this.writableWaiters;
+    this.writableWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private async start(key: string, item: T): Promise<void> {
@@ -155,7 +174,7 @@ export class Dispatcher<T> {
       this.ready.push(key);
     } else {
       this.queues.delete(key);
-      this.endOverflow(key);
+      this.endBacklog(key);
     }
     this.pump();
     if (this.inFlight === 0 && this.idleWaiters.length > 0) {
@@ -165,20 +184,17 @@ export class Dispatcher<T> {
     }
   }
 
-  private noteDrop(key: string): void {
-    this.dropped += 1;
-    const count = this.overflowing.get(key);
-    if (count === undefined) {
-      this.options.log.warn({ chat: key, limit: this.maxQueuePerKey }, "chat queue full: dropping new messages");
-    }
-    this.overflowing.set(key, (count ?? 0) + 1);
+  private noteBacklog(key: string, length: number): void {
+    const peak = this.backlogged.get(key);
+    if (peak === undefined) this.options.log.info({ chat: key, limit: this.maxQueuePerKey }, "chat queue long: its handlers fall behind (nothing is dropped)");
+    if (peak === undefined || length > peak) this.backlogged.set(key, length);
   }
 
-  private endOverflow(key: string): void {
-    const count = this.overflowing.get(key);
-    if (count === undefined) return;
-    this.overflowing.delete(key);
-    this.options.log.warn({ chat: key, dropped: count }, "chat queue drained after dropping messages");
+  private endBacklog(key: string): void {
+    const peak = this.backlogged.get(key);
+    if (peak === undefined) return;
+    this.backlogged.delete(key);
+    this.options.log.info({ chat: key, peak }, "chat queue caught up");
   }
 }
 

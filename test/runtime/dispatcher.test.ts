@@ -107,21 +107,6 @@ describe("Dispatcher", () => {
     expect(h.events).toContain("end A2");
   });
 
-  it("drops new messages of a chat whose queue is full, logging the episode once and its end", async () => {
-    const h = harness({ maxQueuePerKey: 2 });
-    const results = [1, 2, 3, 4, 5].map((n) => h.dispatcher.push({ chat: "A", n }));
-    expect(results).toEqual(["queued", "queued", "queued", "dropped", "dropped"]);
-    expect(h.dispatcher.stats()).toMatchObject({ running: 1, queued: 2, dropped: 2 });
-    for (const n of [1, 2, 3]) {
-      await h.started(`A${n}`);
-      h.finish(`A${n}`);
-    }
-    await h.dispatcher.drain(1000);
-    const messages = h.lines.map((line) => JSON.parse(line));
-    expect(messages.filter((m) => m.msg === "chat queue full: dropping new messages")).toHaveLength(1);
-    expect(messages.find((m) => m.msg === "chat queue drained after dropping messages")).toMatchObject({ chat: "A", dropped: 2 });
-  });
-
   it("drain stops taking work, abandons queued messages and waits for running ones", async () => {
     const h = harness();
     h.dispatcher.push({ chat: "A", n: 1 });

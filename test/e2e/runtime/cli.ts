@@ -30,7 +30,7 @@ export interface Running {
 }
 
 /** Starts `src/cli/NAME.ts` in `cwd` with exactly the variables given (plus PATH), stdin piped from `input` (or closed). */
-export function startCli(name: "login" | "start" | "demo", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Running {
+export function startCli(name: "login" | "start" | "demo" | "send" | "confirm", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Running {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "" };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, ["--import", TSX, `${CLI}${name}.ts`, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
@@ -74,6 +74,6 @@ export function startCli(name: "login" | "start" | "demo", args: readonly string
 }
 
 /** Runs a command to its end. */
-export function runCli(name: "login" | "start" | "demo", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Promise<Finished> {
+export function runCli(name: "login" | "start" | "demo" | "send" | "confirm", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Promise<Finished> {
   return startCli(name, args, options).finished;
 }
