@@ -26,7 +26,7 @@ import { chooseSessionName, openSession } from "../runtime/session.js";
 import { openDatabase, sessionDatabasePath, type Db } from "../store/database.js";
 import { parsePeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
-import { sessionFlag } from "./args.js";
+import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
 import { fail, runMain } from "./run.js";
 
@@ -134,21 +134,8 @@ function checkOffline(verb: string, args: readonly string[], flags: Flags): void
   }
 }
 
-/** Parses flags and positionals; chat ids such as -1001234 are positionals, not options. */
-function parseCommandLine(argv: readonly string[]): { flags: Flags; positionals: string[] } {
-  const held: string[] = [];
-  const args = argv.map((arg) => (/^-\d+$/.test(arg) ? `\u0000${held.push(arg) - 1}` : arg));
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-    return { flags: values, positionals: positionals.map((arg) => (arg.startsWith("\u0000") ? held[Number(arg.slice(1))] : arg)) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
-    return fail(`${reason}\nusage: ${USAGE}`);
-  }
-}
-
 runMain(async () => {
-  const { flags, positionals } = parseCommandLine(process.argv.slice(2));
+  const { flags, positionals } = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
   const [verb, ...args] = positionals;
   if (verb === undefined) fail(`usage: ${USAGE}`);
   if (!(verb in VERB_USAGE)) fail(`unknown command ${JSON.stringify(verb)}\nusage: ${USAGE}`);

@@ -6,12 +6,11 @@
  * person asked in a private chat, the --from people and the owners (ACCESS_OWNERS; a user account itself)
  * may answer; the message is edited to show the outcome and who answered.
  */
-import { parseArgs } from "node:util";
 import { chooseSessionName } from "../runtime/sessionName.js";
 import { MAX_MESSAGE_LENGTH } from "../telegram/send/split.js";
 import { parsePeerInput, type PeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
-import { sessionFlag } from "./args.js";
+import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
 import { fail, runMain, UserError } from "./run.js";
 
@@ -38,22 +37,8 @@ function parseTimeout(text: string | undefined): number {
   return ms;
 }
 
-/** Reads the command line; negative chat ids (-100123) are positionals, not flags. */
-function commandLine(argv: readonly string[]) {
-  const held: string[] = [];
-  const args = argv.map((arg) => (/^-\d+$/.test(arg) ? `\u0000${held.push(arg) - 1}` : arg));
-  const restore = (arg: string) => (arg.startsWith("\u0000") ? held[Number(arg.slice(1))] : arg);
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-    return { flags: { ...values, from: values.from?.map(restore) }, positionals: positionals.map(restore) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
-    return fail(`${reason}\nusage: ${USAGE}`);
-  }
-}
-
 runMain(async () => {
-  const { flags, positionals } = commandLine(process.argv.slice(2));
+  const { flags, positionals } = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
   const [chat, ...words] = positionals;
   if (chat === undefined) fail(`name the chat to ask in\nusage: ${USAGE}`);
   const peer = parsePeerInput(chat);

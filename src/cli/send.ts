@@ -8,14 +8,13 @@
  * Exit 0 once Telegram accepted every message; 2 for bad input; 1 when Telegram refused.
  */
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { chooseSessionName } from "../runtime/sessionName.js";
 import { MarkupError, type FormattedText, type ParseMode } from "../telegram/send/formatted.js";
 import { readMarkup } from "../telegram/send/markup.js";
 import { splitFormatted } from "../telegram/send/split.js";
 import { parsePeerInput, type PeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
-import { sessionFlag } from "./args.js";
+import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
 import { fail, runMain } from "./run.js";
 
@@ -30,19 +29,6 @@ const OPTIONS = {
   "no-preview": { type: "boolean" },
   session: { type: "string" },
 } as const;
-
-/** Reads the command line; negative chat ids (-100123) are positionals, not flags. */
-function commandLine(argv: readonly string[]) {
-  const held: string[] = [];
-  const args = argv.map((arg) => (/^-\d+$/.test(arg) ? `\u0000${held.push(arg) - 1}` : arg));
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-    return { flags: values, positionals: positionals.map((arg) => (arg.startsWith("\u0000") ? held[Number(arg.slice(1))] : arg)) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
-    return fail(`${reason}\nusage: ${USAGE}`);
-  }
-}
 
 /** The parse mode the flags ask for. */
 function parseModeOf(flags: { markdown?: boolean; md?: boolean; html?: boolean }): ParseMode {
@@ -75,7 +61,7 @@ async function readAll(): Promise<string> {
 }
 
 runMain(async () => {
-  const { flags, positionals } = commandLine(process.argv.slice(2));
+  const { flags, positionals } = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
   const [chat, ...words] = positionals;
   if (chat === undefined) fail(`name the chat to send to\nusage: ${USAGE}`);
   const peer: PeerInput = parsePeerInput(chat);
