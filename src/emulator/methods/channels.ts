@@ -7,6 +7,7 @@ import type { CallContext, MethodTable } from "../rpc/context.js";
 import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 import {
   createChat,
+  holdsAdminRight,
   isAdminRole,
   isMemberRole,
   lookupChannel,
@@ -152,7 +153,7 @@ function editBanned(request: Api.channels.EditBanned, ctx: CallContext): Api.Upd
   const world = ctx.world;
   const chat = resolveChannel(world, me.id, request.channel as Api.TypeInputChannel);
   const actor = participantOf(world, chat, me.id);
-  if (!(actor?.role === "creator" || (actor?.role === "admin" && actor.adminRights?.banUsers))) throw forbidden("CHAT_ADMIN_REQUIRED");
+  if (!holdsAdminRight(actor, "banUsers")) throw forbidden("CHAT_ADMIN_REQUIRED");
   const target = participantUser(world, me.id, request.participant as Api.TypeInputPeer);
   const current = participantOf(world, chat, target.id);
   if (target.id === me.id || isAdminRole(current?.role)) throw badRequest("USER_ADMIN_INVALID");
@@ -178,7 +179,7 @@ function editAdmin(request: Api.channels.EditAdmin, ctx: CallContext): Api.Updat
   const world = ctx.world;
   const chat = resolveChannel(world, me.id, request.channel as Api.TypeInputChannel);
   const actor = participantOf(world, chat, me.id);
-  if (!(actor?.role === "creator" || (actor?.role === "admin" && actor.adminRights?.addAdmins))) throw forbidden("CHAT_ADMIN_REQUIRED");
+  if (!actor || !holdsAdminRight(actor, "addAdmins")) throw forbidden("CHAT_ADMIN_REQUIRED");
   const target = resolveInputUser(world, me.id, request.userId as Api.TypeInputUser);
   const current = participantOf(world, chat, target.id);
   const rank = request.rank || undefined;
@@ -208,11 +209,11 @@ function inviteToChannel(request: Api.channels.InviteToChannel, ctx: CallContext
   const world = ctx.world;
   const chat = resolveChannel(world, me.id, request.channel as Api.TypeInputChannel);
   const actor = participantOf(world, chat, me.id);
-  const admin = actor?.role === "creator" || (actor?.role === "admin" && actor.adminRights?.inviteUsers === true);
+  const admin = holdsAdminRight(actor, "inviteUsers");
   const memberMayInvite =
     chat.kind === "megagroup" && (actor?.role === "member" || (actor?.role === "restricted" && !actor.bannedRights?.inviteUsers));
   if (!admin && !memberMayInvite) throw forbidden("CHAT_ADMIN_REQUIRED");
-  const mayUnban = actor?.role === "creator" || (actor?.role === "admin" && actor.adminRights?.banUsers === true);
+  const mayUnban = holdsAdminRight(actor, "banUsers");
   const updates: Api.TypeUpdate[] = [];
   const userIds: number[] = [me.id];
   for (const input of request.users) {

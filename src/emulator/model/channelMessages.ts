@@ -9,6 +9,7 @@ import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 import { sameTl } from "./messages.js";
 import { renderUsers, toLong } from "./users.js";
 import {
+  holdsAdminRight,
   isMemberRole,
   participantOf,
   renderBareChannelMessage,
@@ -103,7 +104,7 @@ export function checkCanPost(world: World, chat: ChatRecord, userId: number, con
   if (p?.role === "kicked") throw notAcceptable("CHANNEL_PRIVATE");
   if (!p || !isMemberRole(p.role)) throw forbidden("CHAT_WRITE_FORBIDDEN");
   if (chat.kind === "channel") {
-    if (p.role === "creator" || (p.role === "admin" && p.adminRights?.postMessages)) return;
+    if (holdsAdminRight(p, "postMessages")) return;
     throw forbidden(p.role === "admin" ? "CHAT_ADMIN_REQUIRED" : "CHAT_WRITE_FORBIDDEN");
   }
   if (p.role !== "restricted") return;
@@ -188,7 +189,7 @@ export function editChannelMessage(
   if (!record || record.action) throw badRequest("MESSAGE_ID_INVALID");
   const p = participantOf(world, chat, editorId);
   if (!p || !isMemberRole(p.role)) throw forbidden("CHAT_WRITE_FORBIDDEN");
-  const editsOthers = chat.kind === "channel" && (p.role === "creator" || (p.role === "admin" && p.adminRights?.editMessages === true));
+  const editsOthers = chat.kind === "channel" && holdsAdminRight(p, "editMessages");
   if (record.fromId !== editorId && !editsOthers) throw forbidden("MESSAGE_AUTHOR_REQUIRED");
   const text = content.text ?? record.text;
   const entities = content.entities ?? (content.text === undefined ? record.entities : undefined);
@@ -222,7 +223,7 @@ export function editChannelMessage(
 export function deleteChannelMessages(world: World, chat: ChatRecord, actorId: number, ids: number[], opts: DeliveryOptions = {}): { pts: number; ptsCount: number } {
   const box = channelBox(chat);
   const p = participantOf(world, chat, actorId);
-  const deletesAny = p?.role === "creator" || (p?.role === "admin" && p.adminRights?.deleteMessages === true);
+  const deletesAny = holdsAdminRight(p, "deleteMessages");
   const existing = [...new Set(ids)].filter((id) => box.messages.has(id));
   for (const id of existing) {
     if (!isMemberRole(p?.role) || (box.messages.get(id)?.fromId !== actorId && !deletesAny)) throw forbidden("MESSAGE_DELETE_FORBIDDEN");

@@ -20,6 +20,11 @@ export function isAdminRole(role: Role | undefined): boolean {
   return role === "creator" || role === "admin";
 }
 
+/** Whether a participant is the creator, or an admin holding `right`. */
+export function holdsAdminRight(p: Participant | undefined, right: keyof Api.ChatAdminRights): boolean {
+  return p?.role === "creator" || (p?.role === "admin" && p.adminRights?.[right] === true);
+}
+
 const allAdminRights = {
   changeInfo: true,
   deleteMessages: true,
