@@ -57,6 +57,22 @@ function timedCount(traffic: readonly Send[], timed: Timed): number {
   return traffic.filter((send) => timed(`-100${send.peer.id}`)).length;
 }
 
+/** Sends the traffic; timed messages per second until the timed ones are handled, then waits for the rest. */
+async function timedRun(
+  world: BenchWorld,
+  traffic: readonly Send[],
+  timed: Timed,
+  clock: { done: Promise<void> },
+  all: { done: Promise<void> },
+): Promise<number> {
+  const started = performance.now();
+  await sendAll(world, traffic);
+  await clock.done;
+  const rate = timedCount(traffic, timed) / ((performance.now() - started) / 1000);
+  await all.done;
+  return rate;
+}
+
 /** Plain GramJS: one NewMessage handler doing the work (or, `oneByOne`, handlers awaited in turn); timed messages per second. */
 async function plainGramjs(world: BenchWorld, session: string, traffic: readonly Send[], work: Work, timed: Timed = ALL, oneByOne = false): Promise<number> {
   const client: TelegramClient = createTelegramClient(world.config, session, createLogger({ level: "silent" }));
@@ -81,12 +97,7 @@ async function plainGramjs(world: BenchWorld, session: string, traffic: readonly
     new NewMessage({}),
   );
   try {
-    const started = performance.now();
-    await sendAll(world, traffic);
-    await clock.done;
-    const rate = timedCount(traffic, timed) / ((performance.now() - started) / 1000);
-    await all.done;
-    return rate;
+    return await timedRun(world, traffic, timed, clock, all);
   } finally {
     await client.destroy();
   }
@@ -105,12 +116,7 @@ async function pipeline(world: BenchWorld, session: string, traffic: readonly Se
     all.tick();
   });
   try {
-    const started = performance.now();
-    await sendAll(world, traffic);
-    await clock.done;
-    const rate = timedCount(traffic, timed) / ((performance.now() - started) / 1000);
-    await all.done;
-    return rate;
+    return await timedRun(world, traffic, timed, clock, all);
   } finally {
     await runtime.stop();
   }
