@@ -33,6 +33,27 @@ export interface EmulatorClientOptions {
   logLevel?: LogLevel;
 }
 
+/**
+ * Register a fresh auth key with an in-process emulator and put it in `session` (no handshake needed),
+ * signed in as `signedInAs` when given.
+ */
+export async function givePreSharedKey(emu: Pick<Emulator, "server" | "model">, session: StringSession, signedInAs?: number): Promise<void> {
+  const key = randomBytes(256);
+  const keyId = emu.server.addAuthKey(key);
+  const authKey = new AuthKey();
+  await authKey.setKey(key);
+  session.setAuthKey(authKey);
+  if (signedInAs !== undefined) emu.model.authorizations.set(keyId, { userId: signedInAs, date: emu.model.now() });
+}
+
+/** A saved session string for an in-process emulator holding a pre-shared key, signed in as `signedInAs` if given. */
+export async function preSharedSession(emu: Emulator, signedInAs?: number): Promise<string> {
+  const session = new StringSession("");
+  pointSessionAt(session, emu.host, emu.port);
+  await givePreSharedKey(emu, session, signedInAs);
+  return session.save();
+}
+
 /** Build (not connect) a GramJS client for the emulator. */
 export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClientOptions = {}): Promise<TelegramClient> {
   trustServerKey(emu.rsaPublicKey);
@@ -40,14 +61,7 @@ export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClie
   pointSessionAt(session, emu.host, emu.port);
   if (options.preSharedKey) {
     if (!emu.server || !emu.model) throw new Error("a pre-shared auth key needs an in-process emulator");
-    const key = randomBytes(256);
-    const keyId = emu.server.addAuthKey(key);
-    const authKey = new AuthKey();
-    await authKey.setKey(key);
-    session.setAuthKey(authKey);
-    if (options.signedInAs !== undefined) {
-      emu.model.authorizations.set(keyId, { userId: options.signedInAs, date: emu.model.now() });
-    }
+    await givePreSharedKey({ server: emu.server, model: emu.model }, session, options.signedInAs);
   }
   return new TelegramClient(session, EMULATOR_API_ID, EMULATOR_API_HASH, {
     connectionRetries: 5,

@@ -3,25 +3,22 @@
  * with accessExtension over the session database): the policy decides before handlers, and pushed updates
  * reach the membership cache before the next message is handled.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthKey } from "telegram/crypto/AuthKey.js";
-import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
 import { accessExtension } from "../../src/access/runtime.js";
 import { parseConfig } from "../../src/config.js";
+import { preSharedSession } from "../../src/emulator/client.js";
 import { ControlClient } from "../../src/emulator/controlClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createLogger } from "../../src/log.js";
 import accessPlugin from "../../src/plugins/access.js";
 import { startRuntime, type Runtime } from "../../src/runtime/index.js";
 import { openDatabase, sessionDatabasePath, type Db } from "../../src/store/database.js";
-import { CUSTOM_SERVER_DC } from "../../src/telegram/customServer.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { demoPlugin } from "./harness.js";
 
@@ -61,14 +58,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "access-runtime-"));
   writeFileSync(join(dir, "server.pem"), emu.rsaPublicKey);
   const store = new SessionStore(join(dir, "sessions"));
-  const key = randomBytes(256);
-  emu.model.authorizations.set(emu.server.addAuthKey(key), { userId: Number(ids.olivia), date: emu.model.now() });
-  const session = new StringSession("");
-  session.setDC(CUSTOM_SERVER_DC, emu.host, emu.port);
-  const authKey = new AuthKey();
-  await authKey.setKey(key);
-  session.setAuthKey(authKey);
-  store.save("default", session.save());
+  store.save("default", await preSharedSession(emu, Number(ids.olivia)));
   const config = parseConfig({
     TELEGRAM_API_ID: "12345",
     TELEGRAM_API_HASH: "5f2c0a9e1d7b4c3a8e6f0b1d2c3e4f5a",

@@ -3,19 +3,16 @@
  * in a file as TELEGRAM_SERVER_KEY wants, configs pointing at it, pre-shared auth keys (no handshake) for
  * tests that are not about login, a log capture, and waiting for the runtime to handle a message.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthKey } from "telegram/crypto/AuthKey.js";
-import { StringSession } from "telegram/sessions/index.js";
 import { parseConfig, type Config, type Env } from "../../../src/config.js";
+import { preSharedSession as preSharedFor } from "../../../src/emulator/client.js";
 import { ControlClient, type ControlMessage, type PeerType } from "../../../src/emulator/controlClient.js";
 import { startEmulator, type Emulator } from "../../../src/emulator/index.js";
 import type { Message } from "../../../src/handlers/message.js";
 import { createLogger, type Logger, type LogLevel } from "../../../src/log.js";
 import type { Runtime } from "../../../src/runtime/index.js";
-import { CUSTOM_SERVER_DC } from "../../../src/telegram/customServer.js";
 import { SessionStore } from "../../../src/telegram/sessionStore.js";
 
 /** Any api_hash: the emulator accepts every api_id / api_hash. */
@@ -69,16 +66,8 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A session string holding a fresh auth key registered with the emulator (no handshake), signed in as `userId` if given. */
-export async function preSharedSession(emu: Emulator, userId?: string): Promise<string> {
-  const key = randomBytes(256);
-  const keyId = emu.server.addAuthKey(key);
-  if (userId !== undefined) emu.model.authorizations.set(keyId, { userId: Number(userId), date: emu.model.now() });
-  const session = new StringSession("");
-  session.setDC(CUSTOM_SERVER_DC, emu.host, emu.port);
-  const authKey = new AuthKey();
-  await authKey.setKey(key);
-  session.setAuthKey(authKey);
-  return session.save();
+export function preSharedSession(emu: Emulator, userId?: string): Promise<string> {
+  return preSharedFor(emu, userId === undefined ? undefined : Number(userId));
 }
 
 /** A logger writing JSON lines into memory. */
