@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
+import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
 import { emulatorClient } from "../../src/emulator/client.js";
 import { loginWithCode, nextMessage } from "../helpers/gramjs.js";
 import { spawnEmulator, type StandaloneEmulator } from "../helpers/standalone.js";
@@ -171,6 +172,32 @@ describe("standalone emulator", () => {
     await collect(new Api.ChannelParticipantsKicked({ q: "" }));
     expect(found.size).toBeGreaterThan(kickedBefore); // the banned list needs an admin and has people too
   }, 120_000);
+
+  it("sends many people's messages in one POST /messages/bulk, in order, and refuses a batch with a bad one whole", async () => {
+    const texts = Array.from({ length: 50 }, (_, n) => `bulk ${n}`);
+    const received: string[] = [];
+    const builder = new NewMessage({ pattern: /^bulk \d+$/ });
+    const all = new Promise<void>((resolve) => {
+      client.addEventHandler((event: NewMessageEvent) => {
+        received.push(event.message.message);
+        if (received.length === texts.length) resolve();
+      }, builder);
+    });
+    const ids = await emu.control.sendMessages(texts.map((text) => ({ fromId: alice.id, peer: { type: "user" as const, id: olivia.id }, text })));
+    expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b));
+    await all;
+    // (GramJS starts each update's handlers without awaiting the previous ones, so arrival order is not kept here.)
+    expect([...received].sort()).toEqual([...texts].sort());
+
+    const before = await emu.control.messages("user", olivia.id, { viewerId: alice.id, limit: 1 });
+    await expect(
+      emu.control.sendMessages([
+        { fromId: alice.id, peer: { type: "user", id: olivia.id }, text: "fine" },
+        { fromId: "999999", peer: { type: "user", id: olivia.id }, text: "from nobody" },
+      ]),
+    ).rejects.toThrow(/no user with id 999999/);
+    expect(await emu.control.messages("user", olivia.id, { viewerId: alice.id, limit: 1 })).toEqual(before);
+  });
 
   it("keeps working after POST /disconnect drops every connection", async () => {
     const before = await emu.control.stats();

@@ -25,6 +25,8 @@ export interface ControlTargets {
 
 const ROLES: readonly Role[] = ["creator", "admin", "member", "restricted", "kicked", "left"];
 const CHAT_TYPES = ["group", "supergroup", "channel"] as const;
+/** The most messages one POST /messages/bulk takes. */
+const MAX_BULK_MESSAGES = 10_000;
 
 export type ControlActions = ReturnType<typeof controlActions>;
 
@@ -44,6 +46,14 @@ export function controlActions({ world, router, server }: ControlTargets) {
     const r = str(b, "role");
     if (!ROLES.includes(r as Role)) throw new ControlError(`role must be one of ${ROLES.join(", ")}`);
     return r as Role;
+  };
+  /** A simulated person's message as POST /messages takes it, checked. */
+  const outgoing = (b: Record<string, unknown>) => {
+    const fromId = user(id(b, "fromId")).id;
+    const peer = peerRef(b, "peer");
+    if (peer.type === "user") user(peer.id);
+    else chat(peer.id);
+    return { fromId, peer, text: str(b, "text"), replyToId: optId(b, "replyToId") };
   };
 
   return {
@@ -99,13 +109,22 @@ export function controlActions({ world, router, server }: ControlTargets) {
     },
 
     sendMessage(b: Record<string, unknown>) {
-      const fromId = user(id(b, "fromId")).id;
-      const peer = peerRef(b, "peer");
-      if (peer.type === "user") user(peer.id);
-      else chat(peer.id);
-      const text = str(b, "text");
-      const m = postMessage(world, fromId, peer, { text, replyToId: optId(b, "replyToId") });
+      const { fromId, peer, text, replyToId } = outgoing(b);
+      const m = postMessage(world, fromId, peer, { text, replyToId });
       return { id: String(m.id) };
+    },
+
+    /** Many people's messages in one call, in the order given; every one is checked before any is sent. */
+    sendMessages(b: Record<string, unknown>) {
+      const list = b.messages;
+      if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BULK_MESSAGES) {
+        throw new ControlError(`messages must be a list of 1 to ${MAX_BULK_MESSAGES} messages like POST /messages takes`);
+      }
+      const checked = list.map((item, n) => {
+        if (typeof item !== "object" || item === null) throw new ControlError(`messages[${n}] must be an object like POST /messages takes`);
+        return outgoing(item as Record<string, unknown>);
+      });
+      return { ids: checked.map(({ fromId, peer, text, replyToId }) => String(postMessage(world, fromId, peer, { text, replyToId }).id)) };
     },
 
     listMessages(q: URLSearchParams) {

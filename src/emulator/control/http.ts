@@ -29,6 +29,7 @@ export async function startControlServer(
     ["POST", /^\/chats\/(\d+)\/members$/, (b, _q, p) => actions.setMember(p[0], b)],
     ["POST", /^\/chats\/(\d+)\/seed$/, (b, _q, p) => actions.seedMembers(p[0], b)],
     ["POST", /^\/messages$/, (b) => actions.sendMessage(b)],
+    ["POST", /^\/messages\/bulk$/, (b) => actions.sendMessages(b)],
     ["GET", /^\/messages$/, (_b, q) => actions.listMessages(q)],
     ["POST", /^\/buttons\/press$/, (b) => actions.pressButton(b)],
     ["GET", /^\/login-code$/, (_b, q) => actions.loginCode(q)],
