@@ -94,38 +94,93 @@ export interface Trigger {
 
 /** Builds the context a handler receives for one message. */
 export function createContext(message: Message, trigger: Trigger, services: ContextServices): Context {
-  const { telegram } = services;
-  const chatId = message.chatId;
-  const reply = (text: string, options?: SendOptions) => telegram.sendMessage(chatId, text, { ...options, replyTo: message.messageId });
-  const edit = (text: string, options?: SendOptions) => telegram.editMessage(chatId, message.messageId, text, options);
-  const conversations = (): ConversationService => {
-    if (services.conversations === undefined) throw new Error("conversations are not enabled in this runtime (startUserbot enables them)");
-    return services.conversations;
-  };
-  return {
-    message,
-    chat: { id: chatId, type: message.chatType, title: message.chatTitle, username: message.chatUsername },
-    sender: message.sender ?? (message.senderId === undefined ? undefined : { id: message.senderId }),
-    command: trigger.command,
-    args: trigger.command?.args ?? [],
-    rawArgs: trigger.command?.rawArgs ?? "",
-    match: trigger.match,
-    isCatchUp: message.isCatchUp,
-    mode: message.mode,
-    prefix: services.prefix,
-    me: services.me,
-    handler: trigger.handler,
-    commands: services.commands,
-    telegram,
-    client: services.client,
-    log: services.log.child({ chat: chatId, handler: trigger.handler }),
-    reply,
-    respond: (text, options) => telegram.sendMessage(chatId, text, options),
-    edit,
-    answer: (text, options) => (message.mode === "user" && message.out ? edit(text, options) : reply(text, options)),
-    getReplyMessage: async () =>
-      message.replyToMessageId === undefined ? undefined : telegram.getMessage(chatId, message.replyToMessageId),
-    ask: async <T>(question: string, options?: AskOptions<T>) => conversations().ask(message, question, options),
-    startFlow: async (flow) => conversations().startFlow(message, flow),
-  };
+  return new MessageContext(message, trigger, services);
+}
+
+/**
+ * One message's context. A class rather than an object of closures: a context is built for every handler
+ * run, so its methods live on the prototype and its logger is made on first use.
+ */
+class MessageContext implements Context {
+  readonly chat: ChatInfo;
+  readonly sender: UserInfo | undefined;
+  private childLog: Logger | undefined;
+
+  constructor(
+    readonly message: Message,
+    private readonly trigger: Trigger,
+    private readonly services: ContextServices,
+  ) {
+    this.chat = { id: message.chatId, type: message.chatType, title: message.chatTitle, username: message.chatUsername };
+    this.sender = message.sender ?? (message.senderId === undefined ? undefined : { id: message.senderId });
+  }
+
+  get command(): ParsedCommand | undefined {
+    return this.trigger.command;
+  }
+  get args(): readonly string[] {
+    return this.trigger.command?.args ?? [];
+  }
+  get rawArgs(): string {
+    return this.trigger.command?.rawArgs ?? "";
+  }
+  get match(): RegExpExecArray | undefined {
+    return this.trigger.match;
+  }
+  get handler(): string {
+    return this.trigger.handler;
+  }
+  get isCatchUp(): boolean {
+    return this.message.isCatchUp;
+  }
+  get mode(): RunMode {
+    return this.message.mode;
+  }
+  get prefix(): string {
+    return this.services.prefix;
+  }
+  get me(): Me {
+    return this.services.me;
+  }
+  get commands(): readonly CommandHelp[] {
+    return this.services.commands;
+  }
+  get telegram(): TelegramGateway {
+    return this.services.telegram;
+  }
+  get client(): TelegramClient {
+    return this.services.client;
+  }
+  get log(): Logger {
+    this.childLog ??= this.services.log.child({ chat: this.message.chatId, handler: this.trigger.handler });
+    return this.childLog;
+  }
+
+  reply(text: string, options?: SendOptions): Promise<SentMessage> {
+    return this.telegram.sendMessage(this.message.chatId, text, { ...options, replyTo: this.message.messageId });
+  }
+  respond(text: string, options?: SendOptions): Promise<SentMessage> {
+    return this.telegram.sendMessage(this.message.chatId, text, options);
+  }
+  edit(text: string, options?: SendOptions): Promise<SentMessage> {
+    return this.telegram.editMessage(this.message.chatId, this.message.messageId, text, options);
+  }
+  answer(text: string, options?: SendOptions): Promise<SentMessage> {
+    return this.message.mode === "user" && this.message.out ? this.edit(text, options) : this.reply(text, options);
+  }
+  async getReplyMessage(): Promise<Message | undefined> {
+    const { replyToMessageId } = this.message;
+    return replyToMessageId === undefined ? undefined : this.telegram.getMessage(this.message.chatId, replyToMessageId);
+  }
+  async ask<T = string>(question: string, options?: AskOptions<T>): Promise<T> {
+    return this.conversations().ask(this.message, question, options);
+  }
+  async startFlow(flow: Flow): Promise<void> {
+    return this.conversations().startFlow(this.message, flow);
+  }
+
+  private conversations(): ConversationService {
+    if (this.services.conversations === undefined) throw new Error("conversations are not enabled in this runtime (startUserbot enables them)");
+    return this.services.conversations;
+  }
 }

@@ -30,7 +30,7 @@ import {
 import { ConnectionResetError, GuardedCalls } from "./calls.js";
 import { DEFAULT_CATCH_UP, GAP_WAIT_MS, type CatchUpOptions } from "./options.js";
 import { Sequence, type Ready } from "./sequence.js";
-import type { CommonState, StateChange, UpdateStateStore } from "./stateStore.js";
+import type { CommonState, HandledKey, StateChange, UpdateStateStore } from "./stateStore.js";
 import { Watermark, type Hold } from "./watermark.js";
 
 /** A new message handed on; `handled` must be called once its handlers finished (it records it). */
@@ -144,6 +144,8 @@ export class UpdateManager {
   private catchUpAgain = false;
   private flushing = false;
   private readonly dirty = new Set<Box>();
+  /** Handled messages not yet recorded (the next flush records them). */
+  private pendingHandled: { key: string; chatId: string; messageId: number }[] = [];
   private stopped = false;
   private readonly sleeps = new Set<() => void>();
   private counts = { received: 0, duplicates: 0, tooOld: 0 };
@@ -355,19 +357,23 @@ export class UpdateManager {
     });
   }
 
-  /** Records a handled message and the state it lets the box save, in one transaction. */
+  /**
+   * Records a handled message and the state it lets the box save, in one transaction with whatever else
+   * finished in the same turn of the event loop (at once after stop). It counts as in flight until then,
+   * so a repeat arriving meanwhile is still a duplicate.
+   */
   private handled(box: Box, hold: Hold, key: string, chatId: string, messageId: number): void {
-    this.inFlight.delete(key);
     box.watermark.release(hold);
-    this.dirty.delete(box);
-    this.options.store.commit({ handled: { chatId, messageId, kind: "new" }, ...this.changeOf(box) });
+    this.pendingHandled.push({ key, chatId, messageId });
+    this.markDirty(box);
+    if (this.stopped) this.flush();
   }
 
   /** The account's own sent messages (call results) are recorded as handled at once: never handed on, even if a difference repeats them. */
   private recordOwnMessages(updates: Api.TypeUpdates): void {
     for (const update of this.innerUpdates(updates)) {
       const message = newMessageOf(update)?.message;
-      if (message !== undefined) this.options.store.commit({ handled: { chatId: chatIdOf(message), messageId: message.id, kind: "new" } });
+      if (message !== undefined) this.options.store.commit({ handled: [{ chatId: chatIdOf(message), messageId: message.id, kind: "new" }] });
     }
   }
 
@@ -708,17 +714,25 @@ export class UpdateManager {
     setImmediate(() => this.flush());
   }
 
+  /** Saves the handled messages and the boxes' states that changed since the last flush, in one transaction. */
   private flush(): void {
     this.flushing = false;
-    if (this.early !== undefined && this.savedCommon === undefined) return;
-    const change: { common?: CommonState; channels: { chatId: string; pts: number }[] } = { channels: [] };
-    for (const box of this.dirty) {
-      const boxChange = this.changeOf(box);
-      if (boxChange.common !== undefined) change.common = boxChange.common;
-      change.channels.push(...(boxChange.channels ?? []));
+    const handled = this.pendingHandled;
+    this.pendingHandled = [];
+    const change: { common?: CommonState; channels: { chatId: string; pts: number }[]; handled: HandledKey[] } = {
+      channels: [],
+      handled: handled.map(({ chatId, messageId }) => ({ chatId, messageId, kind: "new" })),
+    };
+    if (this.early === undefined || this.savedCommon !== undefined) {
+      for (const box of this.dirty) {
+        const boxChange = this.changeOf(box);
+        if (boxChange.common !== undefined) change.common = boxChange.common;
+        change.channels.push(...(boxChange.channels ?? []));
+      }
+      this.dirty.clear();
     }
-    this.dirty.clear();
-    if (change.common !== undefined || change.channels.length > 0) this.options.store.commit(change);
+    if (change.common !== undefined || change.channels.length > 0 || change.handled.length > 0) this.options.store.commit(change);
+    for (const { key } of handled) this.inFlight.delete(key);
   }
 
   private channelBox(chatId: string, pts: number | undefined): Box {

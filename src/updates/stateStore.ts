@@ -39,8 +39,8 @@ export interface SavedState {
 
 /** One transaction's worth of changes. */
 export interface StateChange {
-  /** A message whose handlers finished: recorded in the ledger, and its chat's cursor moved. */
-  readonly handled?: HandledKey;
+  /** Messages whose handlers finished: recorded in the ledger, and their chats' cursors moved. */
+  readonly handled?: readonly HandledKey[];
   readonly common?: CommonState;
   readonly channels?: readonly { readonly chatId: string; readonly pts: number }[];
   /** Cursors to raise (never lowered). */
@@ -93,6 +93,8 @@ export class UpdateStateStore {
   private readonly apply: (change: StateChange) => void;
   private readonly claimFor: (account: string) => boolean;
   private sincePrune = 0;
+  /** Each chat's cursor as far as read or raised here: a message past it cannot be in the ledger (no query needed). */
+  private readonly cursors = new Map<string, number>();
 
   /** Opens the store; `ledgerLimit` bounds the handled-message ledger. */
   constructor(
@@ -133,9 +135,9 @@ export class UpdateStateStore {
       return owner !== undefined;
     });
     this.apply = db.transaction((change: StateChange) => {
-      const { handled } = change;
-      if (handled !== undefined) {
-        this.statements.handled.run(handled.chatId, handled.messageId, handled.kind, Math.floor(Date.now() / 1000));
+      const now = Math.floor(Date.now() / 1000);
+      for (const handled of change.handled ?? []) {
+        this.statements.handled.run(handled.chatId, handled.messageId, handled.kind, now);
         this.statements.raiseCursor.run(handled.chatId, handled.messageId);
       }
       for (const cursor of change.cursors ?? []) this.statements.raiseCursor.run(cursor.chatId, cursor.messageId);
@@ -149,6 +151,7 @@ export class UpdateStateStore {
    * for another account (the session was logged in again as someone else) is dropped whole. True when it was.
    */
   claim(account: string): boolean {
+    this.cursors.clear();
     return this.claimFor(account);
   }
 
@@ -167,12 +170,18 @@ export class UpdateStateStore {
   /** The newest handled message id of a chat, if any. */
   cursor(chatId: string): number | undefined {
     if (!this.db.open) return undefined;
-    return this.statements.cursor.get(chatId) as number | undefined;
+    let cursor = this.cursors.get(chatId);
+    if (cursor === undefined) {
+      cursor = (this.statements.cursor.get(chatId) as number | undefined) ?? 0;
+      this.cursors.set(chatId, cursor);
+    }
+    return cursor === 0 ? undefined : cursor;
   }
 
   /** Whether a message was recorded as handled (within the ledger's retention). */
   isHandled(key: HandledKey): boolean {
     if (!this.db.open) return false;
+    if (key.messageId > (this.cursor(key.chatId) ?? 0)) return false;
     return this.statements.isHandled.get(key.chatId, key.messageId, key.kind) !== undefined;
   }
 
@@ -180,8 +189,10 @@ export class UpdateStateStore {
   commit(change: StateChange): void {
     if (!this.db.open) return;
     this.apply(change);
-    if (change.handled === undefined) return;
-    this.sincePrune += 1;
+    for (const { chatId, messageId } of [...(change.handled ?? []), ...(change.cursors ?? [])]) {
+      if (messageId > (this.cursor(chatId) ?? 0)) this.cursors.set(chatId, messageId);
+    }
+    this.sincePrune += change.handled?.length ?? 0;
     if (this.sincePrune >= 1000) {
       this.sincePrune = 0;
       this.statements.prune.run(this.ledgerLimit);

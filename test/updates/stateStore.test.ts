@@ -25,7 +25,7 @@ describe("UpdateStateStore", () => {
     store.commit({ common: { pts: 10, qts: 1, seq: 2, date: 1000 }, channels: [{ chatId: "-1005", pts: 7 }], cursors: [{ chatId: "42", messageId: 3 }] });
     store.saveAccessHash("-1005", "-123456789");
     store.saveAccessHash("-1009", "99");
-    store.commit({ handled: { chatId: "-1005", messageId: 8, kind: "new" }, channels: [{ chatId: "-1005", pts: 8 }] });
+    store.commit({ handled: [{ chatId: "-1005", messageId: 8, kind: "new" }], channels: [{ chatId: "-1005", pts: 8 }] });
     db.close();
 
     const reopened = new UpdateStateStore(openDatabase(file));
@@ -51,7 +51,7 @@ describe("UpdateStateStore", () => {
     const store = new UpdateStateStore(db);
     store.commit({ common: { pts: 1, qts: 0, seq: 0, date: 1 } });
     db.exec("CREATE TRIGGER refuse BEFORE UPDATE ON updates_state BEGIN SELECT RAISE(ABORT, 'refused'); END");
-    expect(() => store.commit({ handled: { chatId: "1", messageId: 2, kind: "new" }, common: { pts: 2, qts: 0, seq: 0, date: 2 } })).toThrow(/refused/);
+    expect(() => store.commit({ handled: [{ chatId: "1", messageId: 2, kind: "new" }], common: { pts: 2, qts: 0, seq: 0, date: 2 } })).toThrow(/refused/);
     expect(store.isHandled({ chatId: "1", messageId: 2, kind: "new" })).toBe(false);
     expect(store.load().common?.pts).toBe(1);
   });
@@ -59,13 +59,13 @@ describe("UpdateStateStore", () => {
   it("never lowers a chat's cursor", () => {
     const store = new UpdateStateStore(openDatabase(":memory:"));
     store.commit({ cursors: [{ chatId: "1", messageId: 50 }] });
-    store.commit({ handled: { chatId: "1", messageId: 40, kind: "new" } });
+    store.commit({ handled: [{ chatId: "1", messageId: 40, kind: "new" }] });
     expect(store.cursor("1")).toBe(50);
   });
 
   it("bounds the ledger: the oldest handled messages go first", () => {
     const store = new UpdateStateStore(openDatabase(":memory:"), { ledgerLimit: 500 });
-    for (let id = 1; id <= 3000; id += 1) store.commit({ handled: { chatId: "1", messageId: id, kind: "new" } });
+    for (let id = 1; id <= 3000; id += 1) store.commit({ handled: [{ chatId: "1", messageId: id, kind: "new" }] });
     expect(store.isHandled({ chatId: "1", messageId: 1, kind: "new" })).toBe(false);
     expect(store.isHandled({ chatId: "1", messageId: 3000, kind: "new" })).toBe(true);
     expect(store.isHandled({ chatId: "1", messageId: 2600, kind: "new" })).toBe(true);
@@ -74,7 +74,7 @@ describe("UpdateStateStore", () => {
   it("drops everything saved when another account claims it (the session was logged in again as someone else)", () => {
     const store = new UpdateStateStore(openDatabase(":memory:"));
     expect(store.claim("10")).toBe(false);
-    store.commit({ common: { pts: 5, qts: 0, seq: 0, date: 1 }, handled: { chatId: "1", messageId: 1, kind: "new" } });
+    store.commit({ common: { pts: 5, qts: 0, seq: 0, date: 1 }, handled: [{ chatId: "1", messageId: 1, kind: "new" }] });
     expect(store.claim("10")).toBe(false);
     expect(store.load().common?.pts).toBe(5);
     expect(store.claim("20")).toBe(true);
@@ -93,7 +93,7 @@ describe("UpdateStateStore", () => {
     const db = openDatabase(":memory:");
     const store = new UpdateStateStore(db);
     db.close();
-    expect(() => store.commit({ handled: { chatId: "1", messageId: 1, kind: "new" } })).not.toThrow();
+    expect(() => store.commit({ handled: [{ chatId: "1", messageId: 1, kind: "new" }] })).not.toThrow();
     expect(store.isHandled({ chatId: "1", messageId: 1, kind: "new" })).toBe(false);
   });
 });
