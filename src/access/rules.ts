@@ -118,6 +118,7 @@ interface GateRow {
 export class RulesStore {
   private cached: RuleSet | undefined;
   private version = -1;
+  private checkedThisTurn = false;
   private readonly dataVersion;
   private readonly selectRule;
   private readonly upsertRule;
@@ -139,13 +140,21 @@ export class RulesStore {
     this.deleteSubject = db.prepare("DELETE FROM access_rules WHERE subject = ? AND peer_id = ?");
   }
 
-  /** Every rule and gate; rebuilt only when the tables changed since the last call. */
+  /**
+   * Every rule and gate; rebuilt only when the tables changed since the last call. Whether another process
+   * changed them is asked at most once per turn of the event loop (a burst of messages asks once).
+   */
   snapshot(): RuleSet {
+    if (this.cached !== undefined && this.checkedThisTurn) return this.cached;
     const version = this.dataVersion.get() as number;
     if (this.cached === undefined || version !== this.version) {
       this.cached = this.load();
       this.version = version;
     }
+    this.checkedThisTurn = true;
+    setImmediate(() => {
+      this.checkedThisTurn = false;
+    });
     return this.cached;
   }
 

@@ -13,7 +13,6 @@ import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/index.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
-import { connectionStateOf, entitiesOf, onRawUpdate } from "../telegram/internals.js";
 import { KnownPeers } from "../telegram/send/knownPeers.js";
 import { lateAnswer, settledText } from "../confirm/outcome.js";
 import { confirmButton, ConfirmationStore } from "../confirm/store.js";
@@ -46,28 +45,30 @@ export function conversationsExtension(db: Db): (services: RuntimeServices) => C
       services: { telegram, client, log: log.child({ module: "buttons" }), me },
     });
     const pending = new Set<Promise<void>>();
-    // Presses carry no pts (nothing to order or catch up), so they are taken as GramJS's raw events see them:
-    // with the users of their container, as are the access hashes of everyone met live.
-    const stopListening = onRawUpdate(client, (update) => {
-      if (connectionStateOf(update) !== undefined) return;
-      known.remember(entitiesOf(update as Api.TypeUpdate));
+    // Presses carry no pts (nothing to order or catch up): they come as the intake applies them, after the
+    // users of their container went to onEntities.
+    const takePress = (update: Api.TypeUpdate | Api.TypeUpdates) => {
       const query = callbackQueryOf(update, me.id);
       if (query === undefined) return;
       const handled = callbacks.handle(query).finally(() => pending.delete(handled));
       pending.add(handled);
-    });
+    };
+    let taking = true;
     conversations.resume();
     return {
       conversations,
       callbacks,
       interceptMessage: (message) => conversations.intercept(message),
       onEntities: (entities) => known.remember(entities),
+      onUpdate: (update) => {
+        if (taking) takePress(update);
+      },
       stopping: () => {
-        stopListening();
+        taking = false;
         conversations.stop();
       },
       async close() {
-        stopListening();
+        taking = false;
         await Promise.all(pending);
         await conversations.idle();
       },

@@ -59,7 +59,7 @@ describe("rules store", () => {
     expect(() => rules.setGate({ name: "Bad Name", chatId: "-1", label: "x", passing: ["member"] })).toThrow(AccessInputError);
   });
 
-  it("sees changes another connection made (the CLI while the runtime runs)", () => {
+  it("sees changes another connection made (the CLI while the runtime runs) from the next turn of the event loop", async () => {
     const dir = mkdtempSync(join(tmpdir(), "access-rules-"));
     dirs.push(dir);
     const file = join(dir, "s.db");
@@ -68,6 +68,9 @@ describe("rules store", () => {
     const first = runtime.rules.snapshot();
     expect(runtime.rules.snapshot()).toBe(first);
     cli.rules.allow(chat, ["ping"]);
+    // Within one turn the snapshot stands (a burst of messages asks SQLite once); the next turn sees the change.
+    expect(runtime.rules.snapshot()).toBe(first);
+    await new Promise<void>((resolve) => setImmediate(resolve));
     expect(runtime.rules.snapshot().rules.get(ruleKey("chat", chat.peerId))?.allow?.commands).toEqual(["ping"]);
     runtime.db.close();
     cli.db.close();
