@@ -10,6 +10,7 @@ import help from "../../../src/plugins/help.js";
 import id from "../../../src/plugins/id.js";
 import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
+import { createLogger } from "../../../src/log.js";
 import { startRuntime, type Runtime } from "../../../src/runtime/index.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
 import { captureLog, handled, latest, preSharedSession, say, startWorld, type World } from "./harness.js";
@@ -260,6 +261,55 @@ describe("dispatch", () => {
     for (let n = 6; n <= 10; n += 1) await say(world, runtime, alice.id, dm, `msg ${n}`);
     await runtime.stop();
     expect(seen).toEqual(["msg 1", "msg 2", "msg 3", "msg 4", "msg 5", "msg hold", "msg 6", "msg 7", "msg 8", "msg 9", "msg 10"]);
+  });
+
+  it("sends a handler's reply made while GramJS is reconnecting (instead of losing it in GramJS's cleared queue)", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding: () => void = () => {};
+    const holdStarted = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const plugin = definePlugin({
+      name: "late",
+      handlers: [
+        onMessage(
+          (message) => message.text === "reply when told",
+          async (ctx) => {
+            holding();
+            await held;
+            await ctx.reply("sent across the reconnection");
+          },
+        ),
+      ],
+    });
+    let noticeLost: () => void = () => {};
+    const lost = new Promise<void>((resolve) => {
+      noticeLost = resolve;
+    });
+    const log = createLogger({
+      level: "warn",
+      format: "json",
+      destination: {
+        write: (line: string) => {
+          if (line.includes("connection to Telegram lost")) noticeLost();
+        },
+      },
+    });
+    const runtime = await startRuntime({ config: world.config(), store: await ownerStore(), plugins: [plugin], log });
+    runtimes.push(runtime);
+    const dm = { type: "user" as const, id: owner.id };
+    const done = handled(runtime, (message) => message.text === "reply when told");
+    await world.control.sendMessage(alice.id, dm, "reply when told");
+    await holdStarted;
+    await world.control.disconnect();
+    await lost;
+    release();
+    await done;
+    expect(await latest(world, dm, alice.id)).toMatchObject({ fromId: owner.id, text: "sent across the reconnection" });
+    await runtime.stop();
   });
 });
 
