@@ -4,13 +4,14 @@
  * issue: under 1 s including process start); then 1,000 sends in a loop through the same code with the
  * emulator's flood limit on messages.sendMessage switched on at Telegram's documented bot rate (30 per
  * second, bursts of 30), counting the FLOOD_WAITs the emulator answers (issue: none), and, as a control,
- * 100 sends with pacing switched off. The loop paces at RATE_GLOBAL_PER_SECOND=25: a pace of exactly the
+ * 100 sends with pacing switched off; and a 5 MB file sent with --file, start to delivered. The loop paces at RATE_GLOBAL_PER_SECOND=25: a pace of exactly the
  * server's 30/s leaves no room for the jitter between the client's clock and the server's, and drew 31
  * FLOOD_WAITs in 1,000 sends here.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "../src/config.js";
@@ -66,6 +67,14 @@ async function measure(world: BenchWorld, store: SessionStore, name: string): Pr
     viaNode.push(await timeToDelivered(process.execPath, ["--import", "tsx", "src/cli/send.ts", "me", `delivered ${run}`, "--session", name], env));
   }
 
+  // A 5 MB file: uploaded in 40 parts of 128 KB (upload.saveFilePart), then messages.sendMedia.
+  const filePath = join(world.dir, "bench-5mb.bin");
+  writeFileSync(filePath, randomBytes(5 * 1024 * 1024));
+  const fileRuns: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    fileRuns.push(await timeToDelivered(process.execPath, ["--import", "tsx", "src/cli/send.ts", "me", "--file", filePath, "--session", name], env));
+  }
+
   const users = await Promise.all(Array.from({ length: CHATS }, (_, i) => control.createUser({ firstName: `Customer ${i}`, username: `bench_customer_${i}` })));
   let floodWaits = 0;
   const config = parseConfig({ ...world.env, LOG_LEVEL: "silent", RATE_GLOBAL_PER_SECOND: String(PACE_PER_SECOND) });
@@ -86,6 +95,7 @@ async function measure(world: BenchWorld, store: SessionStore, name: string): Pr
       { name: "npm run send → delivered (median)", value: Math.round(median(viaNpm)), unit: "ms", target: { op: "<=", value: 1000 } },
       { name: "npm run send → delivered (slowest)", value: Math.round(Math.max(...viaNpm)), unit: "ms" },
       { name: "node --import tsx src/cli/send.ts → delivered (median)", value: Math.round(median(viaNode)), unit: "ms" },
+      { name: "send a 5 MB file (--file): start → delivered (median)", value: Math.round(median(fileRuns)), unit: "ms", note: `median of ${RUNS}, through node --import tsx` },
       {
         name: `${LOOP_SENDS} sends in a loop, flood limit ${TELEGRAM_RATE.ratePerSecond}/s burst ${TELEGRAM_RATE.burst}: FLOOD_WAITs`,
         value: paced,

@@ -15,6 +15,24 @@ export interface ControlMessage {
   replyToId?: string;
   editDate?: number;
   buttons?: { text: string; data?: string }[][];
+  /** A document or photo the message carries (its text is then the caption). */
+  media?: ControlMedia;
+}
+
+/** A message's document or photo as the control API describes it. */
+export interface ControlMedia {
+  kind: "document" | "photo";
+  /** Documents: from documentAttributeFilename. */
+  fileName?: string;
+  /** Documents. */
+  mimeType?: string;
+  /** Bytes. */
+  size: number;
+  /** Hex SHA-256 of the content. */
+  sha256: string;
+  /** Photos: pixels. */
+  width?: number;
+  height?: number;
 }
 
 /** Thrown when the control API answers with an error status. */

@@ -6,6 +6,7 @@ import type { Api } from "telegram";
 import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
+import { fileNameOf, type StoredMedia } from "../model/files.js";
 import { postMessage } from "../model/messages.js";
 import { setMemberRole } from "../model/participants.js";
 import { seedMembers } from "../model/seed.js";
@@ -250,7 +251,15 @@ function listMessages(world: World, peer: PeerRef, viewerId: number | undefined,
       ...(m.replyToId !== undefined && { replyToId: String(m.replyToId) }),
       ...(m.editDate !== undefined && { editDate: m.editDate }),
       ...(m.replyMarkup && { buttons: inlineButtons(m.replyMarkup) }),
+      ...(m.media && { media: mediaSummary(m.media) }),
     }));
+}
+
+/** What a message's document or photo is, for tests to check what arrived. */
+function mediaSummary(media: StoredMedia) {
+  if (media.kind === "photo") return { kind: media.kind, size: media.size, sha256: media.sha256, width: media.width, height: media.height };
+  const fileName = fileNameOf(media);
+  return { kind: media.kind, ...(fileName !== undefined && { fileName }), mimeType: media.mimeType, size: media.size, sha256: media.sha256 };
 }
 
 /** Inline keyboard rows as [{text, data}] with data as UTF-8 text, for tests to press. */

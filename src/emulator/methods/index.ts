@@ -8,6 +8,7 @@ import { contactMethods } from "./contacts.js";
 import { helpMethods } from "./help.js";
 import { messageMethods } from "./messages.js";
 import { updateMethods } from "./updates.js";
+import { uploadMethods } from "./upload.js";
 import { userMethods } from "./users.js";
 
 /** The merged table; a name defined twice is a programming error, caught at start. */
@@ -21,6 +22,7 @@ export function allMethods(): MethodTable {
     helpMethods,
     messageMethods,
     updateMethods,
+    uploadMethods,
     userMethods,
   ];
   const merged: MethodTable = {};

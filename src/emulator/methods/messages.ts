@@ -1,6 +1,6 @@
 /**
- * messages.*: sending, editing, deleting, reading and listing messages of private chats and basic
- * groups, dialogs, and inline-button callbacks. Channel peers are routed to the channel model.
+ * messages.*: sending (text and media), editing, deleting, reading and listing messages of private chats
+ * and basic groups, dialogs, and inline-button callbacks. Channel peers are routed to the channel model.
  * (messages.getChats / getFullChat and basic-group membership live in chats.ts.)
  */
 import { Api } from "telegram";
@@ -9,6 +9,7 @@ import { badRequest, RpcError } from "../rpc/errors.js";
 import { answerCallback, pressButton } from "../model/callbacks.js";
 import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
 import { currentState } from "../model/difference.js";
+import { checkCaption, prepareMedia, type PreparedMedia } from "../model/media.js";
 import {
   announcementOf,
   checkText,
@@ -76,7 +77,7 @@ function sentResult(world: World, user: UserRecord, peer: PeerRef, record: Messa
   if (peer.type === "channel") return senderUpdates(world, channelOf(world, peer), record, [messageId]);
   const announcement = announcementOf(world, record);
   if (!announcement) throw new Error(`message ${record.id} was not announced`);
-  if (peer.type === "user" && !record.replyMarkup) {
+  if (peer.type === "user" && !record.replyMarkup && !record.media) {
     return new Api.UpdateShortSentMessage({
       out: true,
       id: record.id,
@@ -136,29 +137,41 @@ function dialogsBody(world: World, userId: number, entries: DialogEntry[]) {
   return { dialogs, messages, ...renderPeerSet(world, userId, named) };
 }
 
+/**
+ * messages.sendMessage and messages.sendMedia alike: the peer, random_id and permission checks, the post
+ * with its updates and pushes, and the sender's result. `attach` prepares the media (sendMedia) after the
+ * cheap checks; what it holds is committed only once the message is posted.
+ */
+function sendContent(ctx: CallContext, request: Api.messages.SendMessage | Api.messages.SendMedia, attach?: (user: UserRecord) => PreparedMedia): Api.TypeUpdates {
+  const user = ctx.requireUser();
+  const world = ctx.world;
+  const peer = peerOfRequest(ctx, user, request.peer);
+  const randomId = String(request.randomId);
+  if (randomIdUsed(world, user.id, randomId)) throw new RpcError(500, "RANDOM_ID_DUPLICATE");
+  const replyTo = request.replyTo instanceof Api.InputReplyToMessage ? request.replyTo.replyToMsgId : undefined;
+  const entities = storedEntities(world, user.id, request.entities);
+  const replyMarkup = storedMarkup(user, request.replyMarkup);
+  const prepared = attach?.(user);
+  const record = postMessage(
+    world,
+    user.id,
+    peer,
+    { text: request.message, entities, replyToId: replyTo, replyMarkup, media: prepared?.media },
+    { exceptSessionKey: ctx.sessionKey },
+  );
+  prepared?.commit();
+  rememberRandomId(world, user.id, randomId);
+  return sentResult(world, user, peer, record, request.randomId!);
+}
+
 export const messageMethods: MethodTable = {
-  "messages.SendMessage": (request: Api.messages.SendMessage, ctx) => {
-    const user = ctx.requireUser();
-    const world = ctx.world;
-    const peer = peerOfRequest(ctx, user, request.peer);
-    const randomId = String(request.randomId);
-    if (randomIdUsed(world, user.id, randomId)) throw new RpcError(500, "RANDOM_ID_DUPLICATE");
-    const replyTo = request.replyTo instanceof Api.InputReplyToMessage ? request.replyTo.replyToMsgId : undefined;
-    const record = postMessage(
-      world,
-      user.id,
-      peer,
-      {
-        text: request.message,
-        entities: storedEntities(world, user.id, request.entities),
-        replyToId: replyTo,
-        replyMarkup: storedMarkup(user, request.replyMarkup),
-      },
-      { exceptSessionKey: ctx.sessionKey },
-    );
-    rememberRandomId(world, user.id, randomId);
-    return sentResult(world, user, peer, record, request.randomId!);
-  },
+  "messages.SendMessage": (request: Api.messages.SendMessage, ctx) => sendContent(ctx, request),
+
+  "messages.SendMedia": (request: Api.messages.SendMedia, ctx) =>
+    sendContent(ctx, request, (user) => {
+      checkCaption(ctx.world, user.id, request.message);
+      return prepareMedia(ctx.world, user.id, request.media);
+    }),
 
   "messages.EditMessage": (request: Api.messages.EditMessage, ctx) => {
     const user = ctx.requireUser();

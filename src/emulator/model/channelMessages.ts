@@ -15,6 +15,7 @@ import {
   renderBareChannelMessage,
   renderChat,
 } from "./chats.js";
+import type { StoredMedia } from "./files.js";
 import type { ChatRecord, MessageBox, MessageRecord, PtsEvent, World } from "./world.js";
 
 /** What a message carries; the same shape `postMessage` takes. */
@@ -24,6 +25,8 @@ export interface MessageContent {
   replyToId?: number;
   replyMarkup?: Api.TypeReplyMarkup;
   action?: Api.TypeMessageAction;
+  /** A document or photo; `text` is then its caption. */
+  media?: StoredMedia;
 }
 
 /** Delivery options: the caller's own session gets the update in its call result instead. */
@@ -97,7 +100,8 @@ export function pushToMembers(
 /**
  * Whether userId may send this content: CHANNEL_PRIVATE when banned, CHAT_WRITE_FORBIDDEN for
  * non-members, members of broadcast channels and people restricted from sending;
- * CHAT_ADMIN_REQUIRED for channel admins without post_messages; CHAT_SEND_PLAIN_FORBIDDEN for text.
+ * CHAT_ADMIN_REQUIRED for channel admins without post_messages; CHAT_SEND_PLAIN_FORBIDDEN for text;
+ * CHAT_SEND_MEDIA_FORBIDDEN, CHAT_SEND_PHOTOS_FORBIDDEN, CHAT_SEND_DOCS_FORBIDDEN for media.
  */
 export function checkCanPost(world: World, chat: ChatRecord, userId: number, content: MessageContent): void {
   const p = participantOf(world, chat, userId);
@@ -108,8 +112,15 @@ export function checkCanPost(world: World, chat: ChatRecord, userId: number, con
     throw forbidden(p.role === "admin" ? "CHAT_ADMIN_REQUIRED" : "CHAT_WRITE_FORBIDDEN");
   }
   if (p.role !== "restricted") return;
-  if (p.bannedRights?.sendMessages) throw forbidden("CHAT_WRITE_FORBIDDEN");
-  if (p.bannedRights?.sendPlain && content.text) throw forbidden("CHAT_SEND_PLAIN_FORBIDDEN");
+  const rights = p.bannedRights;
+  if (rights?.sendMessages) throw forbidden("CHAT_WRITE_FORBIDDEN");
+  if (content.media === undefined) {
+    if (rights?.sendPlain && content.text) throw forbidden("CHAT_SEND_PLAIN_FORBIDDEN");
+    return;
+  }
+  if (rights?.sendMedia) throw forbidden("CHAT_SEND_MEDIA_FORBIDDEN");
+  if (content.media.kind === "photo" && rights?.sendPhotos) throw forbidden("CHAT_SEND_PHOTOS_FORBIDDEN");
+  if (content.media.kind === "document" && rights?.sendDocs) throw forbidden("CHAT_SEND_DOCS_FORBIDDEN");
 }
 
 /**
@@ -131,6 +142,7 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
     replyToId: content.replyToId,
     replyMarkup: content.replyMarkup,
     action: content.action,
+    media: content.media,
   });
   const { event } = advancePts(box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
   pushToMembers(

@@ -5,6 +5,7 @@
  */
 import { Api } from "telegram";
 import { addMessage, advancePts } from "./box.js";
+import { renderMedia } from "./files.js";
 import { badRequest, notAcceptable } from "../rpc/errors.js";
 import { renderMessage } from "./messages.js";
 import { fromLong, toLong } from "./users.js";
@@ -294,6 +295,7 @@ export function renderBareChannelMessage(chat: ChatRecord, record: MessageRecord
     replyTo,
     date: record.date,
     message: record.text,
+    media: record.media && renderMedia(record.media),
     entities: record.entities,
     replyMarkup: record.replyMarkup,
     editDate: record.editDate,

@@ -15,6 +15,8 @@ import {
   type DeliveryOptions,
   type MessageContent,
 } from "./channelMessages.js";
+import { renderMedia } from "./files.js";
+import { checkCaption } from "./media.js";
 import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";
 import type { ChatRecord, MessageBox, MessageRecord, PeerRef, UserRecord, World } from "./world.js";
 
@@ -150,6 +152,7 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
     replyTo,
     date: record.date,
     message: record.text,
+    media: record.media && renderMedia(record.media),
     entities: record.entities?.length ? record.entities : undefined,
     replyMarkup: record.replyMarkup,
     editDate: record.editDate,
@@ -299,7 +302,7 @@ export function announcementOf(world: World, record: MessageRecord): Api.UpdateN
 
 /** What the box owner's sessions receive for a new copy: the short forms where Telegram uses them. */
 function announce(world: World, ownerId: number, record: MessageRecord, update: Api.UpdateNewMessage): Api.TypeUpdates {
-  if (!record.action && !record.replyMarkup && record.peer.type !== "channel") {
+  if (!record.action && !record.replyMarkup && !record.media && record.peer.type !== "channel") {
     const common = {
       out: record.out || undefined,
       mentioned: record.mentioned || undefined,
@@ -337,14 +340,15 @@ function copyIdsOf(world: World, ownerId: number, record: MessageRecord | undefi
 }
 
 /**
- * Send a message: the one way any message gets sent (messages.sendMessage, the control API's
- * simulated people, service messages). Private chats get a copy in each side's box, basic groups
+ * Send a message: the one way any message gets sent (messages.sendMessage and sendMedia, the control
+ * API's simulated people, service messages); a message with media has a caption (MEDIA_CAPTION_TOO_LONG). Private chats get a copy in each side's box, basic groups
  * one in every member's box, channels go to the channel model. Online recipients get
  * updateShortMessage / updateShortChatMessage where Telegram uses them, else Updates with
  * updateNewMessage; the sender's session named in opts is skipped. Returns the sender's copy.
  */
 export function postMessage(world: World, fromId: number, peer: PeerRef, content: MessageContent, opts: DeliveryOptions = {}): MessageRecord {
-  if (!content.action) checkText(content.text);
+  if (content.media) checkCaption(world, fromId, content.text);
+  else if (!content.action) checkText(content.text);
   const sender = world.users.get(fromId);
   if (!sender) throw new Error(`postMessage: no user ${fromId}`);
   if (peer.type === "channel") {
@@ -362,6 +366,7 @@ export function postMessage(world: World, fromId: number, peer: PeerRef, content
     entities: content.entities?.length ? content.entities : undefined,
     replyMarkup: content.replyMarkup,
     action: content.action,
+    media: content.media,
     globalKey: stateOf(world).nextGlobalKey++,
   };
   const online = world.onlineUsers();

@@ -7,6 +7,9 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
+import { FileStore, type StoredMedia } from "./files.js";
+import { UploadStore } from "./uploads.js";
+import type { QtsBox } from "./qts.js";
 
 export type UserStatusKind = "online" | "offline" | "recently" | "lastWeek" | "lastMonth" | "longAgo" | "empty";
 
@@ -43,6 +46,10 @@ export interface UserRecord {
   about?: string;
   /** The common message box (private chats and basic groups); created on first use. */
   box?: MessageBox;
+  /** The secondary event sequence (qts: bot updates); created on first use, see qts.ts. */
+  qts?: QtsBox;
+  /** Users this account blocked (contacts.block). */
+  blocked?: Set<number>;
 }
 
 export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
@@ -101,6 +108,8 @@ export interface MessageRecord {
   replyMarkup?: Api.TypeReplyMarkup;
   /** A service message (join, leave, ...) instead of text. */
   action?: Api.TypeMessageAction;
+  /** A document or photo; `text` is then its caption. */
+  media?: StoredMedia;
   /** Private and basic-group copies of the same message in other boxes share this key. */
   globalKey?: number;
   /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
@@ -164,11 +173,25 @@ export class World {
     differenceSlice: 1000,
     /** updates.getDifference: a pts gap larger than this answers differenceTooLong. */
     differenceTooLong: 1_000_000,
+    /** qts events (bot updates) kept per account for updates.getDifference; older ones are forgotten. */
+    qtsLogSize: 100_000,
     /** updates.getChannelDifference: a pts gap larger than this answers channelDifferenceTooLong. */
     channelDifferenceTooLong: 100_000,
     /** messages.getBotCallbackAnswer: how long to wait for the bot's answer before BOT_RESPONSE_TIMEOUT. */
     botCallbackTimeoutMs: 10_000,
+    /** Uploaded parts held for all accounts; past it the least recently used uploads are dropped. */
+    uploadBufferBytes: 64 * 1024 * 1024,
+    /** Seconds an upload whose parts are not touched is kept. */
+    uploadPartTtlSeconds: 3600,
+    /** Bytes of sent files kept for upload.getFile; past it the oldest files' bytes are dropped. */
+    storedFileBytes: 256 * 1024 * 1024,
+    /** Seconds a file reference stays valid (FILE_REFERENCE_EXPIRED after). */
+    fileReferenceTtlSeconds: 86_400,
   };
+  /** Uploaded file parts waiting to be used (upload.saveFilePart / saveBigFilePart). */
+  readonly uploads = new UploadStore();
+  /** Documents and photos messages carry. */
+  readonly files: FileStore = new FileStore(this);
   /** Unix seconds; replaceable in tests. */
   now: () => number = () => Math.floor(Date.now() / 1000);
 
@@ -209,10 +232,10 @@ export class World {
     return this.authorizations.get(authKeyId)?.userId;
   }
 
-  /** Forget everything (control API POST /reset): every Map and Set this world holds is emptied. */
+  /** Forget everything (control API POST /reset): every Map, Set and file store this world holds is emptied. */
   reset(): void {
     for (const value of Object.values(this)) {
-      if (value instanceof Map || value instanceof Set) value.clear();
+      if (value instanceof Map || value instanceof Set || value instanceof UploadStore || value instanceof FileStore) value.clear();
     }
     this.nextId = 1_000_000;
   }

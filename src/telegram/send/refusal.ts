@@ -19,6 +19,15 @@ const REASONS: Readonly<Record<string, string>> = {
   MESSAGE_TOO_LONG: "the message is longer than Telegram accepts",
   MESSAGE_EMPTY: "the message is empty",
   MESSAGE_ID_INVALID: "the message to edit no longer exists",
+  CHAT_SEND_MEDIA_FORBIDDEN: "this account may not send media in that chat",
+  CHAT_SEND_DOCS_FORBIDDEN: "this account may not send files in that chat",
+  CHAT_SEND_PHOTOS_FORBIDDEN: "this account may not send photos in that chat",
+  MEDIA_CAPTION_TOO_LONG: "the caption is longer than Telegram accepts",
+  IMAGE_PROCESS_FAILED: "Telegram could not read the image; send it without --photo, as a file",
+  PHOTO_INVALID_DIMENSIONS: "the photo's dimensions are beyond Telegram's limits; send it without --photo, as a file",
+  PHOTO_SAVE_FILE_INVALID: "Telegram could not save the photo; send it without --photo, as a file",
+  FILE_PARTS_INVALID: "the upload was not accepted (wrong number of parts)",
+  MD5_CHECKSUM_INVALID: "the upload arrived damaged (checksum mismatch)",
 };
 
 /** The line telling why a send failed, when the error is Telegram's; undefined for other errors. */
@@ -26,6 +35,6 @@ export function explainRefusal(error: unknown): string | undefined {
   if (error instanceof FloodWaitError) return `Telegram asks to wait ${formatWait(error.seconds)} before sending more (FLOOD_WAIT); try again later`;
   const name = rpcErrorName(error);
   if (name === undefined) return undefined;
-  const reason = REASONS[name];
+  const reason = /^FILE_PART_\d+_MISSING$/.test(name) ? "part of the upload was lost; try again" : REASONS[name];
   return reason === undefined ? `Telegram refused: ${name}` : `Telegram refused: ${reason} (${name})`;
 }
