@@ -279,6 +279,11 @@ export class UpdateManager {
       return;
     }
     if (counter.kind === "qts") {
+      const knownQts = this.qts.value;
+      if (this.firstStartReplay && knownQts !== undefined && counter.qts <= knownQts) {
+        this.apply(undefined, incoming, 0);
+        return;
+      }
       if (this.common.recovering) this.qts.hold(counter.qts, 1, incoming);
       else this.applyReady(undefined, this.qts.offer(counter.qts, 1, incoming).ready);
       if (this.qts.pending > 0) this.armGapTimer(this.common);

@@ -1,7 +1,8 @@
 /**
  * Bot mode, the bot an admin of the gate group: real GramJS over TCP against the emulator, people writing
  * through the control API. Admin bots receive updateChannelParticipant, so leaves and restrictions reach
- * the cache at once.
+ * the cache at once; one made while the connection is down comes with getDifference after the reconnect
+ * (the update is numbered in the bot's qts sequence).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
@@ -9,6 +10,7 @@ import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js"
 import { passingStatuses } from "../../src/access/rules.js";
 import { ControlClient } from "../../src/emulator/controlClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { setMemberRole } from "../../src/emulator/model/participants.js";
 import { startHarness, type Harness } from "./harness.js";
 
 let emu: Emulator;
@@ -21,7 +23,7 @@ const dm = (id: string) => ({ type: "user" as const, id });
 beforeAll(async () => {
   emu = await startEmulator();
   const control = new ControlClient(emu.controlUrl);
-  for (const name of ["gus", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "hank"]) {
+  for (const name of ["gus", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "hank", "ivy"]) {
     ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
   }
   ids.bot = (await control.createUser({ firstName: "Gatekeeper", username: "gatekeeper_bot", bot: true })).id;
@@ -39,6 +41,7 @@ beforeAll(async () => {
         { userId: ids.erin, role: "restricted" },
         { userId: ids.grace, role: "member" },
         { userId: ids.hank, role: "member" },
+        { userId: ids.ivy, role: "member" },
       ],
     })
   ).id;
@@ -111,6 +114,22 @@ describe("gated bot, admin of the gate group", () => {
     expect(await h.ask(ids.frank, dm(ids.bot), "/stats")).toMatchObject({ ran: ["stats:"] });
     expect(h.layer.accessLog.query({ denied: true, limit: 1 })[0]).toMatchObject({ userId: ids.frank, chatId: `-100${lounge}`, command: "stats", reason: `stats is not among the commands allowed for chat -100${lounge}` });
     expect((await h.ask(ids.gus, group, "/rules")).sent[0]).toContain(`allow chat "Lounge" (-100${lounge}): ping`);
+  });
+
+  it("applies a restriction made while the connection was down: the missed qts update comes from getDifference after the reconnect", async () => {
+    await defineGate(h.client, h.layer.rules, h.layer.source, "vip", "@vipclub", passingStatuses(false));
+    expect(await h.ask(ids.ivy, dm(ids.bot), "/secret i1")).toMatchObject({ ran: ["secret:i1"] });
+    expect(h.layer.membership.cached(`-100${vip}`, ids.ivy)).toBe("member");
+    const before = { differences: await h.rpcCount("updates.getDifference"), lookups: await h.rpcCount("channels.getParticipant") };
+    await h.control.disconnect();
+    // In the same turn as the drop, before GramJS can reconnect: nothing can be pushed to the bot.
+    expect(emu.model.onlineUsers().has(Number(ids.bot))).toBe(false);
+    setMemberRole(emu.model, Number(vip), Number(ids.ivy), "restricted", { actorId: Number(ids.gus) });
+    await h.untilUpdate(() => h.layer.membership.cached(`-100${vip}`, ids.ivy) === "restricted");
+    expect(await h.rpcCount("updates.getDifference")).toBeGreaterThan(before.differences);
+    expect(await h.ask(ids.ivy, dm(ids.bot), "/secret i2")).toEqual({ ran: [], sent: [DEFAULT_REFUSAL] });
+    expect(await h.rpcCount("channels.getParticipant")).toBe(before.lookups);
+    expect(h.layer.accessLog.query({ limit: 1 })[0].reason).toBe("gate vip: restricted in @vipclub");
   });
 
   it("fails closed when Telegram does not answer in time: denied, and told to retry at most once a minute", async () => {

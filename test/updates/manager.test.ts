@@ -206,6 +206,20 @@ describe("first start", () => {
   });
 });
 
+describe("first start, qts", () => {
+  it("hands on a qts update that arrived while the state was recorded, like the pts ones", async () => {
+    const telegram = new ScriptedTelegram().on("updates.GetState", () => state(100, 0, 4)).on("messages.GetDialogs", () => new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] }));
+    const { manager, updates } = setup(telegram);
+    const participant = (qts: number) => new Api.UpdateChannelParticipant({ channelId: big(77), date: NOW, actorId: big(5), userId: big(5), qts });
+    const starting = manager.start();
+    manager.receive(container(0, [participant(4)]), "push");
+    await starting;
+    manager.receive(container(0, [participant(5)]), "push");
+    manager.receive(container(0, [participant(5)]), "push");
+    expect(updates.map((update) => (update as Api.UpdateChannelParticipant).qts)).toEqual([4, 5]);
+  });
+});
+
 describe("pts and seq rules", () => {
   it("waits for a missing update before fetching anything: a gap filled in time costs no call", async () => {
     const telegram = upToDate();

@@ -1,8 +1,9 @@
-/** contacts.*: username resolution (users and channels) and a minimal contact list. */
+/** contacts.*: username resolution (users and channels), a minimal contact list, blocking. */
 import { Api } from "telegram";
-import type { MethodTable } from "../rpc/context.js";
+import type { CallContext, MethodTable } from "../rpc/context.js";
+import { setBlocked } from "../model/blocking.js";
 import { renderChat } from "../model/chats.js";
-import { peerOf, renderUser } from "../model/users.js";
+import { peerOf, renderUser, resolveInputPeer } from "../model/users.js";
 import { badRequest } from "../rpc/errors.js";
 import type { World } from "../model/world.js";
 
@@ -27,7 +28,19 @@ export function resolveUsername(world: World, viewerId: number, raw: string): Ap
   return new Api.contacts.ResolvedPeer({ peer: peerOf(ref), chats: [renderChat(world, viewerId, chat)], users: [] });
 }
 
+/** contacts.block / contacts.unblock of a user: CONTACT_ID_INVALID for oneself or a chat, BOT_METHOD_INVALID for bots. */
+function block(request: Api.contacts.Block | Api.contacts.Unblock, ctx: CallContext): boolean {
+  const me = ctx.requireUser();
+  if (me.bot) throw badRequest("BOT_METHOD_INVALID");
+  const ref = resolveInputPeer(ctx.world, me.id, request.id as Api.TypeInputPeer);
+  if (ref.type !== "user" || ref.id === me.id) throw badRequest("CONTACT_ID_INVALID");
+  setBlocked(ctx.world, me.id, ref.id, request instanceof Api.contacts.Block);
+  return true;
+}
+
 export const contactMethods: MethodTable = {
+  "contacts.Block": block,
+  "contacts.Unblock": block,
   "contacts.ResolveUsername": (request: Api.contacts.ResolveUsername, ctx) =>
     resolveUsername(ctx.world, ctx.requireUser().id, request.username),
   "contacts.GetContacts": (_request: Api.contacts.GetContacts, ctx) => {

@@ -1,4 +1,4 @@
-/** updates.*: the account's update state and the difference since a given pts. */
+/** updates.*: the account's update state and the difference since a given pts and qts. */
 import type { Api } from "telegram";
 import type { MethodTable } from "../rpc/context.js";
 import { currentState, getDifference } from "../model/difference.js";
@@ -9,7 +9,9 @@ export const updateMethods: MethodTable = {
     getDifference(ctx.world, ctx.requireUser().id, {
       pts: request.pts ?? 0,
       date: request.date ?? 0,
+      qts: request.qts ?? 0,
       ptsLimit: request.ptsLimit,
       ptsTotalLimit: request.ptsTotalLimit,
+      qtsLimit: request.qtsLimit,
     }),
 };

@@ -18,6 +18,7 @@ import {
 } from "./chats.js";
 import { chatUpdates, findMessageEvent, forEachOnlineMember, markAllRead, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import { postMessage } from "./messages.js";
+import { sendNumbered } from "./qts.js";
 import { toLong } from "./users.js";
 import type { ChatRecord, Participant, Role, UserRecord, World } from "./world.js";
 
@@ -88,9 +89,10 @@ function joinAction(userId: number, actorId: number, opts: RoleOptions): Api.Typ
 /**
  * Change userId's role in a chat and emit what Telegram emits. Megagroups/channels:
  * updateChannel and updateChannelParticipant to the affected user, updateChannelParticipant to
- * online bot admins, and in megagroups the join / leave / removal service message. Basic groups:
- * the service message via postMessage plus updateChatParticipantAdd / Delete / Admin.
- * Returns the updates for the actor's own call result.
+ * bot admins, and in megagroups the join / leave / removal service message. Basic groups:
+ * the service message via postMessage plus updateChatParticipantAdd / Delete / Admin, and
+ * updateChatParticipant to bot admins and the bot affected. What bots get is numbered in their qts
+ * sequence (qts.ts) and replayed by getDifference. Returns the updates for the actor's own call result.
  */
 export function applyMemberRole(world: World, chat: ChatRecord, userId: number, role: Role, opts: RoleOptions = {}): RoleChange {
   const prev = participantOf(world, chat, userId);
@@ -119,15 +121,33 @@ export function applyMemberRole(world: World, chat: ChatRecord, userId: number, 
     if (event) updates.push(new Api.UpdateNewChannelMessage({ message: renderChannelMessage(chat, record, actorId), pts: event.pts, ptsCount: 1 }));
   }
   if (joining) markAllRead(chat, userId);
-  notifyChannelParticipant(world, chat, prev, next, actorId, now, opts.exceptSessionKey);
+  updates.push(...notifyChannelParticipant(world, chat, prev, next, actorId, now, opts.exceptSessionKey));
   return { prev, next, updates, userIds: [userId, actorId] };
 }
 
-/** updateChannelParticipant (and updateChannel for the affected user) to who Telegram sends it. */
-function notifyChannelParticipant(world: World, chat: ChatRecord, prev: Participant | undefined, next: Participant, actorId: number, date: number, exceptSessionKey?: string): void {
-  const online = world.onlineUsers();
+/**
+ * The bots told of a participant change in qts-numbered updates (updateChannelParticipant,
+ * updateChatParticipant): the bot affected, and the bots that are admins of the chat (as for the Bot API's
+ * chat_member, which needs an admin). Logged in each bot's qts sequence even when it is offline.
+ */
+function botsToTell(world: World, chat: ChatRecord, userId: number): number[] {
+  const bots = world.users.get(userId)?.bot ? [userId] : [];
+  for (const admin of participantIndex(world, chat).admins) {
+    if (admin.userId !== userId && world.users.get(admin.userId)?.bot) bots.push(admin.userId);
+  }
+  return bots;
+}
+
+/**
+ * updateChannelParticipant (and updateChannel for the affected user) to who Telegram sends it. Bots get
+ * it numbered in their qts sequence (botsToTell). Whether a user account gets it is not documented
+ * (updateChatParticipant's page says only bots get that one; updateChannelParticipant's page says
+ * nothing): the affected user, if online, keeps getting it unnumbered (qts 0), as before qts existed
+ * here. Returns the numbered updates for the actor's own call result (a bot acting on the chat).
+ */
+function notifyChannelParticipant(world: World, chat: ChatRecord, prev: Participant | undefined, next: Participant, actorId: number, date: number, exceptSessionKey?: string): Api.TypeUpdate[] {
   const userId = next.userId;
-  const build = (viewerId: number) =>
+  const build = (viewerId: number) => (qts: number) =>
     new Api.UpdateChannelParticipant({
       channelId: toLong(chat.id),
       date,
@@ -135,16 +155,45 @@ function notifyChannelParticipant(world: World, chat: ChatRecord, prev: Particip
       userId: toLong(userId),
       prevParticipant: prev && prev.role !== "left" ? renderChannelParticipant(chat, prev, viewerId) : undefined,
       newParticipant: next.role !== "left" ? renderChannelParticipant(chat, next, viewerId) : undefined,
-      qts: 0,
+      qts,
     });
-  if (online.has(userId)) {
-    const updates = chatUpdates(world, userId, chat, [new Api.UpdateChannel({ channelId: toLong(chat.id) }), build(userId)], [userId, actorId]);
+  const channel = () => new Api.UpdateChannel({ channelId: toLong(chat.id) });
+  if (!world.users.get(userId)?.bot && world.onlineUsers().has(userId)) {
+    const updates = chatUpdates(world, userId, chat, [channel(), build(userId)(0)], [userId, actorId]);
     world.push(userId, updates, userId === actorId ? exceptSessionKey : undefined);
   }
-  for (const admin of participantIndex(world, chat).admins) {
-    if (admin.userId === userId || !online.has(admin.userId) || !world.users.get(admin.userId)?.bot) continue;
-    world.push(admin.userId, chatUpdates(world, admin.userId, chat, [build(admin.userId)], [userId, actorId]), admin.userId === actorId ? exceptSessionKey : undefined);
+  const forActor: Api.TypeUpdate[] = [];
+  for (const botId of botsToTell(world, chat, userId)) {
+    const wrap = (updates: Api.TypeUpdate[]) => chatUpdates(world, botId, chat, updates, [userId, actorId]);
+    const extra = botId === userId ? [channel()] : [];
+    const own = sendNumbered(world, botId, build(botId), wrap, { extra, actorId, exceptSessionKey });
+    if (own) forActor.push(own);
   }
+  return forActor;
+}
+
+/** updateChatParticipant, the bots' version of a basic group's participant updates, numbered in their qts. */
+function notifyChatParticipant(world: World, chat: ChatRecord, change: GroupChange): Api.TypeUpdate[] {
+  const { prev, next, actorId, opts, now } = change;
+  const userId = next.userId;
+  const render = (p: Participant | undefined) => (p && isMemberRole(p.role) ? renderChatParticipant(chat, p) : undefined);
+  const make = (qts: number) =>
+    new Api.UpdateChatParticipant({
+      chatId: toLong(chat.id),
+      date: now,
+      actorId: toLong(actorId),
+      userId: toLong(userId),
+      prevParticipant: render(prev),
+      newParticipant: render(next),
+      qts,
+    });
+  const forActor: Api.TypeUpdate[] = [];
+  for (const botId of botsToTell(world, chat, userId)) {
+    const wrap = (updates: Api.TypeUpdate[]) => chatUpdates(world, botId, chat, updates, [userId, actorId]);
+    const own = sendNumbered(world, botId, make, wrap, { actorId, exceptSessionKey: opts.exceptSessionKey });
+    if (own) forActor.push(own);
+  }
+  return forActor;
 }
 
 interface GroupChange {
@@ -201,6 +250,7 @@ function applyGroupRole(world: World, chat: ChatRecord, change: GroupChange): Ro
   for (const viewerId of recipients) {
     world.push(viewerId, chatUpdates(world, viewerId, chat, [participantUpdate], [userId, actorId]), viewerId === actorId ? opts.exceptSessionKey : undefined);
   }
+  updates.push(...notifyChatParticipant(world, chat, change));
   return { prev, next, updates, userIds: [userId, actorId] };
 }
 
