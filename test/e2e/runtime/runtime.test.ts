@@ -11,6 +11,7 @@ import id from "../../../src/plugins/id.js";
 import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
 import { createLogger } from "../../../src/log.js";
+import { deferred } from "../../runtime/fakes.js";
 import { startRuntime, type Runtime } from "../../../src/runtime/index.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
 import { captureLog, handled, latest, preSharedSession, say, startWorld, type World } from "./harness.js";
@@ -223,14 +224,8 @@ describe("dispatch", () => {
 
   it("carries on after POST /disconnect in the middle of traffic", async () => {
     const seen: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding: () => void = () => {};
-    const holdStarted = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
+    const held = deferred();
+    const holdStarted = deferred();
     const plugin = definePlugin({
       name: "traffic",
       handlers: [
@@ -239,8 +234,8 @@ describe("dispatch", () => {
           async (ctx) => {
             seen.push(ctx.message.text);
             if (ctx.message.text === "msg hold") {
-              holding();
-              await held;
+              holdStarted.resolve();
+              await held.promise;
               await ctx.reply("answered after the reconnection");
             }
           },
@@ -252,10 +247,10 @@ describe("dispatch", () => {
     for (let n = 1; n <= 5; n += 1) await say(world, runtime, alice.id, dm, `msg ${n}`);
     const holdHandled = handled(runtime, (message) => message.text === "msg hold");
     await world.control.sendMessage(alice.id, dm, "msg hold");
-    await holdStarted;
+    await holdStarted.promise;
     const { dropped } = await world.control.disconnect();
     expect(dropped).toBeGreaterThan(0);
-    release();
+    held.resolve();
     await holdHandled;
     expect(await latest(world, { type: "user", id: owner.id }, alice.id)).toMatchObject({ fromId: owner.id, text: "answered after the reconnection" });
     for (let n = 6; n <= 10; n += 1) await say(world, runtime, alice.id, dm, `msg ${n}`);
@@ -264,37 +259,28 @@ describe("dispatch", () => {
   });
 
   it("sends a handler's reply made while GramJS is reconnecting (instead of losing it in GramJS's cleared queue)", async () => {
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding: () => void = () => {};
-    const holdStarted = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
+    const held = deferred();
+    const holdStarted = deferred();
     const plugin = definePlugin({
       name: "late",
       handlers: [
         onMessage(
           (message) => message.text === "reply when told",
           async (ctx) => {
-            holding();
-            await held;
+            holdStarted.resolve();
+            await held.promise;
             await ctx.reply("sent across the reconnection");
           },
         ),
       ],
     });
-    let noticeLost: () => void = () => {};
-    const lost = new Promise<void>((resolve) => {
-      noticeLost = resolve;
-    });
+    const lost = deferred();
     const log = createLogger({
       level: "warn",
       format: "json",
       destination: {
         write: (line: string) => {
-          if (line.includes("connection to Telegram lost")) noticeLost();
+          if (line.includes("connection to Telegram lost")) lost.resolve();
         },
       },
     });
@@ -303,10 +289,10 @@ describe("dispatch", () => {
     const dm = { type: "user" as const, id: owner.id };
     const done = handled(runtime, (message) => message.text === "reply when told");
     await world.control.sendMessage(alice.id, dm, "reply when told");
-    await holdStarted;
+    await holdStarted.promise;
     await world.control.disconnect();
-    await lost;
-    release();
+    await lost.promise;
+    held.resolve();
     await done;
     expect(await latest(world, dm, alice.id)).toMatchObject({ fromId: owner.id, text: "sent across the reconnection" });
     await runtime.stop();
