@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // separate processes, and let CI collect a JSON report for its "N passed, N failed" line.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -16,7 +16,7 @@ import { TextOutput } from "../src/audit/output.js";
 import { SnapshotStore } from "../src/audit/snapshots.js";
 import type { AuditTarget, MemberRow } from "../src/audit/types.js";
 import { tableWriter } from "../src/audit/writers/table.js";
-import { emulatorClient } from "../src/emulator/client.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { openDatabase } from "../src/store/database.js";
 import { parsePeerInput } from "../src/telegram/peers.js";
 

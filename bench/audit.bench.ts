@@ -13,11 +13,9 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { StringSession } from "telegram/sessions/index.js";
-import { emulatorClient } from "../src/emulator/client.js";
-import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import { createChat, memberCount } from "../src/emulator/model/chats.js";
-import { seedMembers } from "../src/emulator/model/seed.js";
-import { createUser } from "../src/emulator/model/users.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { createChat, createUser, memberCount, seedMembers } from "@tg-toolkit/emulator/model";
 import type { ChildConfig, ChildResult } from "./audit-child.js";
 import type { Benchmark, Metric } from "./types.js";
 

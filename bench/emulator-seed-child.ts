@@ -2,10 +2,7 @@
  * Child process of the emulator-seed benchmark: builds a 200,000-member channel in a fresh
  * process and prints {ms, rssMb, peakRssMb} as JSON, so memory is measured without the parent.
  */
-import { createChat } from "../src/emulator/model/chats.js";
-import { seedMembers } from "../src/emulator/model/seed.js";
-import { createUser } from "../src/emulator/model/users.js";
-import { World } from "../src/emulator/model/world.js";
+import { createChat, createUser, seedMembers, World } from "@tg-toolkit/emulator/model";
 
 const members = Number(process.argv[2] ?? 200_000);
 const world = new World();

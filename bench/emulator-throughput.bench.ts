@@ -3,8 +3,8 @@
  * then several client connections (issue: at least 5,000 RPCs per second on this 2-core machine).
  */
 import { Api, type TelegramClient } from "telegram";
-import { emulatorClient } from "../src/emulator/client.js";
-import { spawnEmulator } from "../test/helpers/standalone.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { spawnEmulator } from "@tg-toolkit/emulator/testing";
 import type { Benchmark } from "./types.js";
 
 const SECONDS = 5;

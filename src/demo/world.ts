@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../config.js";
-import { EMULATOR_API_HASH, EMULATOR_API_ID } from "../emulator/client.js";
-import { ControlClient, type PeerType } from "../emulator/controlClient.js";
-import { startEmulator, type Emulator } from "../emulator/index.js";
+import { EMULATOR_API_HASH, EMULATOR_API_ID } from "@tg-toolkit/emulator/client";
+import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
+import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
 
 /** A chat the demo talks in, with the name the transcript shows. */
 export interface DemoChat {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses } from "../../src/access/rules.js";
-import { ControlClient } from "../../src/emulator/controlClient.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { setMemberRole } from "../../src/emulator/model/participants.js";
+import { ControlClient } from "@tg-toolkit/emulator/control";
+import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { startHarness, type Harness } from "./harness.js";
 
 let emu: Emulator;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
-import { currentQts } from "../../src/emulator/model/qts.js";
+import { currentQts } from "@tg-toolkit/emulator/model";
 import accessPlugin from "../../src/plugins/access.js";
 import type { Runtime } from "../../src/runtime/index.js";
 import { startUserbot } from "../../src/runtime/userbot.js";

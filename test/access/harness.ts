@@ -12,9 +12,9 @@ import type { SendOptions, TelegramGateway } from "../../src/handlers/gateway.js
 import type { Message, RunMode } from "../../src/handlers/message.js";
 import { command, definePlugin, type Plugin } from "../../src/handlers/plugin.js";
 import { Router } from "../../src/handlers/router.js";
-import { emulatorClient } from "../../src/emulator/client.js";
-import { ControlClient, type PeerType } from "../../src/emulator/controlClient.js";
-import type { Emulator } from "../../src/emulator/index.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
+import type { Emulator } from "@tg-toolkit/emulator";
 import { openDatabase, type Db } from "../../src/store/database.js";
 import { PeerDirectory } from "../../src/telegram/convert.js";
 import { LogLevel } from "telegram/extensions/Logger.js";

@@ -6,13 +6,9 @@
 import { Api, type TelegramClient } from "telegram";
 import { adminRightNames, bannedRightNames } from "../../src/audit/member.js";
 import type { LastSeen, MemberRole, MemberRow } from "../../src/audit/types.js";
-import { emulatorClient } from "../../src/emulator/client.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { createChat, isMemberRole, participantIndex, participantOf } from "../../src/emulator/model/chats.js";
-import { setMemberRole } from "../../src/emulator/model/participants.js";
-import { seedMembers } from "../../src/emulator/model/seed.js";
-import { createUser, type UserSpec } from "../../src/emulator/model/users.js";
-import type { ChatRecord, Participant, UserRecord, World } from "../../src/emulator/model/world.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { type ChatRecord, createChat, createUser, isMemberRole, type Participant, participantIndex, participantOf, seedMembers, setMemberRole, type UserRecord, type UserSpec, type World } from "@tg-toolkit/emulator/model";
 
 const DAY = 86_400;
 

@@ -10,7 +10,7 @@ import { lateAnswer } from "../../src/confirm/outcome.js";
 import { confirmButton, ConfirmationStore } from "../../src/confirm/store.js";
 import { defineFlow, done } from "../../src/conversations/flow.js";
 import { conversationsExtension, type ConversationsExtension } from "../../src/conversations/runtime.js";
-import { emulatorClient } from "../../src/emulator/client.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { onCallback } from "../../src/handlers/callback.js";
 import { EXPIRED_BUTTON_TEXT } from "../../src/handlers/callbackRouter.js";
 import { invalid } from "../../src/handlers/conversation.js";
@@ -22,7 +22,7 @@ import { startRuntime, type Runtime } from "../../src/runtime/index.js";
 import { openDatabase, type Db } from "../../src/store/database.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { nextMessage } from "../helpers/gramjs.js";
+import { nextMessage } from "@tg-toolkit/emulator/testing";
 import { captureLog, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 
 const choice = callbackData("pick", { item: "string" });

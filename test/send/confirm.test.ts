@@ -9,9 +9,9 @@ import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
 import type { Env } from "../../src/config.js";
-import { emulatorClient } from "../../src/emulator/client.js";
-import type { PeerType } from "../../src/emulator/controlClient.js";
-import { nextMessage } from "../helpers/gramjs.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import type { PeerType } from "@tg-toolkit/emulator/control";
+import { nextMessage } from "@tg-toolkit/emulator/testing";
 import { startCli, runCli, type Running } from "../e2e/runtime/cli.js";
 import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
-import type { PeerType } from "../../src/emulator/controlClient.js";
+import type { PeerType } from "@tg-toolkit/emulator/control";
 import { readMarkup } from "../../src/telegram/send/markup.js";
 import { deliver } from "../../src/telegram/send/deliver.js";
 import { openScriptSession, type ScriptSession } from "../../src/telegram/send/scriptSession.js";

@@ -10,8 +10,8 @@ import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
-import type { ControlMessage } from "../../src/emulator/controlClient.js";
-import { pngImage } from "../helpers/images.js";
+import type { ControlMessage } from "@tg-toolkit/emulator/control";
+import { pngImage } from "@tg-toolkit/emulator/testing";
 import { runCli } from "../e2e/runtime/cli.js";
 import { API_HASH, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 

@@ -10,7 +10,7 @@ import type { Runtime } from "../../src/runtime/index.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
 import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
 import { createCast, ownerStore, postNth, Recorder, startRecorded, type Cast } from "./e2e.js";
-import { postMessage } from "../../src/emulator/model/messages.js";
+import { postMessage } from "@tg-toolkit/emulator/model";
 
 let world: World;
 let cast: Cast;

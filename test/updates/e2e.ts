@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { openDatabase } from "../../src/store/database.js";
-import { postMessage } from "../../src/emulator/model/messages.js";
+import { postMessage } from "@tg-toolkit/emulator/model";
 import type { Message } from "../../src/handlers/message.js";
 import { definePlugin, onMessage, type Plugin } from "../../src/handlers/plugin.js";
 import type { Env } from "../../src/config.js";

@@ -8,11 +8,10 @@
 import { Api, type TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulatorClient } from "../../src/emulator/client.js";
-import { ControlClient } from "../../src/emulator/controlClient.js";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { setMemberRole } from "../../src/emulator/model/participants.js";
-import type { Role } from "../../src/emulator/model/world.js";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
+import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { type Role, setMemberRole } from "@tg-toolkit/emulator/model";
 import { PeerDirectory } from "../../src/telegram/convert.js";
 import { startIntake, type Intake } from "../../src/telegram/intake.js";
 

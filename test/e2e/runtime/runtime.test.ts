@@ -4,7 +4,7 @@
  * dropped connection in the middle of traffic, a revoked session, and the graceful stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PeerType } from "../../../src/emulator/controlClient.js";
+import type { PeerType } from "@tg-toolkit/emulator/control";
 import { command, definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
 import help from "../../../src/plugins/help.js";
 import id from "../../../src/plugins/id.js";

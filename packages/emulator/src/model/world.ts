@@ -1,0 +1,254 @@
+/**
+ * The emulator's model of Telegram: plain data in memory, no I/O. Method handlers
+ * (methods/) read and change it; the MTProto server delivers what it pushes.
+ *
+ * Ids are JavaScript numbers (all below 2^53). Users and chats share one id counter so that an id
+ * names one thing only, which keeps the control API and test output unambiguous.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import type { Api } from "telegram";
+import { FileStore, type StoredMedia } from "./files.js";
+import { UploadStore } from "./uploads.js";
+import type { QtsBox } from "./qts.js";
+
+export type UserStatusKind = "online" | "offline" | "recently" | "lastWeek" | "lastMonth" | "longAgo" | "empty";
+
+/** A 2FA password as the server keeps it: SRP salts and the verifier v = g^x mod p, never the password. */
+export interface PasswordRecord {
+  salt1: Buffer;
+  salt2: Buffer;
+  /** The SRP verifier g^x mod p, 256 bytes big-endian. */
+  verifier: Buffer;
+  hint?: string;
+  /** Changes whenever the password changes, as srp_id does on Telegram. */
+  srpId: bigint;
+}
+
+export interface UserRecord {
+  id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  /** Digits only, no "+". */
+  phone?: string;
+  bot: boolean;
+  /** "id:secret", for auth.importBotAuthorization. */
+  botToken?: string;
+  deleted: boolean;
+  scam: boolean;
+  fake: boolean;
+  premium: boolean;
+  verified: boolean;
+  status: UserStatusKind;
+  /** Unix seconds, for status "offline" (was_online) and "online" (expires). */
+  wasOnline?: number;
+  password?: PasswordRecord;
+  about?: string;
+  /** The common message box (private chats and basic groups); created on first use. */
+  box?: MessageBox;
+  /** The secondary event sequence (qts: bot updates); created on first use, see qts.ts. */
+  qts?: QtsBox;
+  /** Users this account blocked (contacts.block). */
+  blocked?: Set<number>;
+}
+
+export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
+
+export interface Participant {
+  userId: number;
+  role: Role;
+  /** Unix seconds the person joined (or was banned, for kicked). */
+  date: number;
+  inviterId?: number;
+  /** For admins (and the creator): the rights held. */
+  adminRights?: Api.ChatAdminRights;
+  /** For restricted and kicked: what is forbidden and until when. */
+  bannedRights?: Api.ChatBannedRights;
+  rank?: string;
+  /** Who promoted (admins) or banned (restricted, kicked) them. */
+  actorId?: number;
+}
+
+export type ChatKind = "group" | "megagroup" | "channel";
+
+export interface ChatRecord {
+  id: number;
+  kind: ChatKind;
+  title: string;
+  username?: string;
+  about?: string;
+  creatorId: number;
+  date: number;
+  /** Every person the chat knows, including left and kicked ones (channels and megagroups). */
+  participants: Map<number, Participant>;
+  /** Megagroups: only admins may list members (participants_hidden). */
+  participantsHidden: boolean;
+  /** Basic groups: participants version, bumped on every change. */
+  version: number;
+  /** Megagroups and channels: their own message box and pts. Basic groups use each member's box. */
+  box?: MessageBox;
+  /** A basic group that was migrated or deactivated. */
+  deactivated?: boolean;
+}
+
+export type PeerRef = { type: "user" | "chat" | "channel"; id: number };
+
+export interface MessageRecord {
+  id: number;
+  /** The chat the message is in, as its box's owner sees it (a private chat is the other user). */
+  peer: PeerRef;
+  fromId: number;
+  /** Sent by the owner of the box (always false in channel boxes). */
+  out: boolean;
+  text: string;
+  date: number;
+  replyToId?: number;
+  editDate?: number;
+  entities?: Api.TypeMessageEntity[];
+  replyMarkup?: Api.TypeReplyMarkup;
+  /** A service message (join, leave, ...) instead of text. */
+  action?: Api.TypeMessageAction;
+  /** A document or photo; `text` is then its caption. */
+  media?: StoredMedia;
+  /** Private and basic-group copies of the same message in other boxes share this key. */
+  globalKey?: number;
+  /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
+  mentioned?: boolean;
+}
+
+/** One pts step in a box: what getDifference / getChannelDifference replays. */
+export interface PtsEvent {
+  pts: number;
+  ptsCount: number;
+  date: number;
+  /** Viewer-independent update (it holds peer ids, never access hashes). */
+  update: Api.TypeUpdate;
+}
+
+/** A sequence of message ids with its pts: one per account (common box) and one per channel. */
+export interface MessageBox {
+  pts: number;
+  lastMessageId: number;
+  messages: Map<number, MessageRecord>;
+  log: PtsEvent[];
+}
+
+export function newBox(): MessageBox {
+  return { pts: 0, lastMessageId: 0, messages: new Map(), log: [] };
+}
+
+/** Where to deliver updates: every connected session of userId except the one named. */
+export type PushFn = (userId: number, updates: Api.TypeUpdates, exceptSessionKey?: string) => void;
+
+export interface Authorization {
+  userId: number;
+  date: number;
+}
+
+export class World {
+  readonly users = new Map<number, UserRecord>();
+  readonly chats = new Map<number, ChatRecord>();
+  /** Lower-case username to its owner, users and chats alike. */
+  readonly usernames = new Map<string, PeerRef>();
+  readonly phones = new Map<string, number>();
+  /** Auth key id (hex) to the account signed in with it. Revoking deletes the entry. */
+  readonly authorizations = new Map<string, Authorization>();
+  /** Set by the server; until then updates go nowhere. */
+  push: PushFn = () => {};
+  /** Delivers to every session on one auth key, signed in or not (QR login's updateLoginToken);
+   * set by the server. */
+  pushToKey: (authKeyId: string, updates: Api.TypeUpdates) => void = () => {};
+  /** Users with a connected session that takes updates; set by the server. Fan-out to big chats
+   * iterates the smaller of this set and the member list. */
+  onlineUsers: () => ReadonlySet<number> = () => new Set();
+  /** Where clients reach this server: help.getConfig's dc_options and help.getNearestDc use it. */
+  server = { dcId: 2, host: "127.0.0.1", port: 0 };
+  /** Server-side limits; tests and benchmarks may lower them to reach the edge cases quickly. */
+  readonly limits = {
+    /** channels.getParticipants: most rows one call returns. */
+    participantsPerCall: 200,
+    /** channels.getParticipants Recent in megagroups stops here, as on Telegram. */
+    recentParticipantsCap: 10_000,
+    /** updates.getDifference: most new messages + other updates in one answer before differenceSlice. */
+    differenceSlice: 1000,
+    /** updates.getDifference: a pts gap larger than this answers differenceTooLong. */
+    differenceTooLong: 1_000_000,
+    /** qts events (bot updates) kept per account for updates.getDifference; older ones are forgotten. */
+    qtsLogSize: 100_000,
+    /** updates.getChannelDifference: a pts gap larger than this answers channelDifferenceTooLong. */
+    channelDifferenceTooLong: 100_000,
+    /** messages.getBotCallbackAnswer: how long to wait for the bot's answer before BOT_RESPONSE_TIMEOUT. */
+    botCallbackTimeoutMs: 10_000,
+    /** Uploaded parts held for all accounts; past it the least recently used uploads are dropped. */
+    uploadBufferBytes: 64 * 1024 * 1024,
+    /** Seconds an upload whose parts are not touched is kept. */
+    uploadPartTtlSeconds: 3600,
+    /** Bytes of sent files kept for upload.getFile; past it the oldest files' bytes are dropped. */
+    storedFileBytes: 256 * 1024 * 1024,
+    /** Seconds a file reference stays valid (FILE_REFERENCE_EXPIRED after). */
+    fileReferenceTtlSeconds: 86_400,
+  };
+  /** Uploaded file parts waiting to be used (upload.saveFilePart / saveBigFilePart). */
+  readonly uploads = new UploadStore();
+  /** Documents and photos messages carry. */
+  readonly files: FileStore = new FileStore(this);
+  /** Unix seconds; replaceable in tests. */
+  now: () => number = () => Math.floor(Date.now() / 1000);
+
+  private nextId = 1_000_000;
+  private readonly secret: Buffer;
+
+  constructor(secret: Buffer = randomBytes(32)) {
+    this.secret = secret;
+  }
+
+  /** A fresh id for a user or a chat. */
+  allocateId(): number {
+    return this.nextId++;
+  }
+
+  /**
+   * The access hash `viewerId` sees for a user or channel: stable, different for each viewer, so
+   * a hash taken from another account's view is rejected, as on Telegram.
+   */
+  accessHash(viewerId: number, kind: "user" | "channel", id: number): bigint {
+    const mac = createHmac("sha256", this.secret).update(`${viewerId}:${kind}:${id}`).digest();
+    return mac.readBigInt64LE(0);
+  }
+
+  checkAccessHash(viewerId: number, kind: "user" | "channel", id: number, hash: bigint): boolean {
+    return this.accessHash(viewerId, kind, id) === hash;
+  }
+
+  /** The common box (private chats and basic groups) of an account, created on first use. */
+  boxOf(userId: number): MessageBox {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    return (user.box ??= newBox());
+  }
+
+  /** The userId signed in on an auth key, if any. */
+  userOfKey(authKeyId: string): number | undefined {
+    return this.authorizations.get(authKeyId)?.userId;
+  }
+
+  /** Forget everything (control API POST /reset): every Map, Set and file store this world holds is emptied. */
+  reset(): void {
+    for (const value of Object.values(this)) {
+      if (value instanceof Map || value instanceof Set || value instanceof UploadStore || value instanceof FileStore) value.clear();
+    }
+    this.nextId = 1_000_000;
+  }
+
+  /** Revoke every authorization of a user: their keys answer AUTH_KEY_UNREGISTERED from now on. */
+  revokeUser(userId: number): number {
+    let n = 0;
+    for (const [key, auth] of this.authorizations) {
+      if (auth.userId === userId) {
+        this.authorizations.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
+}
