@@ -8,6 +8,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmulator } from "@tg-toolkit/emulator";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
 import { Api, type TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import { returnBigInt } from "telegram/Helpers.js";
@@ -16,9 +19,6 @@ import { parseAccessConfig } from "../src/access/config.js";
 import { createAccessLayer } from "../src/access/layer.js";
 import { passingStatuses } from "../src/access/rules.js";
 import { statusOfChannelParticipant } from "../src/access/status.js";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator } from "@tg-toolkit/emulator";
 import type { Message } from "../src/handlers/message.js";
 import { command } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
@@ -88,9 +88,16 @@ export default {
     try {
       const gus = (await control.createUser({ firstName: "Gus", username: "bench_gus" })).id;
       const bot = (await control.createUser({ firstName: "Bench", username: "bench_gate_bot", bot: true })).id;
-      const group = (await control.createChat({ type: "supergroup", title: "Bench club", username: "benchclub", creatorId: gus, members: [{ userId: bot, role: "admin" }] })).id;
+      const group = (
+        await control.createChat({ type: "supergroup", title: "Bench club", username: "benchclub", creatorId: gus, members: [{ userId: bot, role: "admin" }] })
+      ).id;
       await control.seedMembers(group, Math.round(PEOPLE * 1.1));
-      client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(bot), connection: customServerConnection(emu.host, emu.port), logLevel: LogLevel.NONE });
+      client = await emulatorClient(emu, {
+        preSharedKey: true,
+        signedInAs: Number(bot),
+        connection: customServerConnection(emu.host, emu.port),
+        logLevel: LogLevel.NONE,
+      });
       await client.connect();
       const channel = await client.getInputEntity("benchclub");
       if (!(channel instanceof Api.InputPeerChannel)) throw new Error("the bench group is not a channel");
@@ -98,7 +105,18 @@ export default {
       const random = prng(42);
       const senders = Array.from({ length: COMMANDS }, () => people[Math.floor(random() * people.length)]);
       const chatId = `-100${group}`;
-      const message = (i: number): Message => ({ mode: "bot", selfId: bot, chatId, chatType: "supergroup", messageId: i + 1, senderId: senders[i], out: false, text: "/secret", date: 0, isCatchUp: false });
+      const message = (i: number): Message => ({
+        mode: "bot",
+        selfId: bot,
+        chatId,
+        chatType: "supergroup",
+        messageId: i + 1,
+        senderId: senders[i],
+        out: false,
+        text: "/secret",
+        date: 0,
+        isCatchUp: false,
+      });
       const c = client;
 
       const baseline = await rpcDelta(control, async (): Promise<Run> => {
@@ -109,7 +127,9 @@ export default {
           let allowed = false;
           try {
             const participant = await c.getInputEntity(returnBigInt(senders[i]));
-            const answer = await c.invoke(new Api.channels.GetParticipant({ channel: new Api.InputChannel({ channelId: channel.channelId, accessHash: channel.accessHash }), participant }));
+            const answer = await c.invoke(
+              new Api.channels.GetParticipant({ channel: new Api.InputChannel({ channelId: channel.channelId, accessHash: channel.accessHash }), participant }),
+            );
             allowed = ["creator", "admin", "member"].includes(statusOfChannelParticipant(answer.participant));
           } catch {
             allowed = false;
@@ -163,7 +183,12 @@ export default {
       const warmRpc = Object.values(warmed.decisions.rpc).reduce((a, b) => a + b, 0) + Object.values(warmed.warmUp?.rpc ?? {}).reduce((a, b) => a + b, 0);
       const round = (n: number) => Math.round(n * 10_000) / 10_000;
       return [
-        { name: "distinct people / commands", value: distinct, unit: `people / ${COMMANDS} commands`, note: `${baseline.result.allowed.filter(Boolean).length} allowed` },
+        {
+          name: "distinct people / commands",
+          value: distinct,
+          unit: `people / ${COMMANDS} commands`,
+          note: `${baseline.result.allowed.filter(Boolean).length} allowed`,
+        },
         { name: "plain GramJS: channels.getParticipant calls", value: baseline.rpc["channels.getParticipant"] ?? 0, unit: "rpc" },
         { name: "plain GramJS: median decision", value: round(percentile(baseline.result.ms, 50)), unit: "ms" },
         { name: "plain GramJS: p99 decision", value: round(percentile(baseline.result.ms, 99)), unit: "ms" },
@@ -171,13 +196,33 @@ export default {
         { name: "access layer (cold cache): channels.getParticipant calls", value: coldCalls, unit: "rpc", note: JSON.stringify(cold.decisions.rpc) },
         { name: "access layer (cold cache): RPCs per person", value: round(coldCalls / distinct), unit: "rpc/person", target: { op: "<=", value: 1 } },
         { name: "access layer (cold cache): median decision", value: round(percentile(cold.decisions.result.ms, 50)), unit: "ms" },
-        { name: "access layer (cold cache): median cached decision", value: round(percentile(cold.decisions.result.cachedMs, 50)), unit: "ms", target: { op: "<=", value: 0.1 } },
+        {
+          name: "access layer (cold cache): median cached decision",
+          value: round(percentile(cold.decisions.result.cachedMs, 50)),
+          unit: "ms",
+          target: { op: "<=", value: 0.1 },
+        },
         { name: "access layer (cold cache): p99 decision", value: round(percentile(cold.decisions.result.ms, 99)), unit: "ms" },
         { name: "access layer (cold cache): whole run", value: Math.round(cold.decisions.result.wallMs), unit: "ms" },
-        { name: "access layer (warmed up): RPCs, warm-up included", value: warmRpc, unit: "rpc", note: JSON.stringify({ warmUp: warmed.warmUp?.rpc, decisions: warmed.decisions.rpc }) },
-        { name: "access layer (warmed up): median decision", value: round(percentile(warmed.decisions.result.ms, 50)), unit: "ms", target: { op: "<=", value: 0.1 } },
+        {
+          name: "access layer (warmed up): RPCs, warm-up included",
+          value: warmRpc,
+          unit: "rpc",
+          note: JSON.stringify({ warmUp: warmed.warmUp?.rpc, decisions: warmed.decisions.rpc }),
+        },
+        {
+          name: "access layer (warmed up): median decision",
+          value: round(percentile(warmed.decisions.result.ms, 50)),
+          unit: "ms",
+          target: { op: "<=", value: 0.1 },
+        },
         { name: "access layer (warmed up): p99 decision", value: round(percentile(warmed.decisions.result.ms, 99)), unit: "ms" },
-        { name: "decisions differing from plain GramJS", value: disagreements(cold.decisions.result) + disagreements(warmed.decisions.result), unit: "decisions", target: { op: "<=", value: 0 } },
+        {
+          name: "decisions differing from plain GramJS",
+          value: disagreements(cold.decisions.result) + disagreements(warmed.decisions.result),
+          unit: "decisions",
+          target: { op: "<=", value: 0 },
+        },
         { name: "access log rows written (cold run)", value: cold.logged, unit: "rows" },
       ];
     } finally {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
 import type { TelegramClient } from "telegram";
 import { auditChat } from "../src/audit/audit.js";
 import { countChanges, diffSnapshots } from "../src/audit/diff.js";
@@ -16,7 +17,6 @@ import { TextOutput } from "../src/audit/output.js";
 import { SnapshotStore } from "../src/audit/snapshots.js";
 import type { AuditTarget, MemberRow } from "../src/audit/types.js";
 import { tableWriter } from "../src/audit/writers/table.js";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { openDatabase } from "../src/store/database.js";
 import { parsePeerInput } from "../src/telegram/peers.js";
 
@@ -127,7 +127,14 @@ async function diff(members: number): Promise<ChildResult> {
   const writeMs = performance.now() - writeStarted;
   // 1% leave, 1% join, 0.1% promoted, 0.1% renamed.
   const after = write(
-    (i) => (i % 100 === 1 ? undefined : i % 1000 === 2 ? row(i, { role: "admin", adminRights: ["ban_users"] }) : i % 1000 === 3 ? row(i, { firstName: "Renamed" }) : row(i)),
+    (i) =>
+      i % 100 === 1
+        ? undefined
+        : i % 1000 === 2
+          ? row(i, { role: "admin", adminRights: ["ban_users"] })
+          : i % 1000 === 3
+            ? row(i, { firstName: "Renamed" })
+            : row(i),
     Array.from({ length: members / 100 }, (_, j) => row(members + j)),
   );
   await send({ ready: true });

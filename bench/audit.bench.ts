@@ -12,10 +12,10 @@
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { StringSession } from "telegram/sessions/index.js";
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
 import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
 import { createChat, createUser, memberCount, seedMembers } from "@tg-toolkit/emulator/model";
+import type { StringSession } from "telegram/sessions/index.js";
 import type { ChildConfig, ChildResult } from "./audit-child.js";
 import type { Benchmark, Metric } from "./types.js";
 
@@ -88,13 +88,30 @@ export default {
         { name: "emulator CPU while ours ran", value: round(ours.emulatorCpuS), unit: "s", note: "serving the pages: the floor of any client's wall time" },
         { name: "emulator CPU while GramJS ran", value: round(plain.emulatorCpuS), unit: "s" },
         { name: "ours: members listed", value: ours.value.rows, unit: "", note: `plus ${ours.value.detail?.kicked ?? 0} banned` },
-        { name: "GramJS: members listed", value: plain.value.rows, unit: "", note: "GramJS skips restricted members (channelParticipantBanned has no user_id)" },
-        { name: "ours: RPCs", value: ours.total, unit: "", target: { op: "<=", value: Math.floor(1.05 * pagesNeeded) }, note: `${ours.pages} getParticipants; ceil(members/200) = ${pagesNeeded}` },
+        {
+          name: "GramJS: members listed",
+          value: plain.value.rows,
+          unit: "",
+          note: "GramJS skips restricted members (channelParticipantBanned has no user_id)",
+        },
+        {
+          name: "ours: RPCs",
+          value: ours.total,
+          unit: "",
+          target: { op: "<=", value: Math.floor(1.05 * pagesNeeded) },
+          note: `${ours.pages} getParticipants; ceil(members/200) = ${pagesNeeded}`,
+        },
         { name: "GramJS: RPCs", value: plain.total, unit: "", note: `${plain.pages} getParticipants` },
         { name: "ours: peak RSS", value: ours.value.peakRssMb, unit: "MB" },
         { name: "GramJS: peak RSS", value: plain.value.peakRssMb, unit: "MB" },
         { name: "peak RSS ours / GramJS", value: round(ours.value.peakRssMb / plain.value.peakRssMb, 3), unit: "x", target: { op: "<=", value: 0.5 } },
-        { name: "diff of two 100,000-member snapshots", value: round(diff.ms / 1000, 3), unit: "s", target: { op: "<=", value: 1 }, note: `${diff.rows} changes` },
+        {
+          name: "diff of two 100,000-member snapshots",
+          value: round(diff.ms / 1000, 3),
+          unit: "s",
+          target: { op: "<=", value: 1 },
+          note: `${diff.rows} changes`,
+        },
         { name: "writing one 100,000-member snapshot", value: round((diff.detail?.snapshotWriteMs ?? 0) / 1000, 3), unit: "s" },
       ];
     } finally {

@@ -11,14 +11,14 @@ import { join } from "node:path";
 import type { TelegramClient } from "telegram";
 import { catchUp } from "telegram/client/updates.js";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
-import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { any } from "../src/handlers/filters.js";
+import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
-import { startRuntime, type Runtime } from "../src/runtime/index.js";
+import { type Runtime, startRuntime } from "../src/runtime/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
-import { loginTestNumber, sendAll, startBenchWorld, type BenchWorld, type Send } from "./runtime-support.js";
+import { type BenchWorld, loginTestNumber, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const MISSED = 20_000;
@@ -51,7 +51,14 @@ function countdown(count: number): { tick(): void; done: Promise<void>; readonly
 async function runtimeOn(world: BenchWorld, store: SessionStore, onHandled: () => void): Promise<Runtime> {
   const db = openDatabase(join(store.dir, "default.db"));
   const plugin = definePlugin({ name: "bench", handlers: [onMessage(any, () => onHandled())] });
-  return startRuntime({ config: world.config, store, plugins: [plugin], log: createLogger({ level: "silent" }), database: db, closeables: [{ close: () => void db.close() }] });
+  return startRuntime({
+    config: world.config,
+    store,
+    plugins: [plugin],
+    log: createLogger({ level: "silent" }),
+    database: db,
+    closeables: [{ close: () => void db.close() }],
+  });
 }
 
 /** Plain GramJS on the same account: how many of the missed messages its NewMessage handler sees, and whether it sees a live one. */
@@ -86,10 +93,17 @@ export default {
       const owner = await control.createUser({ firstName: "Olivia", phone: "9996621600" });
       const people = await Promise.all(["Alice", "Bob", "Carol", "Dave"].map((firstName) => control.createUser({ firstName })));
       const ids = people.map((person) => person.id);
-      const group = await control.createChat({ type: "group", title: "Family", creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) });
+      const group = await control.createChat({
+        type: "group",
+        title: "Family",
+        creatorId: owner.id,
+        members: ids.map((userId) => ({ userId, role: "member" })),
+      });
       const channels = await Promise.all([
         control.createChat({ type: "channel", title: "News", creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "admin" })) }),
-        ...["Team", "Club"].map((title) => control.createChat({ type: "supergroup", title, creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) })),
+        ...["Team", "Club"].map((title) =>
+          control.createChat({ type: "supergroup", title, creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) }),
+        ),
       ]);
       const targets: { peer: Send["peer"]; senders: string[] }[] = [
         ...ids.map((id) => ({ peer: { type: "user" as const, id: owner.id }, senders: [id] })),
@@ -132,15 +146,31 @@ export default {
         }
       }
       return [
-        { name: "runtime: missed messages handled", value: fewest, unit: "messages", target: { op: ">=", value: MISSED + 1 }, note: `of ${MISSED + 1} (worst round)` },
+        {
+          name: "runtime: missed messages handled",
+          value: fewest,
+          unit: "messages",
+          target: { op: ">=", value: MISSED + 1 },
+          note: `of ${MISSED + 1} (worst round)`,
+        },
         {
           name: "runtime: catch-up throughput",
           value: Math.round(best),
           unit: "msg/s",
           note: `from startRuntime to the last one handled (${bestSeconds.toFixed(1)} s); channel gaps past 100 updates are refetched with messages.getHistory`,
         },
-        { name: "plain GramJS: missed messages handled", value: plainMissed, unit: "messages", note: `NewMessage handler, GramJS's catchUp() called, ${PLAIN_WAIT_MS / 1000} s wait; it did handle the live message sent after: ${plainLive ? "yes" : "no"}` },
-        { name: "plain GramJS: catch-up throughput", value: plainMissed / (PLAIN_WAIT_MS / 1000), unit: "msg/s", note: "GramJS 2.26's catchUp() is an empty TODO" },
+        {
+          name: "plain GramJS: missed messages handled",
+          value: plainMissed,
+          unit: "messages",
+          note: `NewMessage handler, GramJS's catchUp() called, ${PLAIN_WAIT_MS / 1000} s wait; it did handle the live message sent after: ${plainLive ? "yes" : "no"}`,
+        },
+        {
+          name: "plain GramJS: catch-up throughput",
+          value: plainMissed / (PLAIN_WAIT_MS / 1000),
+          unit: "msg/s",
+          note: "GramJS 2.26's catchUp() is an empty TODO",
+        },
       ];
     } finally {
       await world.stop();

@@ -2,9 +2,10 @@
  * Small-RPC throughput of the standalone emulator (its own process) on loopback: one GramJS client,
  * then several client connections (issue: at least 5,000 RPCs per second on this 2-core machine).
  */
-import { Api, type TelegramClient } from "telegram";
+
 import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { spawnEmulator } from "@tg-toolkit/emulator/testing";
+import { Api, type TelegramClient } from "telegram";
 import type { Benchmark } from "./types.js";
 
 const SECONDS = 5;

@@ -6,13 +6,15 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { meetsTarget, type Benchmark, type Metric } from "./types.js";
+import { type Benchmark, type Metric, meetsTarget } from "./types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-  const files = readdirSync(here).filter((f) => f.endsWith(".bench.ts")).sort();
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith(".bench.ts"))
+    .sort();
   const benches: Benchmark[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Benchmark };
@@ -60,7 +62,12 @@ function formatNumber(n: number): string {
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [i, row] of rows.entries()) {
-    process.stdout.write(`${row.map((c, j) => (j === 2 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd()}\n`);
+    process.stdout.write(
+      `${row
+        .map((c, j) => (j === 2 ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
     if (i === 0) process.stdout.write(`${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   }
 }

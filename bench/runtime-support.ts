@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, type Config, type Env } from "../src/config.js";
 import { EMULATOR_API_HASH, EMULATOR_API_ID } from "@tg-toolkit/emulator/client";
 import type { PeerType } from "@tg-toolkit/emulator/control";
+import { type StandaloneEmulator, spawnEmulator } from "@tg-toolkit/emulator/testing";
+import { type Config, type Env, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import { createTelegramClient, sessionString } from "../src/telegram/client.js";
 import { loginWithCode } from "../src/telegram/login/code.js";
 import { ScriptedPrompter } from "../src/telegram/prompter.js";
-import { spawnEmulator, type StandaloneEmulator } from "@tg-toolkit/emulator/testing";
 
 /** A standalone emulator with a scratch folder holding its key. */
 export interface BenchWorld {

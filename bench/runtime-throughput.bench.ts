@@ -13,13 +13,13 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { TelegramClient } from "telegram";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
-import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { any } from "../src/handlers/filters.js";
+import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
 import { startUserbot } from "../src/runtime/userbot.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
-import { loginTestNumber, median, sendAll, startBenchWorld, type BenchWorld, type Send } from "./runtime-support.js";
+import { type BenchWorld, loginTestNumber, median, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const ROUNDS = 9;
@@ -165,10 +165,13 @@ export default {
 
       const oneChat: Send[] = Array.from({ length: ONE_CHAT_MESSAGES }, (_, n) => ({ fromId: people[n % 3].id, peer: peers[1], text: `message ${n}` }));
       const instant: Work = () => {};
-      const one = await sideBySide({
-        plain: () => plainGramjs(world, session, oneChat, instant),
-        pipeline: () => pipeline(world, session, oneChat, instant),
-      }, ROUNDS);
+      const one = await sideBySide(
+        {
+          plain: () => plainGramjs(world, session, oneChat, instant),
+          pipeline: () => pipeline(world, session, oneChat, instant),
+        },
+        ROUNDS,
+      );
 
       const slowChat = `-100${peers[0].id}`;
       const every = Math.floor((SLOW_CHAT_MESSAGES + FAST_CHAT_MESSAGES) / SLOW_CHAT_MESSAGES);
@@ -179,11 +182,14 @@ export default {
       }));
       const slowWork: Work = (chatId) => (chatId === slowChat ? sleep(SLOW_HANDLER_MS) : undefined);
       const otherChats: Timed = (chatId) => chatId !== slowChat;
-      const withSlow = await sideBySide({
-        plain: () => plainGramjs(world, session, mixed, slowWork, otherChats),
-        pipeline: () => pipeline(world, session, mixed, slowWork, otherChats),
-        sequential: () => plainGramjs(world, session, mixed, slowWork, otherChats, true),
-      }, SLOW_ROUNDS);
+      const withSlow = await sideBySide(
+        {
+          plain: () => plainGramjs(world, session, mixed, slowWork, otherChats),
+          pipeline: () => pipeline(world, session, mixed, slowWork, otherChats),
+          sequential: () => plainGramjs(world, session, mixed, slowWork, otherChats, true),
+        },
+        SLOW_ROUNDS,
+      );
 
       const slowCount = mixed.filter((send) => send.peer === peers[0]).length;
       const scenario = `${mixed.length - slowCount} messages over 4 chats timed while a 5th chat gets ${slowCount} whose handler takes ${SLOW_HANDLER_MS} ms`;
@@ -192,7 +198,12 @@ export default {
         { name: "one chat: full pipeline", value: Math.round(median(one.pipeline)), unit: "msg/s" },
         { name: "one chat: pipeline / plain", value: pairedRatio(one.pipeline, one.plain), unit: "×", target: { op: ">=", value: 0.9 } },
         { name: "slow chat: plain GramJS", value: Math.round(median(withSlow.plain)), unit: "msg/s", note: scenario },
-        { name: "slow chat: full pipeline", value: Math.round(median(withSlow.pipeline)), unit: "msg/s", note: "the slow chat's messages run in order, one after another" },
+        {
+          name: "slow chat: full pipeline",
+          value: Math.round(median(withSlow.pipeline)),
+          unit: "msg/s",
+          note: "the slow chat's messages run in order, one after another",
+        },
         { name: "slow chat: pipeline / plain", value: pairedRatio(withSlow.pipeline, withSlow.plain), unit: "×", target: { op: ">=", value: 3 } },
         {
           name: "slow chat: plain GramJS, handlers awaited in turn",

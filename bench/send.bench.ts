@@ -9,8 +9,8 @@
  * FLOOD_WAITs in 1,000 sends here.
  */
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ import { deliver } from "../src/telegram/send/deliver.js";
 import { openScriptSession, type ScriptSession } from "../src/telegram/send/scriptSession.js";
 import { resolveTarget, type Target } from "../src/telegram/send/target.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
-import { loginTestNumber, median, startBenchWorld, type BenchWorld } from "./runtime-support.js";
+import { type BenchWorld, loginTestNumber, median, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const RUNS = 5;
@@ -82,7 +82,8 @@ async function measure(world: BenchWorld, store: SessionStore, name: string): Pr
   const counted: ScriptSession = { ...session, flood: { ...session.flood, onWait: () => void (floodWaits += 1) } };
   try {
     const targets: Target[] = [];
-    for (const [i] of users.entries()) targets.push(await resolveTarget(session.client, { kind: "username", username: `bench_customer_${i}` }, { mode: session.mode, selfId: session.selfId }));
+    for (const [i] of users.entries())
+      targets.push(await resolveTarget(session.client, { kind: "username", username: `bench_customer_${i}` }, { mode: session.mode, selfId: session.selfId }));
     await control.setFloodLimit({ method: "messages.sendMessage", ...TELEGRAM_RATE });
     const loopMs = await loop(counted, targets, LOOP_SENDS, true);
     const paced = floodWaits;
@@ -95,7 +96,12 @@ async function measure(world: BenchWorld, store: SessionStore, name: string): Pr
       { name: "npm run send → delivered (median)", value: Math.round(median(viaNpm)), unit: "ms", target: { op: "<=", value: 1000 } },
       { name: "npm run send → delivered (slowest)", value: Math.round(Math.max(...viaNpm)), unit: "ms" },
       { name: "node --import tsx src/cli/send.ts → delivered (median)", value: Math.round(median(viaNode)), unit: "ms" },
-      { name: "send a 5 MB file (--file): start → delivered (median)", value: Math.round(median(fileRuns)), unit: "ms", note: `median of ${RUNS}, through node --import tsx` },
+      {
+        name: "send a 5 MB file (--file): start → delivered (median)",
+        value: Math.round(median(fileRuns)),
+        unit: "ms",
+        note: `median of ${RUNS}, through node --import tsx`,
+      },
       {
         name: `${LOOP_SENDS} sends in a loop, flood limit ${TELEGRAM_RATE.ratePerSecond}/s burst ${TELEGRAM_RATE.burst}: FLOOD_WAITs`,
         value: paced,

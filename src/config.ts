@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
-import { LOG_LEVELS, type LogFormat, type LogLevel } from "./log.js";
-import { isValidSessionName, SESSION_NAME_RULE } from "./telegram/sessionStore.js";
-import type { RateLimits } from "./telegram/rateLimiter.js";
-import { ConfigError, optionalInteger, optionalNumber, type Env, type Problems } from "./config/values.js";
-import { parseAccessConfig, type AccessConfig } from "./access/config.js";
+import { type AccessConfig, parseAccessConfig } from "./access/config.js";
 import { parseCatchUp } from "./config/catchUp.js";
+import { ConfigError, type Env, optionalInteger, optionalNumber, type Problems } from "./config/values.js";
+import { LOG_LEVELS, type LogFormat, type LogLevel } from "./log.js";
+import type { RateLimits } from "./telegram/rateLimiter.js";
+import { isValidSessionName, SESSION_NAME_RULE } from "./telegram/sessionStore.js";
 import type { CatchUpOptions } from "./updates/options.js";
 
-export { ConfigError, CONFIG_EXIT_CODE, type Env } from "./config/values.js";
+export { CONFIG_EXIT_CODE, ConfigError, type Env } from "./config/values.js";
 
 /** A custom server (such as the emulator): where it listens and its RSA public key. */
 export interface ServerConfig {
@@ -72,7 +72,8 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
   const level = get("LOG_LEVEL") ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(["LOG_LEVEL", `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`]);
   const format = get("LOG_FORMAT") ?? "auto";
-  if (!["auto", "pretty", "json"].includes(format)) problems.push(["LOG_FORMAT", "LOG_FORMAT must be auto (pretty on a terminal, JSON otherwise), pretty or json"]);
+  if (!["auto", "pretty", "json"].includes(format))
+    problems.push(["LOG_FORMAT", "LOG_FORMAT must be auto (pretty on a terminal, JSON otherwise), pretty or json"]);
   const commandPrefix = get("COMMAND_PREFIX") ?? ".";
   if (!/^[^\sA-Za-z0-9]{1,3}$/.test(commandPrefix)) problems.push(["COMMAND_PREFIX", "COMMAND_PREFIX must be 1-3 punctuation characters, e.g. . or !"]);
   const config: Config = {
@@ -130,22 +131,39 @@ function parseApiHash(value: string | undefined, problems: Problems): string | u
 function parseBotToken(value: string | undefined, problems: Problems): string | undefined {
   if (value === undefined) return undefined;
   if (/^\d{1,20}:[A-Za-z0-9_-]{30,}$/.test(value)) return value;
-  problems.push(["TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN must look like 123456789:AAF... (the token @BotFather gives), or be empty to run as your own account"]);
+  problems.push([
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BOT_TOKEN must look like 123456789:AAF... (the token @BotFather gives), or be empty to run as your own account",
+  ]);
   return undefined;
 }
 
-function parseServer(address: string | undefined, keyPath: string | undefined, readFile: (path: string) => string, problems: Problems): ServerConfig | undefined {
+function parseServer(
+  address: string | undefined,
+  keyPath: string | undefined,
+  readFile: (path: string) => string,
+  problems: Problems,
+): ServerConfig | undefined {
   if (address === undefined && keyPath === undefined) return undefined;
   if (address === undefined) {
-    return void problems.push(["TELEGRAM_SERVER", "TELEGRAM_SERVER must be set when TELEGRAM_SERVER_KEY is: host:port of the custom server, e.g. 127.0.0.1:4430"]);
+    return void problems.push([
+      "TELEGRAM_SERVER",
+      "TELEGRAM_SERVER must be set when TELEGRAM_SERVER_KEY is: host:port of the custom server, e.g. 127.0.0.1:4430",
+    ]);
   }
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(address);
   const port = match === null ? NaN : Number(match[3]);
   if (match === null || !(port >= 1 && port <= 32767)) {
-    return void problems.push(["TELEGRAM_SERVER", "TELEGRAM_SERVER must be host:port with a port from 1 to 32767 (GramJS stores ports as signed 16-bit), e.g. 127.0.0.1:4430"]);
+    return void problems.push([
+      "TELEGRAM_SERVER",
+      "TELEGRAM_SERVER must be host:port with a port from 1 to 32767 (GramJS stores ports as signed 16-bit), e.g. 127.0.0.1:4430",
+    ]);
   }
   if (keyPath === undefined) {
-    return void problems.push(["TELEGRAM_SERVER_KEY", "TELEGRAM_SERVER_KEY must be set together with TELEGRAM_SERVER: the path of the server's PEM public key file"]);
+    return void problems.push([
+      "TELEGRAM_SERVER_KEY",
+      "TELEGRAM_SERVER_KEY must be set together with TELEGRAM_SERVER: the path of the server's PEM public key file",
+    ]);
   }
   let pem: string;
   try {
@@ -154,10 +172,16 @@ function parseServer(address: string | undefined, keyPath: string | undefined, r
     return void problems.push(["TELEGRAM_SERVER_KEY", `TELEGRAM_SERVER_KEY must be the path of a readable PEM public key file; cannot read ${keyPath}`]);
   }
   if (/PRIVATE KEY/.test(pem)) {
-    return void problems.push(["TELEGRAM_SERVER_KEY", `TELEGRAM_SERVER_KEY must be a public key (-----BEGIN RSA PUBLIC KEY-----); ${keyPath} holds a private key`]);
+    return void problems.push([
+      "TELEGRAM_SERVER_KEY",
+      `TELEGRAM_SERVER_KEY must be a public key (-----BEGIN RSA PUBLIC KEY-----); ${keyPath} holds a private key`,
+    ]);
   }
   if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
-    return void problems.push(["TELEGRAM_SERVER_KEY", `TELEGRAM_SERVER_KEY must be a PEM public key file (-----BEGIN RSA PUBLIC KEY-----); ${keyPath} is not one`]);
+    return void problems.push([
+      "TELEGRAM_SERVER_KEY",
+      `TELEGRAM_SERVER_KEY must be a PEM public key file (-----BEGIN RSA PUBLIC KEY-----); ${keyPath} is not one`,
+    ]);
   }
   return { host: match[1] ?? match[2], port, keyPath, publicKeyPem: pem };
 }

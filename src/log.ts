@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type LevelWithSilent, type Logger as PinoLogger } from "pino";
+import { type DestinationStream, type LevelWithSilent, type Logger as PinoLogger, pino } from "pino";
 import pretty from "pino-pretty";
 
 /** The structured logger every module takes. */

@@ -3,10 +3,21 @@
  * every name resolved before anything is stored, so a bad request stores nothing.
  */
 import type { TelegramClient } from "telegram";
-import { resolveGroup, resolveRuleTarget } from "./targets.js";
-import { AccessInputError, checkGateName, describeGate, describeRule, parseCommandList, type Effect, type Gate, type RulePair, type RulesStore, type RuleTarget } from "./rules.js";
+import {
+  AccessInputError,
+  checkGateName,
+  describeGate,
+  describeRule,
+  type Effect,
+  type Gate,
+  parseCommandList,
+  type RulePair,
+  type RulesStore,
+  type RuleTarget,
+} from "./rules.js";
 import { isPresent, type MemberStatus } from "./status.js";
-import { MembershipUnknownError, type MembershipSource } from "./telegramSource.js";
+import { resolveGroup, resolveRuleTarget } from "./targets.js";
+import { type MembershipSource, MembershipUnknownError } from "./telegramSource.js";
 
 /** Allows or denies a chat or person (given as text, or already resolved) the listed commands ("*" or none: all). */
 export async function changeRule(

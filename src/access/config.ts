@@ -2,7 +2,7 @@
  * The access layer's settings from the environment (ACCESS_*), validated the way src/config.ts
  * validates everything else: every problem names its variable and a valid value.
  */
-import { optionalInteger, type Env, type Problems } from "../config/values.js";
+import { type Env, optionalInteger, type Problems } from "../config/values.js";
 import type { DefaultAccess } from "./policy.js";
 
 /** Access settings; times in seconds as configured. */
@@ -40,18 +40,27 @@ export function parseAccessConfig(env: Env, problems: Problems): AccessConfig {
     const value = env[name]?.trim();
     return value === "" ? undefined : value;
   };
-  const owners = (get("ACCESS_OWNERS") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const owners = (get("ACCESS_OWNERS") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (owners.some((id) => !/^[1-9]\d{0,19}$/.test(id))) {
     problems.push(["ACCESS_OWNERS", "ACCESS_OWNERS must be user ids separated by commas, e.g. 12345,67890 (ids never change; the id command shows them)"]);
   }
   const defaultAccess = get("ACCESS_DEFAULT");
   if (defaultAccess !== undefined && defaultAccess !== "open" && defaultAccess !== "closed") {
-    problems.push(["ACCESS_DEFAULT", "ACCESS_DEFAULT must be open (anyone may use commands without a rule) or closed (only allowed chats and people), or empty for open in bot mode and closed in user mode"]);
+    problems.push([
+      "ACCESS_DEFAULT",
+      "ACCESS_DEFAULT must be open (anyone may use commands without a rule) or closed (only allowed chats and people), or empty for open in bot mode and closed in user mode",
+    ]);
   }
   const memberTtlSeconds = optionalInteger(env, "ACCESS_MEMBER_TTL", 600, 1, 604_800, problems);
   const absentTtlSeconds = optionalInteger(env, "ACCESS_ABSENT_TTL", 60, 1, 604_800, problems);
   if (absentTtlSeconds > memberTtlSeconds) {
-    problems.push(["ACCESS_ABSENT_TTL", `ACCESS_ABSENT_TTL must not exceed ACCESS_MEMBER_TTL (${memberTtlSeconds}): answers that someone is not a member are kept for a shorter time`]);
+    problems.push([
+      "ACCESS_ABSENT_TTL",
+      `ACCESS_ABSENT_TTL must not exceed ACCESS_MEMBER_TTL (${memberTtlSeconds}): answers that someone is not a member are kept for a shorter time`,
+    ]);
   }
   const refusal = get("ACCESS_REFUSAL_TEXT");
   return {

@@ -13,11 +13,11 @@ import { AccessLog } from "./accessLog.js";
 import type { AccessConfig } from "./config.js";
 import { MembershipService } from "./membership.js";
 import { MembershipCache } from "./membershipCache.js";
-import { commandOf, evaluate, finishGate, isGateCheck, type GateCheck, type PolicySettings, type Verdict } from "./policy.js";
-import { RulesStore, type Gate } from "./rules.js";
+import { commandOf, evaluate, finishGate, type GateCheck, isGateCheck, type PolicySettings, type Verdict } from "./policy.js";
+import { type Gate, RulesStore } from "./rules.js";
 import { migrateAccess } from "./schema.js";
 import { groupOfGate, telegramResolver } from "./targets.js";
-import { MembershipUnknownError, telegramSource, type GroupRef, type MembershipSource } from "./telegramSource.js";
+import { type GroupRef, type MembershipSource, MembershipUnknownError, telegramSource } from "./telegramSource.js";
 import { Throttle } from "./throttle.js";
 
 /** What createAccessLayer needs. */
@@ -94,7 +94,14 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     const { message, handler } = request;
     const command = commandOf(handler) ?? `${request.plugin}/${handler.name}`;
     if (verdict.logged) {
-      accessLog.record({ at: now(), userId: message.senderId, chatId: message.chatId, command, outcome: verdict.allow ? "allow" : "deny", reason: verdict.reason });
+      accessLog.record({
+        at: now(),
+        userId: message.senderId,
+        chatId: message.chatId,
+        command,
+        outcome: verdict.allow ? "allow" : "deny",
+        reason: verdict.reason,
+      });
     }
     if (verdict.allow) return ALLOW;
     const who = message.senderId ?? message.chatId;

@@ -9,7 +9,7 @@ import { Api } from "telegram";
 import type { MembershipCache, StatusEntry } from "./membershipCache.js";
 import { membershipChanges } from "./participantUpdates.js";
 import type { MemberStatus } from "./status.js";
-import { MembershipUnknownError, type GroupRef, type MembershipSource, type SeenIn } from "./telegramSource.js";
+import { type GroupRef, type MembershipSource, MembershipUnknownError, type SeenIn } from "./telegramSource.js";
 
 /** Turns what a person typed or a resolved peer into a group, and a person into a user id. */
 export interface PeerResolver {

@@ -5,7 +5,7 @@
  */
 import { Api, utils } from "telegram";
 import type { StatusEntry } from "./membershipCache.js";
-import { statusOfChannelParticipant, statusOfChatParticipant, type MemberStatus } from "./status.js";
+import { type MemberStatus, statusOfChannelParticipant, statusOfChatParticipant } from "./status.js";
 
 /** A change to apply to the membership cache. */
 export type MembershipChange =

@@ -8,7 +8,7 @@
 import { fromSelf } from "../handlers/filters.js";
 import type { Message } from "../handlers/message.js";
 import type { Handler } from "../handlers/plugin.js";
-import { ruleKey, type Effect, type Gate, type RulePair, type RuleSet } from "./rules.js";
+import { type Effect, type Gate, type RulePair, type RuleSet, ruleKey } from "./rules.js";
 import type { MemberStatus } from "./status.js";
 
 /** Whether commands nobody has a rule for may be used ("open") or not ("closed"). */

@@ -69,23 +69,31 @@ const GATE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** Checks and normalises command names ("*" or an empty list means every command). */
 export function parseCommandList(words: readonly string[]): string[] | null {
-  const names = words.flatMap((word) => word.split(",")).map((name) => name.trim().replace(/^[./]/, "").toLowerCase()).filter((name) => name !== "");
+  const names = words
+    .flatMap((word) => word.split(","))
+    .map((name) => name.trim().replace(/^[./]/, "").toLowerCase())
+    .filter((name) => name !== "");
   if (names.length === 0 || names.includes("*")) return null;
   for (const name of names) {
-    if (!COMMAND.test(name)) throw new AccessInputError(`${JSON.stringify(name)} is not a command name: use 1-32 lower-case letters, digits or _, or * for every command`);
+    if (!COMMAND.test(name))
+      throw new AccessInputError(`${JSON.stringify(name)} is not a command name: use 1-32 lower-case letters, digits or _, or * for every command`);
   }
   return [...new Set(names)].sort();
 }
 
 /** Checks a gate name (1-32 lower-case letters, digits, - or _, starting with a letter). */
 export function checkGateName(name: string): string {
-  if (!GATE_NAME.test(name)) throw new AccessInputError(`${JSON.stringify(name)} is not a gate name: use 1-32 lower-case letters, digits, - or _, starting with a letter`);
+  if (!GATE_NAME.test(name))
+    throw new AccessInputError(`${JSON.stringify(name)} is not a gate name: use 1-32 lower-case letters, digits, - or _, starting with a letter`);
   return name;
 }
 
 /** Reads a list of statuses such as "creator,admin,member,restricted". */
 export function parseStatusList(text: string): MemberStatus[] {
-  const names = text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const names = text
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   if (names.length === 0) throw new AccessInputError(`a gate needs at least one passing status: ${MEMBER_STATUSES.join(", ")}`);
   for (const name of names) {
     if (!isMemberStatus(name)) throw new AccessInputError(`${JSON.stringify(name)} is not a status: use ${MEMBER_STATUSES.join(", ")}`);

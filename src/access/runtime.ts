@@ -4,7 +4,7 @@
  */
 import type { RuntimeServices } from "../runtime/index.js";
 import type { Db } from "../store/database.js";
-import { createAccessLayer, type AccessLayer } from "./layer.js";
+import { type AccessLayer, createAccessLayer } from "./layer.js";
 
 /** The `extend` function of startRuntime that builds the access layer over the session database. */
 export function accessExtension(db: Db): (services: RuntimeServices) => AccessLayer {

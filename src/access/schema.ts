@@ -2,7 +2,7 @@
  * The access feature's tables in the session database: the membership cache, the rules and gates,
  * and the access log. Ids are marked peer ids as decimal strings; times are Unix milliseconds.
  */
-import { migrate, type Db, type Migration } from "../store/database.js";
+import { type Db, type Migration, migrate } from "../store/database.js";
 
 const MIGRATIONS: readonly Migration[] = [
   {

@@ -3,10 +3,10 @@
  * peer), resolved and checked against what the account can see, with one-line errors. Nothing is
  * stored here: callers store only after every name resolved.
  */
-import { Api, utils, type TelegramClient } from "telegram";
+import { Api, type TelegramClient, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { parsePeerInput, PeerError, resolvePeer, type PeerInput } from "../telegram/peers.js";
 import { rpcErrorName } from "../telegram/errors.js";
+import { PeerError, type PeerInput, parsePeerInput, resolvePeer } from "../telegram/peers.js";
 import type { PeerResolver } from "./membership.js";
 import { AccessInputError, type Gate, type RuleTarget } from "./rules.js";
 import type { GroupRef } from "./telegramSource.js";
@@ -27,7 +27,8 @@ export async function resolveRuleTarget(client: TelegramClient, text: string): P
     return { subject: "user", peerId: peer.userId.toString(), label: input.kind === "username" ? `@${input.username}` : peer.userId.toString() };
   }
   if (peer instanceof Api.InputPeerSelf) throw new AccessInputError("the account itself is the owner: rules do not apply to it");
-  if (!(peer instanceof Api.InputPeerChat || peer instanceof Api.InputPeerChannel)) throw new AccessInputError(`${text} is neither a person nor a group or channel`);
+  if (!(peer instanceof Api.InputPeerChat || peer instanceof Api.InputPeerChannel))
+    throw new AccessInputError(`${text} is neither a person nor a group or channel`);
   const group = await describeGroup(client, peer, input, text);
   return { subject: "chat", peerId: group.id, label: group.label };
 }
@@ -35,7 +36,8 @@ export async function resolveRuleTarget(client: TelegramClient, text: string): P
 /** Resolves a group or channel (for a gate or a membership check); a person or an invisible chat is an error. */
 export async function resolveGroup(client: TelegramClient, ref: string | Api.TypeInputPeer): Promise<GroupTarget> {
   if (typeof ref !== "string") {
-    if (!(ref instanceof Api.InputPeerChat || ref instanceof Api.InputPeerChannel)) throw new AccessInputError("a group or channel is needed here, not a person");
+    if (!(ref instanceof Api.InputPeerChat || ref instanceof Api.InputPeerChannel))
+      throw new AccessInputError("a group or channel is needed here, not a person");
     return describeGroup(client, ref, { kind: "id", id: utils.getPeerId(ref) }, utils.getPeerId(ref));
   }
   const input = parsePeerInput(ref);

@@ -7,7 +7,7 @@ import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { rpcErrorName } from "../telegram/errors.js";
 import type { StatusEntry } from "./membershipCache.js";
-import { channelParticipantUserId, statusOfChannelParticipant, statusOfChatParticipant, type MemberStatus } from "./status.js";
+import { channelParticipantUserId, type MemberStatus, statusOfChannelParticipant, statusOfChatParticipant } from "./status.js";
 
 /** A group or channel the account can reach: marked id, input peer and a readable name. */
 export interface GroupRef {
@@ -89,7 +89,13 @@ export function telegramSource(client: TelegramClient): MembershipSource {
       let answer: Api.channels.TypeChannelParticipants;
       try {
         answer = await client.invoke(
-          new Api.channels.GetParticipants({ channel: channelOf(chat.input), filter: new Api.ChannelParticipantsRecent(), offset, limit, hash: returnBigInt(0) }),
+          new Api.channels.GetParticipants({
+            channel: channelOf(chat.input),
+            filter: new Api.ChannelParticipantsRecent(),
+            offset,
+            limit,
+            hash: returnBigInt(0),
+          }),
         );
       } catch (error) {
         throw unknown(error);

@@ -6,17 +6,17 @@
 import type { TelegramClient } from "telegram";
 import type { PeerInput } from "../telegram/peers.js";
 import { AdaptiveConcurrency, type ConcurrencyOptions } from "./concurrency.js";
-import { countChanges, diffSnapshots, type ChangeCounts } from "./diff.js";
+import { type ChangeCounts, countChanges, diffSnapshots } from "./diff.js";
 import { AuditInterrupted } from "./errors.js";
 import { evaluateFailRules, type FailRule } from "./failOn.js";
 import { runPlan } from "./fetcher.js";
 import { EnumerationPlan, type PlanStatus } from "./plan.js";
-import { silentProgress, type AuditProgress } from "./progress.js";
-import { buildReport, type AuditResult } from "./report.js";
+import { type AuditProgress, silentProgress } from "./progress.js";
+import { type AuditResult, buildReport } from "./report.js";
 import type { SnapshotStore, SnapshotTotals } from "./snapshots.js";
 import { snapshotAdmins, snapshotTotals } from "./summary.js";
 import { channelSource, resolveAuditChat } from "./telegramSource.js";
-import { chatName, type AuditTarget } from "./types.js";
+import { type AuditTarget, chatName } from "./types.js";
 
 export interface AuditOptions {
   /** Aborting stops the audit: pages in flight settle, the snapshot is discarded, AuditInterrupted is thrown. */
@@ -41,7 +41,9 @@ export function enumerationNotes(target: AuditTarget, status: PlanStatus): strin
     );
   }
   if (!status.complete && !status.recentTruncated) {
-    notes.push(`${status.memberCount - status.membersFound} of ${status.memberCount} members were not found: people joined or left while the list was read; run the audit again for an exact list`);
+    notes.push(
+      `${status.memberCount - status.membersFound} of ${status.memberCount} members were not found: people joined or left while the list was read; run the audit again for an exact list`,
+    );
   } else if (!status.complete) {
     const missing = status.memberCount - status.membersFound;
     notes.push(

@@ -3,7 +3,7 @@
  * the path of a file listing such chats one per line (blank lines and # comments skipped).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parsePeerInput, PeerError, type PeerInput } from "../telegram/peers.js";
+import { PeerError, type PeerInput, parsePeerInput } from "../telegram/peers.js";
 
 /** One chat to audit: what was typed, and its parsed reference. */
 export interface ChatArgument {
@@ -46,10 +46,13 @@ export function readChatArguments(args: readonly string[], files: ChatFiles = di
       add(arg, "");
       continue;
     }
-    files.read(arg).split(/\r?\n/).forEach((line, index) => {
-      const text = line.replace(/#.*$/, "").trim();
-      if (text !== "") add(text, `${arg}:${index + 1}: `);
-    });
+    files
+      .read(arg)
+      .split(/\r?\n/)
+      .forEach((line, index) => {
+        const text = line.replace(/#.*$/, "").trim();
+        if (text !== "") add(text, `${arg}:${index + 1}: `);
+      });
   }
   return chats;
 }

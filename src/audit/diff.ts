@@ -137,7 +137,14 @@ const PAIRS_SQL = `
   WHERE p.snapshot_id = @prev AND NOT EXISTS (SELECT 1 FROM audit_members AS n WHERE n.snapshot_id = @next AND n.user_id = p.user_id)
   ORDER BY sort_key`;
 
-function side(role: MemberRole | null, first: string | null, last: string | null, username: string | null, rights: string | null, rank: string | null): PersonState | undefined {
+function side(
+  role: MemberRole | null,
+  first: string | null,
+  last: string | null,
+  username: string | null,
+  rights: string | null,
+  rank: string | null,
+): PersonState | undefined {
   return role === null ? undefined : { role, firstName: first, lastName: last, username, adminRights: rights ?? "", rank };
 }
 

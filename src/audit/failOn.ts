@@ -127,7 +127,9 @@ function evaluate(rule: FailRule, { totals, changes, complete }: RuleInputs): Ru
     case "incomplete":
       return { rule: rule.text, triggered: !complete, value: totals.members };
     case "new-admin":
-      return changes === null ? { rule: rule.text, triggered: false, value: null } : { rule: rule.text, triggered: changes.promoted > 0, value: changes.promoted };
+      return changes === null
+        ? { rule: rule.text, triggered: false, value: null }
+        : { rule: rule.text, triggered: changes.promoted > 0, value: changes.promoted };
     case "admin-change": {
       if (changes === null) return { rule: rule.text, triggered: false, value: null };
       const value = changes.promoted + changes.demoted + changes.rights_changed;

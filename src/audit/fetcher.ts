@@ -125,9 +125,11 @@ export async function runPlan(plan: EnumerationPlan, source: ParticipantsSource,
       },
       (error: unknown) => fail(task, error),
     );
-    const tracked: Promise<void> = request.catch((error: unknown) => {
-      failure ??= error;
-    }).finally(() => inflight.delete(tracked));
+    const tracked: Promise<void> = request
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => inflight.delete(tracked));
     inflight.add(tracked);
   };
 

@@ -8,14 +8,44 @@ import type { LastSeen, MemberRow } from "./types.js";
 const DAY = 86_400;
 
 const ADMIN_FLAGS = [
-  "changeInfo", "postMessages", "editMessages", "deleteMessages", "banUsers", "inviteUsers", "pinMessages", "addAdmins",
-  "anonymous", "manageCall", "other", "manageTopics", "postStories", "editStories", "deleteStories",
+  "changeInfo",
+  "postMessages",
+  "editMessages",
+  "deleteMessages",
+  "banUsers",
+  "inviteUsers",
+  "pinMessages",
+  "addAdmins",
+  "anonymous",
+  "manageCall",
+  "other",
+  "manageTopics",
+  "postStories",
+  "editStories",
+  "deleteStories",
 ] as const;
 
 const BANNED_FLAGS = [
-  "viewMessages", "sendMessages", "sendMedia", "sendStickers", "sendGifs", "sendGames", "sendInline", "embedLinks",
-  "sendPolls", "changeInfo", "inviteUsers", "pinMessages", "manageTopics", "sendPhotos", "sendVideos", "sendRoundvideos",
-  "sendAudios", "sendVoices", "sendDocs", "sendPlain",
+  "viewMessages",
+  "sendMessages",
+  "sendMedia",
+  "sendStickers",
+  "sendGifs",
+  "sendGames",
+  "sendInline",
+  "embedLinks",
+  "sendPolls",
+  "changeInfo",
+  "inviteUsers",
+  "pinMessages",
+  "manageTopics",
+  "sendPhotos",
+  "sendVideos",
+  "sendRoundvideos",
+  "sendAudios",
+  "sendVoices",
+  "sendDocs",
+  "sendPlain",
 ] as const;
 
 const snake = (flag: string) => flag.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -56,7 +86,20 @@ type UserFields = Omit<MemberRow, "role" | "joinedAt" | "inviterId" | "actorId" 
 /** The person-level fields of a row (names, flags, last seen); a UserEmpty or a missing user reads as a deleted account. */
 function userFields(user: Api.TypeUser | undefined, userId: string, now: number): UserFields {
   if (!(user instanceof Api.User)) {
-    return { userId, firstName: null, lastName: null, username: null, bot: false, deleted: true, scam: false, fake: false, premium: false, verified: false, lastSeen: "unknown", lastOnlineAt: null };
+    return {
+      userId,
+      firstName: null,
+      lastName: null,
+      username: null,
+      bot: false,
+      deleted: true,
+      scam: false,
+      fake: false,
+      premium: false,
+      verified: false,
+      lastSeen: "unknown",
+      lastOnlineAt: null,
+    };
   }
   const username = user.username ?? user.usernames?.find((u) => u.active)?.username ?? null;
   const seen = user.deleted || user.bot ? { lastSeen: "unknown" as const, lastOnlineAt: null } : lastSeenOf(user.status, now);
@@ -81,7 +124,11 @@ const NO_PARTICIPANT_EXTRAS = { joinedAt: null, inviterId: null, actorId: null, 
  * The row of a megagroup / channel participant, or undefined when the entry is not a person in or
  * banned from the chat (channelParticipantLeft, a banned channel, a restriction of someone who left).
  */
-export function memberFromChannelParticipant(participant: Api.TypeChannelParticipant, users: ReadonlyMap<string, Api.TypeUser>, now: number): MemberRow | undefined {
+export function memberFromChannelParticipant(
+  participant: Api.TypeChannelParticipant,
+  users: ReadonlyMap<string, Api.TypeUser>,
+  now: number,
+): MemberRow | undefined {
   if (participant instanceof Api.ChannelParticipantBanned) {
     if (!(participant.peer instanceof Api.PeerUser)) return undefined;
     const userId = participant.peer.userId.toString();

@@ -106,7 +106,10 @@ export function queryKey(query: Query): string {
 
 /** Lower-case words of a name or username, split as Telegram's member search splits them. */
 export function searchWords(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** The enumeration strategy of one megagroup or channel. */

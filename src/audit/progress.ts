@@ -6,7 +6,7 @@ import cliProgress from "cli-progress";
 import { formatWait } from "../telegram/errors.js";
 import type { FloodWaitEffect } from "./concurrency.js";
 import type { RunProgress } from "./fetcher.js";
-import { chatName, type AuditTarget } from "./types.js";
+import { type AuditTarget, chatName } from "./types.js";
 
 /** Receives an audit's progress. */
 export interface AuditProgress {
@@ -76,7 +76,10 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, no
 }
 
 /** Plain lines for logs: the start, every tenth of the way (or every 10 s), flood waits with the time left, the end. */
-export function lineProgress(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), now: () => number = () => performance.now()): AuditProgress {
+export function lineProgress(
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  now: () => number = () => performance.now(),
+): AuditProgress {
   let chat = "";
   let started = 0;
   let lastLine = 0;
@@ -116,7 +119,9 @@ export function lineProgress(write: (line: string) => void = (line) => process.s
       stopCountdown();
       if (!outcome) return;
       const seconds = ((now() - started) / 1000).toFixed(1);
-      write(`audit ${chat}: listed ${number(outcome.found)} of ${number(outcome.memberCount)} members with ${number(outcome.requests)} requests in ${seconds} s`);
+      write(
+        `audit ${chat}: listed ${number(outcome.found)} of ${number(outcome.memberCount)} members with ${number(outcome.requests)} requests in ${seconds} s`,
+      );
     },
   };
 }

@@ -2,7 +2,7 @@
  * An audit's report: the figures and lists writers print, small enough to hold in memory. The
  * member rows and the changes, which grow with the group, are streamed from SQLite by the result.
  */
-import { displayName, type Change, type ChangeCounts } from "./diff.js";
+import { type Change, type ChangeCounts, displayName } from "./diff.js";
 import type { RuleResult } from "./failOn.js";
 import type { SnapshotInfo } from "./snapshots.js";
 import type { Totals } from "./summary.js";

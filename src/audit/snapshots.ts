@@ -5,8 +5,8 @@
  * the next run when the process died).
  */
 import { hostname } from "node:os";
-import { migrate, type Db, type Migration } from "../store/database.js";
-import { IN_CHAT_ROLES, type AuditTarget, type ChatKind, type LastSeen, type MemberRole, type MemberRow } from "./types.js";
+import { type Db, type Migration, migrate } from "../store/database.js";
+import { type AuditTarget, type ChatKind, IN_CHAT_ROLES, type LastSeen, type MemberRole, type MemberRow } from "./types.js";
 
 /** The audit feature's tables. */
 export const AUDIT_MIGRATIONS: readonly Migration[] = [
@@ -256,7 +256,9 @@ export class SnapshotStore {
   /** Deletes all but the newest `keep` complete snapshots of a chat; returns how many went. */
   prune(chatId: string, keep: number): number {
     const { changes } = this.db
-      .prepare("DELETE FROM audit_snapshots WHERE chat_id = ? AND state = 'complete' AND id NOT IN (SELECT id FROM audit_snapshots WHERE chat_id = ? AND state = 'complete' ORDER BY id DESC LIMIT ?)")
+      .prepare(
+        "DELETE FROM audit_snapshots WHERE chat_id = ? AND state = 'complete' AND id NOT IN (SELECT id FROM audit_snapshots WHERE chat_id = ? AND state = 'complete' ORDER BY id DESC LIMIT ?)",
+      )
       .run(chatId, chatId, keep);
     return changes;
   }
@@ -281,8 +283,27 @@ export class SnapshotWriter {
       let newKicked = 0;
       for (const r of rows) {
         const { changes } = this.insert.run(
-          this.id, BigInt(r.userId), r.role, r.firstName, r.lastName, r.username, +r.bot, +r.deleted, +r.scam, +r.fake, +r.premium, +r.verified,
-          r.lastSeen, r.lastOnlineAt, r.joinedAt, r.inviterId, r.actorId, r.rank, r.adminRights.join(","), r.bannedRights.join(","), r.bannedUntil,
+          this.id,
+          BigInt(r.userId),
+          r.role,
+          r.firstName,
+          r.lastName,
+          r.username,
+          +r.bot,
+          +r.deleted,
+          +r.scam,
+          +r.fake,
+          +r.premium,
+          +r.verified,
+          r.lastSeen,
+          r.lastOnlineAt,
+          r.joinedAt,
+          r.inviterId,
+          r.actorId,
+          r.rank,
+          r.adminRights.join(","),
+          r.bannedRights.join(","),
+          r.bannedUntil,
         );
         if (changes === 0) continue;
         if (r.role === "kicked") newKicked++;
@@ -307,7 +328,18 @@ export class SnapshotWriter {
     this.db
       .prepare(`UPDATE audit_snapshots SET state = 'complete', finished_at = ?, member_count = ?, members_found = ?, kicked_count = ?, kicked_found = ?,
         complete = ?, requests = ?, flood_waits = ?, notes = ? WHERE id = ?`)
-      .run(finishedAt, totals.memberCount, found.members, totals.kickedCount, found.kicked, +totals.complete, totals.requests, totals.floodWaits, JSON.stringify(totals.notes), this.id);
+      .run(
+        finishedAt,
+        totals.memberCount,
+        found.members,
+        totals.kickedCount,
+        found.kicked,
+        +totals.complete,
+        totals.requests,
+        totals.floodWaits,
+        JSON.stringify(totals.notes),
+        this.id,
+      );
     const row = this.db.prepare("SELECT * FROM audit_snapshots WHERE id = ?").get(this.id) as SnapshotRecord;
     return snapshotFromRecord(row);
   }

@@ -3,8 +3,8 @@
  * fake flags, premium, no username, last-seen buckets; and the admin list with rights.
  */
 import type { Db } from "../store/database.js";
-import { MEMBER_COLUMNS, memberFromRecord, ROLE_ORDER_SQL, type MemberRecord } from "./snapshots.js";
-import { LAST_SEEN_BUCKETS, MEMBER_ROLES, type LastSeen, type MemberRole, type MemberRow } from "./types.js";
+import { MEMBER_COLUMNS, type MemberRecord, memberFromRecord, ROLE_ORDER_SQL } from "./snapshots.js";
+import { LAST_SEEN_BUCKETS, type LastSeen, MEMBER_ROLES, type MemberRole, type MemberRow } from "./types.js";
 
 /** Totals over the people in the chat (every role but kicked); `byRole` also counts the kicked. */
 export interface Totals {
@@ -24,7 +24,10 @@ export interface Totals {
 /** Totals of a snapshot. */
 export function snapshotTotals(db: Db, snapshotId: number): Totals {
   const byRole = Object.fromEntries(MEMBER_ROLES.map((role) => [role, 0])) as Record<MemberRole, number>;
-  for (const r of db.prepare("SELECT role, COUNT(*) AS n FROM audit_members WHERE snapshot_id = ? GROUP BY role").all(snapshotId) as { role: MemberRole; n: number }[]) {
+  for (const r of db.prepare("SELECT role, COUNT(*) AS n FROM audit_members WHERE snapshot_id = ? GROUP BY role").all(snapshotId) as {
+    role: MemberRole;
+    n: number;
+  }[]) {
     byRole[r.role] = r.n;
   }
   const flags = db
@@ -34,7 +37,9 @@ export function snapshotTotals(db: Db, snapshotId: number): Totals {
       FROM audit_members WHERE snapshot_id = ? AND role != 'kicked'`)
     .get(snapshotId) as Omit<Totals, "byRole" | "lastSeen">;
   const lastSeen = Object.fromEntries(LAST_SEEN_BUCKETS.map((bucket) => [bucket, 0])) as Record<LastSeen, number>;
-  const buckets = db.prepare("SELECT last_seen, COUNT(*) AS n FROM audit_members WHERE snapshot_id = ? AND role != 'kicked' GROUP BY last_seen").all(snapshotId) as {
+  const buckets = db
+    .prepare("SELECT last_seen, COUNT(*) AS n FROM audit_members WHERE snapshot_id = ? AND role != 'kicked' GROUP BY last_seen")
+    .all(snapshotId) as {
     last_seen: LastSeen;
     n: number;
   }[];
@@ -45,7 +50,9 @@ export function snapshotTotals(db: Db, snapshotId: number): Totals {
 /** The creator and admins of a snapshot, creator first, then by user id. */
 export function snapshotAdmins(db: Db, snapshotId: number): MemberRow[] {
   const records = db
-    .prepare(`SELECT ${MEMBER_COLUMNS} FROM audit_members WHERE snapshot_id = ? AND role IN ('creator', 'admin') ORDER BY ${ROLE_ORDER_SQL}, audit_members.user_id`)
+    .prepare(
+      `SELECT ${MEMBER_COLUMNS} FROM audit_members WHERE snapshot_id = ? AND role IN ('creator', 'admin') ORDER BY ${ROLE_ORDER_SQL}, audit_members.user_id`,
+    )
     .all(snapshotId) as MemberRecord[];
   return records.map(memberFromRecord);
 }

@@ -20,12 +20,12 @@ import { BinaryReader } from "telegram/extensions/index.js";
 import { RequestState } from "telegram/network/RequestState.js";
 import { rpcErrorName } from "../telegram/errors.js";
 import { guardContainers } from "../telegram/internals.js";
-import { describePeerInput, resolvePeer, type PeerInput } from "../telegram/peers.js";
+import { describePeerInput, type PeerInput, resolvePeer } from "../telegram/peers.js";
 import { AuditError } from "./errors.js";
 import type { PageResult, ParticipantsSource } from "./fetcher.js";
 import { memberFromChannelParticipant, memberFromChatParticipant, usersById } from "./member.js";
 import type { PageTask, ParticipantFilter } from "./plan.js";
-import { chatName, type AuditTarget, type MemberRow } from "./types.js";
+import { type AuditTarget, chatName, type MemberRow } from "./types.js";
 
 /** A page that got no answer in time (retried as a transient error). */
 export class PageTimeoutError extends Error {

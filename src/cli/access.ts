@@ -10,20 +10,20 @@
  * Every name is checked (and resolved through Telegram) before anything is stored.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
+import type { parseArgs } from "node:util";
 import type { TelegramClient } from "telegram";
 import { AccessLog, type AccessLogEntry } from "../access/accessLog.js";
 import { changeRule, defineGate, describeAll, describePair, removeRules } from "../access/admin.js";
 import { MembershipService } from "../access/membership.js";
 import { MembershipCache } from "../access/membershipCache.js";
-import { checkGateName, parseCommandList, parseStatusList, passingStatuses, RulesStore, type Effect } from "../access/rules.js";
+import { checkGateName, type Effect, parseCommandList, parseStatusList, passingStatuses, RulesStore } from "../access/rules.js";
 import { migrateAccess } from "../access/schema.js";
 import { groupOfGate, resolveGroup, telegramResolver } from "../access/targets.js";
 import { telegramSource } from "../access/telegramSource.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
 import { chooseSessionName, openSession } from "../runtime/session.js";
-import { openDatabase, sessionDatabasePath, type Db } from "../store/database.js";
+import { type Db, openDatabase, sessionDatabasePath } from "../store/database.js";
 import { parsePeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
@@ -119,7 +119,8 @@ function checkOffline(verb: string, args: readonly string[], flags: Flags): void
     if (flags.remove !== true) {
       needs(2, "a gate name and a group");
       parsePeerInput(args[1]);
-      if (flags.statuses !== undefined && flags.restricted === true) fail("--restricted and --statuses cannot be combined: list restricted in --statuses instead");
+      if (flags.statuses !== undefined && flags.restricted === true)
+        fail("--restricted and --statuses cannot be combined: list restricted in --statuses instead");
       if (flags.statuses !== undefined) parseStatusList(flags.statuses);
     }
   } else if (verb === "status") {
@@ -189,7 +190,12 @@ runMain(async () => {
         out(`Done: gate ${gate.name}: ${gate.label} (${gate.passing.join(", ")} pass).`);
       } else {
         const cache = new MembershipCache(db, { presentMs: config.access.memberTtlSeconds * 1000, absentMs: config.access.absentTtlSeconds * 1000 });
-        const membership = new MembershipService({ cache, source: telegramSource(client), timeoutMs: config.access.checkTimeoutMs, resolver: telegramResolver(client) });
+        const membership = new MembershipService({
+          cache,
+          source: telegramSource(client),
+          timeoutMs: config.access.checkTimeoutMs,
+          resolver: telegramResolver(client),
+        });
         if (verb === "status") {
           out(await membership.status(args[0], args[1]));
           return;
@@ -197,7 +203,9 @@ runMain(async () => {
         const gate = rules.snapshot().gates.get(args[0]);
         const group = gate === undefined ? await resolveGroup(client, args[0]) : groupOfGate(gate);
         const { cached, total, requests } = await membership.warmUp(group);
-        out(`Cached ${cached} of ${total} members of ${group.label} with ${requests} request${requests === 1 ? "" : "s"} (kept ${config.access.memberTtlSeconds} s).`);
+        out(
+          `Cached ${cached} of ${total} members of ${group.label} with ${requests} request${requests === 1 ? "" : "s"} (kept ${config.access.memberTtlSeconds} s).`,
+        );
       }
     } finally {
       db.close();

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { isValidSessionName, SESSION_NAME_RULE } from "../telegram/sessionStore.js";
 import { fail } from "./run.js";
 

@@ -7,8 +7,8 @@
  * may answer; the message is edited to show the outcome and who answered.
  */
 import { chooseSessionName } from "../runtime/sessionName.js";
+import { type PeerInput, parsePeerInput } from "../telegram/peers.js";
 import { MAX_MESSAGE_LENGTH } from "../telegram/send/split.js";
-import { parsePeerInput, type PeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
@@ -44,24 +44,27 @@ runMain(async () => {
   const peer = parsePeerInput(chat);
   const question = words.join(" ").trim();
   if (question === "") fail(`the question is empty: say what to approve\nusage: ${USAGE}`);
-  if (question.length > MAX_MESSAGE_LENGTH - OUTCOME_ROOM) fail(`the question is ${question.length} characters; keep it under ${MAX_MESSAGE_LENGTH - OUTCOME_ROOM}`);
+  if (question.length > MAX_MESSAGE_LENGTH - OUTCOME_ROOM)
+    fail(`the question is ${question.length} characters; keep it under ${MAX_MESSAGE_LENGTH - OUTCOME_ROOM}`);
   const timeoutMs = parseTimeout(flags.timeout);
   const from: PeerInput[] = (flags.from ?? []).map((ref) => parsePeerInput(ref));
 
   const { env, config } = configFromEnvironment();
   const store = new SessionStore();
   const sessionName = chooseSessionName(config, askedSessionName(sessionFlag(flags.session), env));
-  if (config.mode === "user" && !store.exists(sessionName)) fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
+  if (config.mode === "user" && !store.exists(sessionName))
+    fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
-  const [{ openScriptSession }, { resolveTarget }, { resolveUserIds }, { confirm }, { ConfirmationStore }, { CONFIRM_EXIT, outcomeLine }, { explainRefusal }] = await Promise.all([
-    import("../telegram/send/scriptSession.js"),
-    import("../telegram/send/target.js"),
-    import("../telegram/send/people.js"),
-    import("../confirm/confirm.js"),
-    import("../confirm/store.js"),
-    import("../confirm/outcome.js"),
-    import("../telegram/send/refusal.js"),
-  ]);
+  const [{ openScriptSession }, { resolveTarget }, { resolveUserIds }, { confirm }, { ConfirmationStore }, { CONFIRM_EXIT, outcomeLine }, { explainRefusal }] =
+    await Promise.all([
+      import("../telegram/send/scriptSession.js"),
+      import("../telegram/send/target.js"),
+      import("../telegram/send/people.js"),
+      import("../confirm/confirm.js"),
+      import("../confirm/store.js"),
+      import("../confirm/outcome.js"),
+      import("../telegram/send/refusal.js"),
+    ]);
   let interrupt: () => void = () => {};
   const cancelled = new Promise<void>((resolve) => (interrupt = resolve));
   process.once("SIGINT", interrupt);

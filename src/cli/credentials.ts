@@ -1,4 +1,4 @@
-import { parseConfig, readEnv, type Config, type Env } from "../config.js";
+import { type Config, type Env, parseConfig, readEnv } from "../config.js";
 import { fail } from "./run.js";
 
 /** What to do when nothing at all is configured. */

@@ -77,7 +77,11 @@ runMain(async () => {
     client = createTelegramClient(config, "", log);
     await client.connect();
     const user =
-      token !== undefined ? await loginBot(client, config, token) : flags.qr === true ? await loginWithQr(client, config, io, showQr(io)) : await loginWithCode(client, config, io);
+      token !== undefined
+        ? await loginBot(client, config, token)
+        : flags.qr === true
+          ? await loginWithQr(client, config, io, showQr(io))
+          : await loginWithCode(client, config, io);
     const saved = sessionString(client);
     secrets.add(saved);
     store.save(name, saved);

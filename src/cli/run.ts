@@ -20,7 +20,21 @@ export function fail(message: string, exitCode = 2): never {
 }
 
 /** Errors from other modules that carry a user-facing message (config, seed files, sessions, login, plugins, access rules). */
-const USER_FACING = new Set(["UserError", "ConfigError", "SeedError", "PeerError", "SessionError", "LoginError", "PromptClosedError", "PluginLoadError", "AccessInputError", "MembershipUnknownError", "AuditError", "AuditInterrupted", "FailOnRuleError"]);
+const USER_FACING = new Set([
+  "UserError",
+  "ConfigError",
+  "SeedError",
+  "PeerError",
+  "SessionError",
+  "LoginError",
+  "PromptClosedError",
+  "PluginLoadError",
+  "AccessInputError",
+  "MembershipUnknownError",
+  "AuditError",
+  "AuditInterrupted",
+  "FailOnRuleError",
+]);
 
 /** Run a CLI main function: exit 0 on success, print one line and exit non-zero on failure. */
 export function runMain(main: () => Promise<void>): void {

@@ -11,12 +11,12 @@
  */
 import { createInterface } from "node:readline";
 import { chooseSessionName } from "../runtime/sessionName.js";
+import { type PeerInput, parsePeerInput } from "../telegram/peers.js";
 import { MAX_CAPTION_LENGTH, placeCaption } from "../telegram/send/caption.js";
 import { checkFile, FileInputError, type FileToSend } from "../telegram/send/fileInput.js";
-import { MarkupError, type FormattedText, type ParseMode } from "../telegram/send/formatted.js";
+import { type FormattedText, MarkupError, type ParseMode } from "../telegram/send/formatted.js";
 import { readMarkup } from "../telegram/send/markup.js";
 import { splitFormatted } from "../telegram/send/split.js";
-import { parsePeerInput, type PeerInput } from "../telegram/peers.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
@@ -106,7 +106,8 @@ runMain(async () => {
   const { env, config } = configFromEnvironment();
   const store = new SessionStore();
   const sessionName = chooseSessionName(config, askedSessionName(sessionFlag(flags.session), env));
-  if (config.mode === "user" && !store.exists(sessionName)) fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
+  if (config.mode === "user" && !store.exists(sessionName))
+    fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
   // GramJS loads only once the input is known to be usable: mistakes are answered at once.
   const [{ openScriptSession }, { resolveTarget }, { deliver }, { deliverFile }, { explainRefusal }, { uploadProgressFor }] = await Promise.all([
@@ -134,7 +135,9 @@ runMain(async () => {
       }
     }
     if (captionPlan !== undefined && captionPlan.after.length > 0) {
-      process.stderr.write(`note: the caption is longer than the ${MAX_CAPTION_LENGTH.toLocaleString("en-US")} characters Telegram shows under a file: it follows as its own message\n`);
+      process.stderr.write(
+        `note: the caption is longer than the ${MAX_CAPTION_LENGTH.toLocaleString("en-US")} characters Telegram shows under a file: it follows as its own message\n`,
+      );
       await send(captionPlan.after);
     }
     for (const parts of batches) await send(parts);

@@ -1,6 +1,6 @@
 /** The CATCH_UP_* variables: what the runtime does about updates missed while stopped or disconnected. */
-import { DEFAULT_CATCH_UP, TOO_LONG_POLICIES, type CatchUpOptions, type TooLongPolicy } from "../updates/options.js";
-import { optionalInteger, type Env, type Problems } from "./values.js";
+import { type CatchUpOptions, DEFAULT_CATCH_UP, TOO_LONG_POLICIES, type TooLongPolicy } from "../updates/options.js";
+import { type Env, optionalInteger, type Problems } from "./values.js";
 
 /** Reads CATCH_UP (on/off), CATCH_UP_MAX_AGE (seconds, 0 = no limit), CATCH_UP_TOO_LONG (history/skip) and CATCH_UP_HISTORY_LIMIT. */
 export function parseCatchUp(env: Env, problems: Problems): CatchUpOptions {

@@ -16,8 +16,8 @@ import { onRawUpdate } from "../telegram/internals.js";
 import { deliver, editDelivered } from "../telegram/send/deliver.js";
 import type { Pacer } from "../telegram/send/pace.js";
 import type { Target } from "../telegram/send/target.js";
-import { answererName, lateAnswer, settledText, type ConfirmOutcome } from "./outcome.js";
-import { confirmButton, newConfirmationId, type ConfirmationStore } from "./store.js";
+import { answererName, type ConfirmOutcome, lateAnswer, settledText } from "./outcome.js";
+import { type ConfirmationStore, confirmButton, newConfirmationId } from "./store.js";
 
 /** What a stranger pressing or replying is told. */
 export const NOT_YOURS_TEXT = "Only the person this confirmation is for may answer it.";
@@ -59,10 +59,21 @@ export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> 
       resolve(outcome);
     };
   });
-  const listening = options.mode === "bot" ? listenForPresses(options, id, () => decided, decide) : listenForReplies(options, () => messageId, () => decided, decide);
+  const listening =
+    options.mode === "bot"
+      ? listenForPresses(options, id, () => decided, decide)
+      : listenForReplies(
+          options,
+          () => messageId,
+          () => decided,
+          decide,
+        );
   let timer: NodeJS.Timeout | undefined;
   try {
-    const keyboard = options.mode === "bot" ? [[confirmButton.button("✅ Approve", { id, approve: true }), confirmButton.button("❌ Deny", { id, approve: false })]] : undefined;
+    const keyboard =
+      options.mode === "bot"
+        ? [[confirmButton.button("✅ Approve", { id, approve: true }), confirmButton.button("❌ Deny", { id, approve: false })]]
+        : undefined;
     const text = options.mode === "bot" ? question : `${question}\n\n${REPLY_HINT}`;
     [messageId] = await deliver(client, target, [{ text, entities: [] }], { pacer: options.pacer, flood, keyboard });
     options.store.record({ id, chatId: target.chatId, messageId, question, expiresAt: Date.now() + options.timeoutMs });
@@ -71,7 +82,13 @@ export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> 
     const outcome = await answered;
     options.store.finish(id, outcome.status, "by" in outcome ? outcome.by : undefined);
     try {
-      await editDelivered(client, target, messageId, { text: settledText(question, outcome), entities: [] }, { flood, keyboard: options.mode === "bot" ? [] : undefined });
+      await editDelivered(
+        client,
+        target,
+        messageId,
+        { text: settledText(question, outcome), entities: [] },
+        { flood, keyboard: options.mode === "bot" ? [] : undefined },
+      );
     } catch (err) {
       log.warn({ err }, "could not edit the question to show the outcome");
     }
@@ -83,7 +100,12 @@ export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> 
 }
 
 /** Reads presses of this confirmation's buttons; returns the function that stops listening. */
-function listenForPresses(options: ConfirmOptions, id: string, decided: () => ConfirmOutcome | undefined, decide: (outcome: ConfirmOutcome) => void): () => void {
+function listenForPresses(
+  options: ConfirmOptions,
+  id: string,
+  decided: () => ConfirmOutcome | undefined,
+  decide: (outcome: ConfirmOutcome) => void,
+): () => void {
   const answerer = callbackAnswerer(options.client);
   const answer = (query: CallbackQuery, text: string, alert: boolean) =>
     answerer.answerCallback(query.queryId, { text, alert }).catch((err: unknown) => options.log.warn({ err }, "could not answer a button press"));
@@ -124,8 +146,8 @@ function listenForReplies(
       decide({ status: verdict ? "approved" : "denied", by: answererName(message.sender ?? directory.user(senderId) ?? { id: senderId }) });
     } else if (!told.has(senderId)) {
       told.add(senderId);
-      void deliver(options.client, options.target, [{ text: NOT_YOURS_TEXT, entities: [] }], { pacer: options.pacer, flood: options.flood }).catch((err: unknown) =>
-        options.log.warn({ err }, "could not tell someone they may not answer"),
+      void deliver(options.client, options.target, [{ text: NOT_YOURS_TEXT, entities: [] }], { pacer: options.pacer, flood: options.flood }).catch(
+        (err: unknown) => options.log.warn({ err }, "could not tell someone they may not answer"),
       );
     }
   };
@@ -135,6 +157,9 @@ function listenForReplies(
 
 /** true for yes, false for no, undefined for anything else. */
 export function verdictOf(text: string): boolean | undefined {
-  const word = text.trim().toLowerCase().replace(/[.!]+$/, "");
+  const word = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, "");
   return YES.has(word) ? true : NO.has(word) ? false : undefined;
 }

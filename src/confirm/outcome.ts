@@ -46,5 +46,7 @@ export function lateAnswer(confirmation: Pick<Confirmation, "status" | "answered
     timeout: "it expired without an answer",
     cancelled: "it was cancelled",
   };
-  return confirmation.status === "pending" ? "This confirmation is still waiting for an answer." : `This confirmation is already finished: ${how[confirmation.status]}.`;
+  return confirmation.status === "pending"
+    ? "This confirmation is still waiting for an answer."
+    : `This confirmation is already finished: ${how[confirmation.status]}.`;
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Statement } from "better-sqlite3";
 import { callbackData } from "../handlers/keyboard.js";
-import { migrate, type Db } from "../store/database.js";
+import { type Db, migrate } from "../store/database.js";
 
 /** The buttons' data: "cf:<confirmation id>:<1 approve | 0 deny>". */
 export const confirmButton = callbackData("cf", { id: "string", approve: "bool" });
@@ -77,7 +77,9 @@ export class ConfirmationStore {
     private readonly now: () => number = Date.now,
   ) {
     migrateConfirmations(db);
-    this.insert = db.prepare("INSERT INTO confirmations (id, chat_id, message_id, question, status, expires_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)");
+    this.insert = db.prepare(
+      "INSERT INTO confirmations (id, chat_id, message_id, question, status, expires_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+    );
     this.finishStatement = db.prepare("UPDATE confirmations SET status = ?, answered_by = ?, updated_at = ? WHERE id = ? AND status = 'pending'");
     this.find = db.prepare("SELECT id, chat_id, message_id, question, status, answered_by, expires_at FROM confirmations WHERE id = ?");
     this.prune = db.prepare("DELETE FROM confirmations WHERE updated_at < ?");

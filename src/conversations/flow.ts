@@ -94,7 +94,8 @@ const FLOW_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 export function defineFlow<D, S extends string>(definition: FlowDefinition<D, S>): Flow {
   if (!FLOW_NAME.test(definition.name)) throw new Error(`invalid flow name ${JSON.stringify(definition.name)}: use letters, digits, "-" or "_"`);
   const steps = definition.steps as Readonly<Record<string, FlowStep<D, S>>>;
-  if (!Object.hasOwn(steps, definition.first)) throw new Error(`flow ${definition.name}: the first step ${JSON.stringify(definition.first)} is not one of its steps`);
+  if (!Object.hasOwn(steps, definition.first))
+    throw new Error(`flow ${definition.name}: the first step ${JSON.stringify(definition.first)} is not one of its steps`);
   const step = (name: string): FlowStep<D, S> => {
     if (!Object.hasOwn(steps, name)) throw new Error(`flow ${definition.name} has no step ${JSON.stringify(name)}`);
     return steps[name];

@@ -5,24 +5,24 @@
  * /cancel still go to the handlers; /cancel ends the conversation. One person's flow answers are read one
  * at a time, in order; step timeouts are kept across restarts.
  */
-import { parseCommand, type CommandSyntax } from "../handlers/commands.js";
+import { type CommandSyntax, parseCommand } from "../handlers/commands.js";
 import {
+  type AskOptions,
   ConversationEnded,
+  type ConversationService,
   DEFAULT_ASK_ATTEMPTS,
   DEFAULT_ASK_TIMEOUT_MS,
-  isInvalid,
-  type AskOptions,
-  type ConversationService,
   type EndReason,
   type Flow,
+  isInvalid,
 } from "../handlers/conversation.js";
 import type { SendOptions, TelegramGateway } from "../handlers/gateway.js";
 import type { Message } from "../handlers/message.js";
 import type { Logger } from "../log.js";
 import type { Db } from "../store/database.js";
-import { runnableOf, type FlowContext, type RunnableFlow } from "./flow.js";
+import { type FlowContext, type RunnableFlow, runnableOf } from "./flow.js";
 import { Mailbox } from "./mailbox.js";
-import { FlowStore, type FlowState } from "./store.js";
+import { type FlowState, FlowStore } from "./store.js";
 
 /** Told when an ask's validation refused too many answers. */
 export const TOO_MANY_ATTEMPTS_TEXT = "Too many answers I could not use, so I stopped here.";
@@ -72,7 +72,10 @@ export class ConversationManager implements ConversationService {
     for (const state of this.store.all()) {
       const flow = this.flows.get(state.flow);
       if (flow === undefined || !flow.hasStep(state.step)) {
-        options.log.warn({ chat: state.chatId, user: state.userId, flow: state.flow, step: state.step }, "a saved conversation's flow or step no longer exists; dropped");
+        options.log.warn(
+          { chat: state.chatId, user: state.userId, flow: state.flow, step: state.step },
+          "a saved conversation's flow or step no longer exists; dropped",
+        );
         this.store.remove(state.chatId, state.userId);
         continue;
       }
@@ -200,7 +203,10 @@ export class ConversationManager implements ConversationService {
         await this.sendQuestion(key, next, message);
       }
     } catch (err) {
-      this.options.log.error({ chat: state.chatId, user: state.userId, flow: state.flow, step: state.step, err }, "a conversation step failed; conversation stopped");
+      this.options.log.error(
+        { chat: state.chatId, user: state.userId, flow: state.flow, step: state.step, err },
+        "a conversation step failed; conversation stopped",
+      );
       this.forget(key);
       await ctx.respond(FLOW_FAILED_TEXT).catch(() => undefined);
     }

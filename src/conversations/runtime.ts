@@ -7,15 +7,15 @@
  * everyone it meets so that `npm run send` can address them by id.
  */
 import type { Api } from "telegram";
-import { onCallback, type CallbackContext } from "../handlers/callback.js";
+import { lateAnswer, settledText } from "../confirm/outcome.js";
+import { ConfirmationStore, confirmButton } from "../confirm/store.js";
+import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/index.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { KnownPeers } from "../telegram/send/knownPeers.js";
-import { lateAnswer, settledText } from "../confirm/outcome.js";
-import { confirmButton, ConfirmationStore } from "../confirm/store.js";
 import { ConversationManager } from "./manager.js";
 
 /** The running extension, with its parts (for tests and other extensions). */

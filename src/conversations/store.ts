@@ -3,7 +3,7 @@
  * step, its data (JSON), when the step times out, and whether its question was sent (so a restart
  * between saving a step and asking it asks again).
  */
-import { migrate, type Db } from "../store/database.js";
+import { type Db, migrate } from "../store/database.js";
 
 /** One running flow. */
 export interface FlowState {

@@ -11,8 +11,8 @@ import { createTelegramClient, sessionString } from "../telegram/client.js";
 import { loginWithCode } from "../telegram/login/code.js";
 import type { Prompter } from "../telegram/prompter.js";
 import { SessionStore } from "../telegram/sessionStore.js";
-import { heading, note, outcome, said, type Outcome } from "./transcript.js";
-import { startDemoWorld, type DemoChat, type DemoPerson, type DemoWorld } from "./world.js";
+import { heading, note, type Outcome, outcome, said } from "./transcript.js";
+import { type DemoChat, type DemoPerson, type DemoWorld, startDemoWorld } from "./world.js";
 
 /** Writes transcript lines. */
 export type Print = (...lines: string[]) => void;
@@ -56,7 +56,9 @@ export async function runDemo(print: Print): Promise<DemoSummary> {
     print(...heading("Bot mode: npm start with TELEGRAM_BOT_TOKEN set"));
     const bot = await startUserbot({ config: world.config(world.bot.token), store, sessionName: `bot-${world.bot.id}` });
     runtimes.push(bot);
-    print(note(`Ready in ${bot.startupMs} ms as @${bot.me.username}: the token was imported once and its session saved. Same plugins, "/" commands from anyone.`));
+    print(
+      note(`Ready in ${bot.startupMs} ms as @${bot.me.username}: the token was imported once and its session saved. Same plugins, "/" commands from anyone.`),
+    );
     const dm = { type: "user" as const, id: world.bot.id, title: `Alice ↔ @${world.bot.username}` };
     await story.step(bot, dm, world.alice, "/help");
     await story.step(bot, world.club, world.bob, "/whois @olivia");

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, type Config } from "../config.js";
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
 import { EMULATOR_API_HASH, EMULATOR_API_ID } from "@tg-toolkit/emulator/client";
 import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { type Config, parseConfig } from "../config.js";
 
 /** A chat the demo talks in, with the name the transcript shows. */
 export interface DemoChat {

@@ -31,9 +31,7 @@ export const BOT_PREFIX = "/";
 
 /** Command syntax of a mode: "/" with @botname in bot mode, the user prefix in user mode. */
 export function commandSyntax(mode: RunMode, options: { userPrefix?: string; botUsername?: string } = {}): CommandSyntax {
-  return mode === "bot"
-    ? { mode, prefix: BOT_PREFIX, botUsername: options.botUsername }
-    : { mode, prefix: options.userPrefix ?? USER_PREFIX };
+  return mode === "bot" ? { mode, prefix: BOT_PREFIX, botUsername: options.botUsername } : { mode, prefix: options.userPrefix ?? USER_PREFIX };
 }
 
 const NAME = /^([A-Za-z][A-Za-z0-9_]{0,31})(?:@([A-Za-z0-9_]{1,32}))?(?=\s|$)/;

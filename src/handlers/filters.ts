@@ -60,9 +60,7 @@ export const isCatchUp: Filter = (message) => message.isCatchUp;
 /** Matches messages in any of the given chats, by marked id or @username (case-insensitive). */
 export function chat(...refs: PeerRef[]): Filter {
   const { ids, usernames } = splitRefs(refs);
-  return (message) =>
-    ids.has(message.chatId) ||
-    (message.chatUsername !== undefined && usernames.has(message.chatUsername.toLowerCase()));
+  return (message) => ids.has(message.chatId) || (message.chatUsername !== undefined && usernames.has(message.chatUsername.toLowerCase()));
 }
 
 /** Matches messages sent by any of the given users, by marked id or @username (case-insensitive). */

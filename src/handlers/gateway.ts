@@ -1,4 +1,4 @@
-import { withFloodWait, type FloodWaitPolicy } from "../telegram/floodWait.js";
+import { type FloodWaitPolicy, withFloodWait } from "../telegram/floodWait.js";
 import type { RateLimiter } from "../telegram/rateLimiter.js";
 import type { InlineKeyboard } from "./keyboard.js";
 import type { Message, UserInfo } from "./message.js";

@@ -1,10 +1,10 @@
 import type { Logger } from "../log.js";
 import { FloodWaitError } from "../telegram/floodWait.js";
-import { parseCommand, type CommandSyntax, type ParsedCommand } from "./commands.js";
-import { createContext, type CommandHelp, type ContextServices } from "./context.js";
+import { type CommandSyntax, type ParsedCommand, parseCommand } from "./commands.js";
+import { type CommandHelp, type ContextServices, createContext } from "./context.js";
+import { ConversationEnded } from "./conversation.js";
 import { fromSelf } from "./filters.js";
 import type { Message } from "./message.js";
-import { ConversationEnded } from "./conversation.js";
 import type { Handler, Plugin } from "./plugin.js";
 
 /** The access policy's answer for one handler and message. */

@@ -1,7 +1,7 @@
 import { changeRule, describeAll, describePair, removeRules } from "../access/admin.js";
-import { accessLayerFor, type AccessLayer } from "../access/layer.js";
+import { type AccessLayer, accessLayerFor } from "../access/layer.js";
 import { AccessInputError, type Effect, type RuleTarget } from "../access/rules.js";
-import { command, definePlugin, type Context } from "../handlers/index.js";
+import { type Context, command, definePlugin } from "../handlers/index.js";
 import { PeerError } from "../telegram/peers.js";
 
 const TARGET_USAGE = "<@username | id | t.me link | here> [command ...]";
@@ -20,12 +20,18 @@ async function targetOf(ctx: Context): Promise<{ target: string | RuleTarget; co
     const replied = await ctx.getReplyMessage();
     if (replied?.senderId === undefined) return "The replied message has no sender.";
     if (replied.senderId === ctx.me.id) return "That is the account itself: the owner may do everything already.";
-    return { target: { subject: "user", peerId: replied.senderId, label: replied.sender?.username === undefined ? replied.senderId : `@${replied.sender.username}` }, commands: ctx.args };
+    return {
+      target: { subject: "user", peerId: replied.senderId, label: replied.sender?.username === undefined ? replied.senderId : `@${replied.sender.username}` },
+      commands: ctx.args,
+    };
   }
   const [first, ...rest] = ctx.args;
   if (first === undefined) return `Name a chat or person, or reply to a message. Usage: ${ctx.prefix}${ctx.command?.name ?? "allow"} ${TARGET_USAGE}`;
   if (here) {
-    return { target: { subject: "chat", peerId: ctx.chat.id, label: ctx.chat.title === undefined ? ctx.chat.id : `"${ctx.chat.title}" (${ctx.chat.id})` }, commands: rest };
+    return {
+      target: { subject: "chat", peerId: ctx.chat.id, label: ctx.chat.title === undefined ? ctx.chat.id : `"${ctx.chat.title}" (${ctx.chat.id})` },
+      commands: rest,
+    };
   }
   return { target: first, commands: rest };
 }
@@ -77,8 +83,17 @@ export default definePlugin({
   name: "access",
   description: "Who may use the bot: allow and deny chats and people, list the rules",
   handlers: [
-    command({ name: "allow", description: "allow a chat or person every command, or the listed ones", usage: TARGET_USAGE, needs: { access: "owner" } }, ruleCommand("allow")),
-    command({ name: "deny", description: "deny a chat or person every command, or the listed ones", usage: TARGET_USAGE, needs: { access: "owner" } }, ruleCommand("deny")),
-    command({ name: "rules", description: "list access rules and gates; rules remove <target> deletes some", usage: "[remove <target>]", needs: { access: "owner" } }, rulesCommand),
+    command(
+      { name: "allow", description: "allow a chat or person every command, or the listed ones", usage: TARGET_USAGE, needs: { access: "owner" } },
+      ruleCommand("allow"),
+    ),
+    command(
+      { name: "deny", description: "deny a chat or person every command, or the listed ones", usage: TARGET_USAGE, needs: { access: "owner" } },
+      ruleCommand("deny"),
+    ),
+    command(
+      { name: "rules", description: "list access rules and gates; rules remove <target> deletes some", usage: "[remove <target>]", needs: { access: "owner" } },
+      rulesCommand,
+    ),
   ],
 });

@@ -9,9 +9,9 @@ import { AuditError } from "../audit/errors.js";
 import { TextOutput } from "../audit/output.js";
 import { SnapshotStore } from "../audit/snapshots.js";
 import { tableWriter } from "../audit/writers/table.js";
-import { command, definePlugin, type Context, type Plugin } from "../handlers/index.js";
+import { type Context, command, definePlugin, type Plugin } from "../handlers/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
-import { parsePeerInput, PeerError, type PeerInput } from "../telegram/peers.js";
+import { PeerError, type PeerInput, parsePeerInput } from "../telegram/peers.js";
 
 /** Longest summary sent (Telegram's message limit is 4096 characters). */
 export const SUMMARY_LIMIT = 4000;
@@ -86,7 +86,12 @@ export function auditPlugin(databaseFile: () => string = defaultAuditDatabase): 
     description: "Audits a group's members",
     handlers: [
       command(
-        { name: "audit", description: "audit a group or channel; the summary goes to Saved Messages", usage: "<@group | t.me link | id>", needs: { access: "owner", modes: ["user"] } },
+        {
+          name: "audit",
+          description: "audit a group or channel; the summary goes to Saved Messages",
+          usage: "<@group | t.me link | id>",
+          needs: { access: "owner", modes: ["user"] },
+        },
         audit,
       ),
     ],

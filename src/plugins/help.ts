@@ -1,4 +1,4 @@
-import { command, definePlugin, type CommandHelp, type Context } from "../handlers/index.js";
+import { type CommandHelp, type Context, command, definePlugin } from "../handlers/index.js";
 
 /** One help line: "<prefix>name usage — description". */
 function line(prefix: string, help: CommandHelp): string {

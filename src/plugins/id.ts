@@ -1,4 +1,4 @@
-import { command, definePlugin, type Context } from "../handlers/index.js";
+import { type Context, command, definePlugin } from "../handlers/index.js";
 
 /** Answers with the ids of the chat, the sender, the message and, for a reply, the replied message and its sender. */
 async function id(ctx: Context): Promise<void> {

@@ -1,4 +1,4 @@
-import { command, definePlugin, type Context } from "../handlers/index.js";
+import { type Context, command, definePlugin } from "../handlers/index.js";
 
 /** Answers "Pong!", then edits the answer to show how long the round trip to Telegram took. */
 async function ping(ctx: Context): Promise<void> {

@@ -4,7 +4,7 @@
  * stops it; ten minutes without an answer end it. In user mode only the account itself may start it.
  */
 import { defineFlow, done, invalid, next } from "../conversations/flow.js";
-import { command, definePlugin, type Context } from "../handlers/index.js";
+import { type Context, command, definePlugin } from "../handlers/index.js";
 
 /** What the flow collects. */
 interface Registration {

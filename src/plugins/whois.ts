@@ -1,4 +1,4 @@
-import { command, definePlugin, displayName, parseUserRef, type Context, type UserInfo, type UserRef } from "../handlers/index.js";
+import { type Context, command, definePlugin, displayName, parseUserRef, type UserInfo, type UserRef } from "../handlers/index.js";
 
 /** Which user `whois` is about: the argument, else the replied message's sender, else the private-chat peer or sender. */
 async function target(ctx: Context): Promise<UserRef | string> {

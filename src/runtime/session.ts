@@ -4,14 +4,15 @@
  * and the new session is saved so the next start does not import it again.
  */
 import { Api, type TelegramClient } from "telegram";
+import { UserError } from "../cli/run.js";
 import type { Config } from "../config.js";
-import { secrets, type Logger } from "../log.js";
+import { type Logger, secrets } from "../log.js";
+import { botIdOf } from "../telegram/botToken.js";
 import { createTelegramClient, sessionString } from "../telegram/client.js";
 import { isRevokedError } from "../telegram/errors.js";
-import { botIdOf } from "../telegram/botToken.js";
 import { loginBot } from "../telegram/login/bot.js";
 import { SessionError, type SessionStore } from "../telegram/sessionStore.js";
-import { UserError } from "../cli/run.js";
+
 export { chooseSessionName } from "./sessionName.js";
 
 /** A connected client and the account it is signed in as. */

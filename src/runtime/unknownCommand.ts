@@ -1,4 +1,4 @@
-import { parseCommand, type CommandSyntax } from "../handlers/commands.js";
+import { type CommandSyntax, parseCommand } from "../handlers/commands.js";
 import type { Context } from "../handlers/context.js";
 import { definePlugin, onMessage, type Plugin } from "../handlers/plugin.js";
 
@@ -8,7 +8,9 @@ import { definePlugin, onMessage, type Plugin } from "../handlers/plugin.js";
  * by name (a bare "/cmd" in a group may be meant for another bot).
  */
 export function unknownCommandPlugin(plugins: readonly Plugin[], syntax: CommandSyntax): Plugin {
-  const known = new Set(plugins.flatMap((plugin) => plugin.handlers.flatMap((handler) => (handler.kind === "command" ? [handler.command, ...handler.aliases] : []))));
+  const known = new Set(
+    plugins.flatMap((plugin) => plugin.handlers.flatMap((handler) => (handler.kind === "command" ? [handler.command, ...handler.aliases] : []))),
+  );
   return definePlugin({
     name: "unknown-command",
     description: "Answers commands no plugin defines",
@@ -19,7 +21,8 @@ export function unknownCommandPlugin(plugins: readonly Plugin[], syntax: Command
           if (command === undefined || known.has(command.name)) return false;
           return syntax.mode === "user" || message.chatType === "private" || command.mention !== undefined;
         },
-        (ctx: Context) => ctx.answer(`Unknown command "${ctx.prefix}${parseCommand(ctx.message.text, syntax)?.name ?? ""}". Send ${ctx.prefix}help for the list.`),
+        (ctx: Context) =>
+          ctx.answer(`Unknown command "${ctx.prefix}${parseCommand(ctx.message.text, syntax)?.name ?? ""}". Send ${ctx.prefix}help for the list.`),
         { name: "answer", needs: syntax.mode === "user" ? { access: "owner" } : {} },
       ),
     ],

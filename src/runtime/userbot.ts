@@ -7,7 +7,7 @@ import { accessExtension } from "../access/runtime.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
-import { startRuntime, type Runtime, type RuntimeOptions } from "./index.js";
+import { type Runtime, type RuntimeOptions, startRuntime } from "./index.js";
 
 /** What startUserbot needs: the runtime's options with the store and session name settled. */
 export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeables" | "database"> {
@@ -19,7 +19,12 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeab
 export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
   try {
-    return await startRuntime({ ...options, database: db, extend: [accessExtension(db), conversationsExtension(db)], closeables: [{ close: () => void db.close() }] });
+    return await startRuntime({
+      ...options,
+      database: db,
+      extend: [accessExtension(db), conversationsExtension(db)],
+      closeables: [{ close: () => void db.close() }],
+    });
   } catch (error) {
     db.close();
     throw error;

@@ -42,18 +42,17 @@ export function openDatabase(file: string): Db {
 
 /** Bring one feature's tables up to its newest migration; each step runs in its own transaction. */
 export function migrate(db: Db, feature: string, migrations: readonly Migration[]): void {
-  const row = db.prepare("SELECT version FROM schema_versions WHERE feature = ?").get(feature) as
-    | { version: number }
-    | undefined;
+  const row = db.prepare("SELECT version FROM schema_versions WHERE feature = ?").get(feature) as { version: number } | undefined;
   let current = row?.version ?? 0;
   const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
   for (const step of pending) {
     db.transaction(() => {
       if (typeof step.up === "string") db.exec(step.up);
       else step.up(db);
-      db.prepare(
-        "INSERT INTO schema_versions (feature, version) VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET version = excluded.version",
-      ).run(feature, step.version);
+      db.prepare("INSERT INTO schema_versions (feature, version) VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET version = excluded.version").run(
+        feature,
+        step.version,
+      );
     })();
     current = step.version;
   }

@@ -2,7 +2,7 @@
  * Inline buttons and callback queries at the GramJS boundary: keyboards as reply markup, the
  * updateBotCallbackQuery a press arrives as, and messages.setBotCallbackAnswer to answer it.
  */
-import { Api, utils, type TelegramClient } from "telegram";
+import { Api, type TelegramClient, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { CallbackAnswer, CallbackAnswerer, CallbackQuery } from "../handlers/callback.js";
 import { checkKeyboard, type InlineKeyboard } from "../handlers/keyboard.js";

@@ -6,7 +6,7 @@
 import { createHash, createPublicKey } from "node:crypto";
 import bigInt from "big-integer";
 import { _serverKeys } from "telegram/crypto/RSA.js";
-import { ConnectionTCPFull, type Connection } from "telegram/network/index.js";
+import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import type { Session } from "telegram/sessions/index.js";
 
 /** The DC our custom server presents itself as; the emulator answers as DC 2. */
@@ -30,7 +30,9 @@ export function rsaFingerprint(n: bigint, e: bigint): string {
     const body = Buffer.concat([head, raw]);
     return Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
   };
-  const digest = createHash("sha1").update(Buffer.concat([tlBytes(n), tlBytes(e)])).digest();
+  const digest = createHash("sha1")
+    .update(Buffer.concat([tlBytes(n), tlBytes(e)]))
+    .digest();
   return digest.readBigInt64LE(12).toString();
 }
 

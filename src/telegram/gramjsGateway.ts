@@ -9,7 +9,7 @@ import { returnBigInt } from "telegram/Helpers.js";
 import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
 import type { Message, UserInfo } from "../handlers/message.js";
 import { toReplyMarkup } from "./callbacks.js";
-import { fieldsOfMessage, toMessage, toUserInfo, type ConversionContext } from "./convert.js";
+import { type ConversionContext, fieldsOfMessage, toMessage, toUserInfo } from "./convert.js";
 import { isRevokedError, rpcErrorName } from "./errors.js";
 import { floodWaitSeconds } from "./floodWait.js";
 

@@ -6,7 +6,7 @@
  * accounts) as the runtime's Message to `onMessage`, with `isCatchUp` set for caught-up ones. The dispatcher,
  * not GramJS, runs the handlers.
  */
-import { Api, utils, type TelegramClient } from "telegram";
+import { Api, type TelegramClient, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { Message } from "../handlers/message.js";
 import { createLogger, type Logger } from "../log.js";
@@ -15,8 +15,8 @@ import { expandSentMessage } from "../updates/classify.js";
 import { UpdateManager, type UpdateSink } from "../updates/manager.js";
 import type { CatchUpOptions } from "../updates/options.js";
 import { UpdateStateStore } from "../updates/stateStore.js";
-import { fieldsOfMessage, toMessage, type ConversionContext } from "./convert.js";
-import { connectionStateOf, onCallResult, onUpdatesReceived, type ConnectionState } from "./internals.js";
+import { type ConversionContext, fieldsOfMessage, toMessage } from "./convert.js";
+import { type ConnectionState, connectionStateOf, onCallResult, onUpdatesReceived } from "./internals.js";
 
 /** Where the intake hands what it receives. */
 export interface IntakeOptions {
@@ -80,7 +80,8 @@ export function startIntake(client: TelegramClient, options: IntakeOptions): Int
     message: ({ update, catchUp, handled }) =>
       guarded(update.className, () => {
         const message = update.message;
-        if (message.fromId instanceof Api.PeerUser && !(message.peerId instanceof Api.PeerChannel)) context.directory.noteMention(message.fromId.userId.toString(), message.id);
+        if (message.fromId instanceof Api.PeerUser && !(message.peerId instanceof Api.PeerChannel))
+          context.directory.noteMention(message.fromId.userId.toString(), message.id);
         onMessage(toMessage(fieldsOfMessage(message), context, catchUp), handled);
       }),
     writable: options.writable ?? (() => Promise.resolve()),
@@ -125,7 +126,11 @@ function takeResult(manager: UpdateManager, request: Api.AnyRequest, result: unk
     manager.receive(new Api.UpdateShort({ update: expandSentMessage(result, peer, selfId, text), date: result.date }), "result");
   } else if ((result as { SUBCLASS_OF_ID?: number } | null)?.SUBCLASS_OF_ID === UPDATES_SUBCLASS) {
     manager.receive(result as Api.TypeUpdates, "result");
-  } else if (result instanceof Api.messages.AffectedMessages || result instanceof Api.messages.AffectedHistory || result instanceof Api.messages.AffectedFoundMessages) {
+  } else if (
+    result instanceof Api.messages.AffectedMessages ||
+    result instanceof Api.messages.AffectedHistory ||
+    result instanceof Api.messages.AffectedFoundMessages
+  ) {
     const update =
       request instanceof Api.channels.DeleteMessages && request.channel instanceof Api.InputChannel
         ? new Api.UpdateDeleteChannelMessages({ channelId: request.channel.channelId, messages: [], pts: result.pts, ptsCount: result.ptsCount })

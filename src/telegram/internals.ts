@@ -4,9 +4,9 @@
  * splits them and drops their seq), the results of every call, its connection-state pseudo-updates, and DC
  * switching. When GramJS changes, this is the file to check.
  */
-import { Api, type TelegramClient } from "telegram";
+import type { Api, TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
-import { UpdateConnectionState, type MTProtoSender } from "telegram/network/index.js";
+import { type MTProtoSender, UpdateConnectionState } from "telegram/network/index.js";
 import { RPCResult } from "telegram/tl/core/index.js";
 
 /** A user or chat that came with an update. */

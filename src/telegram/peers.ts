@@ -79,9 +79,7 @@ export async function resolvePeer(client: TelegramClient, input: PeerInput): Pro
     try {
       return await client.getInputEntity(input.id);
     } catch {
-      throw new PeerError(
-        `this account has no chat or contact with id ${input.id}: use the chat's @username, or an id shown by the id command`,
-      );
+      throw new PeerError(`this account has no chat or contact with id ${input.id}: use the chat's @username, or an id shown by the id command`);
     }
   }
 }

@@ -114,7 +114,10 @@ export class SessionStore {
   keepAside(name: string, reason: KeepAsideReason): string | undefined {
     const path = this.pathOf(name);
     if (!existsSync(path)) return undefined;
-    const stamp = this.now().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    const stamp = this.now()
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z");
     let target = `${path}.${reason}-${stamp}`;
     for (let n = 2; existsSync(target); n += 1) target = `${path}.${reason}-${stamp}-${n}`;
     renameSync(path, target);

@@ -151,7 +151,9 @@ export async function fetchDialogs(api: UpdatesApi, maxPages: number, onEntities
     if (answer instanceof Api.messages.DialogsNotModified) break;
     const entities: Entity[] = [...answer.users, ...answer.chats];
     onEntities(entities);
-    const byId = new Map(entities.filter((entity) => !(entity instanceof Api.UserEmpty) && !(entity instanceof Api.ChatEmpty)).map((entity) => [utils.getPeerId(entity), entity]));
+    const byId = new Map(
+      entities.filter((entity) => !(entity instanceof Api.UserEmpty) && !(entity instanceof Api.ChatEmpty)).map((entity) => [utils.getPeerId(entity), entity]),
+    );
     for (const dialog of answer.dialogs) {
       if (!(dialog instanceof Api.Dialog)) continue;
       const chatId = utils.getPeerId(dialog.peer);
@@ -161,7 +163,9 @@ export async function fetchDialogs(api: UpdatesApi, maxPages: number, onEntities
     const last = answer.dialogs.at(-1);
     if (answer instanceof Api.messages.Dialogs || !(last instanceof Api.Dialog) || found.length >= answer.count) break;
     const lastId = utils.getPeerId(last.peer);
-    const top = answer.messages.find((message) => message.id === last.topMessage && !(message instanceof Api.MessageEmpty) && utils.getPeerId(message.peerId) === lastId);
+    const top = answer.messages.find(
+      (message) => message.id === last.topMessage && !(message instanceof Api.MessageEmpty) && utils.getPeerId(message.peerId) === lastId,
+    );
     const lastEntity = byId.get(lastId);
     if (top === undefined || top instanceof Api.MessageEmpty || lastEntity === undefined) break;
     offsetDate = top.date;

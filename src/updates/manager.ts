@@ -17,21 +17,13 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { Logger } from "../log.js";
-import { asNewMessage, bareChannelId, channelChatId, chatIdOf, counterOf, expandShortMessage, newMessageOf, type NewMessageUpdate } from "./classify.js";
-import {
-  fetchChannelDifference,
-  fetchDialogs,
-  fetchDifference,
-  fetchHistoryPage,
-  type DialogInfo,
-  type Entity,
-  type UpdatesApi,
-} from "./fetch.js";
 import { ConnectionResetError, GuardedCalls } from "./calls.js";
-import { DEFAULT_CATCH_UP, GAP_WAIT_MS, type CatchUpOptions } from "./options.js";
-import { Sequence, type Ready } from "./sequence.js";
+import { asNewMessage, bareChannelId, channelChatId, chatIdOf, counterOf, expandShortMessage, type NewMessageUpdate, newMessageOf } from "./classify.js";
+import { type DialogInfo, type Entity, fetchChannelDifference, fetchDialogs, fetchDifference, fetchHistoryPage, type UpdatesApi } from "./fetch.js";
+import { type CatchUpOptions, DEFAULT_CATCH_UP, GAP_WAIT_MS } from "./options.js";
+import { type Ready, Sequence } from "./sequence.js";
 import type { CommonState, HandledKey, StateChange, UpdateStateStore } from "./stateStore.js";
-import { Watermark, type Hold } from "./watermark.js";
+import { type Hold, Watermark } from "./watermark.js";
 
 /** A new message handed on; `handled` must be called once its handlers finished (it records it). */
 export interface Delivery {
@@ -542,7 +534,15 @@ export class UpdateManager {
         if (this.stopped) return;
         if (dialog.pts !== undefined || dialog.peer === undefined) continue;
         const cursor = this.options.store.cursor(dialog.chatId);
-        await this.recoverHistory(box, dialog.chatId, dialog.peer, cursor ?? Math.max(0, dialog.topMessage - this.catchUp.historyLimit), dialog.topMessage, before, cursor === undefined ? since : 0);
+        await this.recoverHistory(
+          box,
+          dialog.chatId,
+          dialog.peer,
+          cursor ?? Math.max(0, dialog.topMessage - this.catchUp.historyLimit),
+          dialog.topMessage,
+          before,
+          cursor === undefined ? since : 0,
+        );
       }
     } else {
       const reason = this.options.bot ? "bots cannot fetch history" : "CATCH_UP_TOO_LONG=skip";
@@ -628,11 +628,22 @@ export class UpdateManager {
   }
 
   /** Hands on a chat's messages above `after` up to `top` (the newest historyLimit of them), oldest first. */
-  private async recoverHistory(box: Box, chatId: string, peer: Api.TypeInputPeer, after: number, top: number, before: number, sinceDate: number): Promise<void> {
+  private async recoverHistory(
+    box: Box,
+    chatId: string,
+    peer: Api.TypeInputPeer,
+    after: number,
+    top: number,
+    before: number,
+    sinceDate: number,
+  ): Promise<void> {
     let from = after;
     if (top - after > this.catchUp.historyLimit) {
       from = top - this.catchUp.historyLimit;
-      this.options.log.warn({ chat: chatId, skipped: from - after, limit: this.catchUp.historyLimit }, "history recovery limited: older missed messages skipped (CATCH_UP_HISTORY_LIMIT)");
+      this.options.log.warn(
+        { chat: chatId, skipped: from - after, limit: this.catchUp.historyLimit },
+        "history recovery limited: older missed messages skipped (CATCH_UP_HISTORY_LIMIT)",
+      );
     }
     while (!this.stopped && from < top) {
       await this.options.sink.writable();

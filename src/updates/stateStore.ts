@@ -4,7 +4,7 @@
  * (where history recovery starts), and the ledger of handled messages that makes handling exactly-once.
  * Recording a handled message and the state it allows to save happen in one transaction.
  */
-import { migrate, type Db } from "../store/database.js";
+import { type Db, migrate } from "../store/database.js";
 
 /** The account's common update state. */
 export interface CommonState {

@@ -8,19 +8,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { EMULATOR_API_HASH, EMULATOR_API_ID, emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
 import type { TelegramClient } from "telegram";
-import { StringSession } from "telegram/sessions/index.js";
+import { LogLevel } from "telegram/extensions/Logger.js";
+import type { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccessLog } from "../../src/access/accessLog.js";
 import { changeRule, defineGate } from "../../src/access/admin.js";
 import { passingStatuses, RulesStore } from "../../src/access/rules.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import { telegramSource } from "../../src/access/telegramSource.js";
-import { EMULATOR_API_HASH, EMULATOR_API_ID, emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
 import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import { customServerConnection } from "../../src/telegram/customServer.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 
@@ -36,7 +36,12 @@ beforeAll(async () => {
   await control.createChat({ type: "supergroup", title: "VIP", username: "vipclub", creatorId: ids.gus, members: [{ userId: ids.olivia, role: "member" }] });
   ids.secretClub = (await control.createChat({ type: "supergroup", title: "Hidden", creatorId: ids.gus })).id;
   await control.createChat({ type: "supergroup", title: "Elsewhere", username: "elsewhere_club", creatorId: ids.gus });
-  client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(ids.olivia), connection: customServerConnection(emu.host, emu.port), logLevel: LogLevel.NONE });
+  client = await emulatorClient(emu, {
+    preSharedKey: true,
+    signedInAs: Number(ids.olivia),
+    connection: customServerConnection(emu.host, emu.port),
+    logLevel: LogLevel.NONE,
+  });
   await client.connect();
   dir = mkdtempSync(join(tmpdir(), "access-cli-"));
 });
@@ -54,7 +59,10 @@ describe("rules and gates from bad input", () => {
     const rules = new RulesStore(db);
     const source = telegramSource(client);
     const cases: [() => Promise<unknown>, RegExp][] = [
-      [() => changeRule(client, rules, "allow", `-100${ids.secretClub}`, ["ping"]), new RegExp(`^this account has no chat or contact with id -100${ids.secretClub}: use the chat's @username`)],
+      [
+        () => changeRule(client, rules, "allow", `-100${ids.secretClub}`, ["ping"]),
+        new RegExp(`^this account has no chat or contact with id -100${ids.secretClub}: use the chat's @username`),
+      ],
       [() => changeRule(client, rules, "allow", "-100999999", []), /^this account has no chat or contact with id -100999999/],
       [() => changeRule(client, rules, "deny", "@nobody_at_all", []), /^no Telegram chat or person is called @nobody_at_all/],
       [() => changeRule(client, rules, "allow", "@ab", ["ping"]), /^"@ab" is not a valid username/],
@@ -63,11 +71,17 @@ describe("rules and gates from bad input", () => {
       [() => changeRule(client, rules, "allow", "@frank_person", ["ping", "no way"]), /^"no way" is not a command name/],
       [() => changeRule(client, rules, "allow", "me", []), /the account itself is the owner/],
       [() => defineGate(client, rules, source, "vip", "@frank_person", passingStatuses(false)), /^@frank_person is a person, not a group or channel/],
-      [() => defineGate(client, rules, source, "vip", "@elsewhere_club", passingStatuses(false)), /^the account is not in @elsewhere_club \(none\): join it first/],
+      [
+        () => defineGate(client, rules, source, "vip", "@elsewhere_club", passingStatuses(false)),
+        /^the account is not in @elsewhere_club \(none\): join it first/,
+      ],
       [() => defineGate(client, rules, source, "Not OK", "@vipclub", passingStatuses(false)), /is not a gate name/],
     ];
     for (const [attempt, message] of cases) {
-      const error = await attempt().then(() => undefined, (e: unknown) => e as Error);
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       expect(error?.message, String(message)).toMatch(message);
       expect(error?.message).not.toContain("\n");
     }
@@ -84,10 +98,19 @@ describe("rules and gates from bad input", () => {
     expect(await run("allow", "@frank_person", "ping", "stats")).toEqual({ code: 0, stdout: "Done: allow user @frank_person: ping, stats.\n", stderr: "" });
     const invisible = await run("deny", `-100${ids.secretClub}`);
     expect(invisible.code).toBe(2);
-    expect(invisible.stderr).toBe(`this account has no chat or contact with id -100${ids.secretClub}: use the chat's @username, or an id shown by the id command\n`);
-    expect(await run("gate", "vip", "https://t.me/vipclub", "--restricted")).toMatchObject({ code: 0, stdout: "Done: gate vip: @vipclub (creator, admin, member, restricted pass).\n" });
+    expect(invisible.stderr).toBe(
+      `this account has no chat or contact with id -100${ids.secretClub}: use the chat's @username, or an id shown by the id command\n`,
+    );
+    expect(await run("gate", "vip", "https://t.me/vipclub", "--restricted")).toMatchObject({
+      code: 0,
+      stdout: "Done: gate vip: @vipclub (creator, admin, member, restricted pass).\n",
+    });
     expect(await run("warm", "vip")).toMatchObject({ code: 0, stdout: "Cached 2 of 2 members of @vipclub with 1 request (kept 600 s).\n" });
-    expect(await run("gate", "other", "@no_such_group")).toEqual({ code: 2, stdout: "", stderr: "no Telegram chat or person is called @no_such_group: check the spelling\n" });
+    expect(await run("gate", "other", "@no_such_group")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "no Telegram chat or person is called @no_such_group: check the spelling\n",
+    });
     expect((await run("list")).stdout).toBe("allow user @frank_person: ping, stats\ngate vip: @vipclub (creator, admin, member, restricted pass)\n");
 
     const db = openDatabase(sessionDatabasePath(sessions, "default"));
@@ -98,7 +121,12 @@ describe("rules and gates from bad input", () => {
     log.close();
     db.close();
     const recent = await run("log", "--denied", "--since", "1h", "--json");
-    expect(recent.stdout.trim().split("\n").map((line) => JSON.parse(line) as { userId: string })).toMatchObject([{ userId: "6", outcome: "deny", reason: "gate vip: none in @vipclub" }]);
+    expect(
+      recent.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { userId: string }),
+    ).toMatchObject([{ userId: "6", outcome: "deny", reason: "gate vip: none in @vipclub" }]);
   });
 });
 

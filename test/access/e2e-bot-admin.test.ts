@@ -4,14 +4,15 @@
  * the cache at once; one made while the connection is down comes with getDifference after the reconnect
  * (the update is numbered in the bot's qts sequence).
  */
+
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { ControlClient } from "@tg-toolkit/emulator/control";
+import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses } from "../../src/access/rules.js";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
-import { setMemberRole } from "@tg-toolkit/emulator/model";
-import { startHarness, type Harness } from "./harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 let emu: Emulator;
 let h: Harness;
@@ -112,7 +113,12 @@ describe("gated bot, admin of the gate group", () => {
     expect(await h.ask(ids.frank, group, "/ping")).toEqual({ ran: ["ping:"], sent: ["pong"] });
     expect(await h.ask(ids.frank, group, "/stats")).toEqual({ ran: [], sent: [] });
     expect(await h.ask(ids.frank, dm(ids.bot), "/stats")).toMatchObject({ ran: ["stats:"] });
-    expect(h.layer.accessLog.query({ denied: true, limit: 1 })[0]).toMatchObject({ userId: ids.frank, chatId: `-100${lounge}`, command: "stats", reason: `stats is not among the commands allowed for chat -100${lounge}` });
+    expect(h.layer.accessLog.query({ denied: true, limit: 1 })[0]).toMatchObject({
+      userId: ids.frank,
+      chatId: `-100${lounge}`,
+      command: "stats",
+      reason: `stats is not among the commands allowed for chat -100${lounge}`,
+    });
     expect((await h.ask(ids.gus, group, "/rules")).sent[0]).toContain(`allow chat "Lounge" (-100${lounge}): ping`);
   });
 

@@ -2,14 +2,15 @@
  * Bot mode, the bot a plain member (not an admin) of the gate group: it gets no updateChannelParticipant,
  * only the join and leave service messages, and Telegram may refuse it the member list.
  */
+
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { ControlClient } from "@tg-toolkit/emulator/control";
 import { Api } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses } from "../../src/access/rules.js";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
-import { startHarness, type Harness } from "./harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 let emu: Emulator;
 let h: Harness;

@@ -5,11 +5,12 @@
  * in the bot's qts sequence), so the person is refused from the cache, without asking Telegram again, and
  * the saved update state holds the account's qts.
  */
+
+import { currentQts } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
-import { currentQts } from "@tg-toolkit/emulator/model";
 import accessPlugin from "../../src/plugins/access.js";
 import type { Runtime } from "../../src/runtime/index.js";
 import { startUserbot } from "../../src/runtime/userbot.js";
@@ -57,7 +58,13 @@ afterAll(async () => {
 
 /** Starts the bot as `npm start` does, on the same session store and database each time. */
 async function start(): Promise<Runtime> {
-  const runtime = await startUserbot({ config: world.config({ TELEGRAM_BOT_TOKEN: botToken }), store, sessionName: sessionName(), plugins: [demoPlugin, accessPlugin], log: captureLog().log });
+  const runtime = await startUserbot({
+    config: world.config({ TELEGRAM_BOT_TOKEN: botToken }),
+    store,
+    sessionName: sessionName(),
+    plugins: [demoPlugin, accessPlugin],
+    log: captureLog().log,
+  });
   running.push(runtime);
   await runtime.caughtUp;
   return runtime;

@@ -3,13 +3,14 @@
  * commands from others; commands without a rule are closed by default, and the owner manages rules with
  * her own `.allow` messages.
  */
+
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { ControlClient } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses, ruleKey } from "../../src/access/rules.js";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
-import { startHarness, type Harness } from "./harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 let emu: Emulator;
 let h: Harness;

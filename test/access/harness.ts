@@ -4,24 +4,25 @@
  * gateway, and the Router with the access layer as its policy. Simulated people write through the
  * control API; `ask` resolves once the router has handled the message, with what was sent back.
  */
+
+import type { Emulator } from "@tg-toolkit/emulator";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
 import type { TelegramClient } from "telegram";
-import { createAccessLayer, type AccessLayer } from "../../src/access/layer.js";
-import { parseAccessConfig, type AccessConfig } from "../../src/access/config.js";
+import { LogLevel } from "telegram/extensions/Logger.js";
+import { type AccessConfig, parseAccessConfig } from "../../src/access/config.js";
+import { type AccessLayer, createAccessLayer } from "../../src/access/layer.js";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import type { SendOptions, TelegramGateway } from "../../src/handlers/gateway.js";
 import type { Message, RunMode } from "../../src/handlers/message.js";
 import { command, definePlugin, type Plugin } from "../../src/handlers/plugin.js";
 import { Router } from "../../src/handlers/router.js";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
-import type { Emulator } from "@tg-toolkit/emulator";
-import { openDatabase, type Db } from "../../src/store/database.js";
+import accessPlugin from "../../src/plugins/access.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { PeerDirectory } from "../../src/telegram/convert.js";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import { customServerConnection } from "../../src/telegram/customServer.js";
 import { GramjsGateway } from "../../src/telegram/gramjsGateway.js";
-import { startIntake, type Intake } from "../../src/telegram/intake.js";
-import accessPlugin from "../../src/plugins/access.js";
+import { type Intake, startIntake } from "../../src/telegram/intake.js";
 import { captureLogger } from "../runtime/fakes.js";
 
 /** What one message led to. */
@@ -71,7 +72,12 @@ export async function startHarness(options: {
 }): Promise<Harness> {
   const { emu, accountId, mode } = options;
   const control = new ControlClient(emu.controlUrl);
-  const client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(accountId), connection: customServerConnection(emu.host, emu.port), logLevel: LogLevel.NONE });
+  const client = await emulatorClient(emu, {
+    preSharedKey: true,
+    signedInAs: Number(accountId),
+    connection: customServerConnection(emu.host, emu.port),
+    logLevel: LogLevel.NONE,
+  });
   await client.connect();
   const { log } = captureLogger();
   const db = openDatabase(":memory:");
@@ -144,7 +150,13 @@ export async function startHarness(options: {
       });
       await control.sendMessage(fromId, peer, text);
       const message = await handled;
-      return { ran: ran.slice(ranBefore), sent: sent.slice(sentBefore).filter((s) => s.chatId === message.chatId).map((s) => s.text) };
+      return {
+        ran: ran.slice(ranBefore),
+        sent: sent
+          .slice(sentBefore)
+          .filter((s) => s.chatId === message.chatId)
+          .map((s) => s.text),
+      };
     },
     untilUpdate(condition) {
       if (condition()) return Promise.resolve();

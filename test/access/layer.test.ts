@@ -64,7 +64,11 @@ describe("access layer", () => {
 
   it("skips routine passes of passive handlers in the log and survives updates it does not understand", () => {
     const { layer } = setup();
-    const watch = onMessage(() => true, () => {}, { name: "watch" });
+    const watch = onMessage(
+      () => true,
+      () => {},
+      { name: "watch" },
+    );
     expect(layer.policy({ plugin: "p", handler: watch, message: at("3") })).toEqual({ allow: true });
     layer.onUpdate(new Api.UpdateChannelParticipant({ channelId: bigInt(500), date: 1, actorId: bigInt(3), userId: bigInt(3), qts: 1 }));
     layer.onUpdate({ not: "an update" });

@@ -5,7 +5,7 @@ import { MembershipService } from "../../src/access/membership.js";
 import { MembershipCache, type StatusEntry } from "../../src/access/membershipCache.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import type { MemberStatus } from "../../src/access/status.js";
-import { MembershipUnknownError, type GroupRef, type MembershipSource } from "../../src/access/telegramSource.js";
+import { type GroupRef, type MembershipSource, MembershipUnknownError } from "../../src/access/telegramSource.js";
 import { openDatabase } from "../../src/store/database.js";
 import { deferred } from "../runtime/fakes.js";
 
@@ -124,7 +124,11 @@ describe("membership service", () => {
     const { service } = setup();
     const peerChannel = new Api.PeerChannel({ channelId: bigInt(500) });
     const service_ = (fromId: number, action: Api.TypeMessageAction, peer: Api.TypePeer = peerChannel) =>
-      new Api.UpdateNewChannelMessage({ message: new Api.MessageService({ id: 1, peerId: peer, fromId: new Api.PeerUser({ userId: bigInt(fromId) }), date: 1, action }), pts: 1, ptsCount: 1 });
+      new Api.UpdateNewChannelMessage({
+        message: new Api.MessageService({ id: 1, peerId: peer, fromId: new Api.PeerUser({ userId: bigInt(fromId) }), date: 1, action }),
+        pts: 1,
+        ptsCount: 1,
+      });
     service.apply(service_(7, new Api.MessageActionChatJoinedByLink({ inviterId: bigInt(1) })));
     expect(service.cached("-100500", "7")).toBe("member");
     service.apply(service_(7, new Api.MessageActionChatDeleteUser({ userId: bigInt(7) })));
@@ -134,8 +138,21 @@ describe("membership service", () => {
     service.apply(service_(1, new Api.MessageActionChatDeleteUser({ userId: bigInt(8) })));
     expect(service.cached("-100500", "8")).toBe("kicked");
 
-    const banned = new Api.ChannelParticipantBanned({ peer: new Api.PeerUser({ userId: bigInt(7) }), kickedBy: bigInt(1), date: 1, bannedRights: new Api.ChatBannedRights({ untilDate: 0, sendMessages: true }) });
-    service.apply(new Api.Updates({ updates: [new Api.UpdateChannelParticipant({ channelId: bigInt(500), date: 1, actorId: bigInt(1), userId: bigInt(7), newParticipant: banned, qts: 1 })], users: [], chats: [], date: 1, seq: 0 }));
+    const banned = new Api.ChannelParticipantBanned({
+      peer: new Api.PeerUser({ userId: bigInt(7) }),
+      kickedBy: bigInt(1),
+      date: 1,
+      bannedRights: new Api.ChatBannedRights({ untilDate: 0, sendMessages: true }),
+    });
+    service.apply(
+      new Api.Updates({
+        updates: [new Api.UpdateChannelParticipant({ channelId: bigInt(500), date: 1, actorId: bigInt(1), userId: bigInt(7), newParticipant: banned, qts: 1 })],
+        users: [],
+        chats: [],
+        date: 1,
+        seq: 0,
+      }),
+    );
     expect(service.cached("-100500", "7")).toBe("restricted");
 
     service.apply(new Api.UpdateChatParticipantAdd({ chatId: bigInt(600), userId: bigInt(3), inviterId: bigInt(1), date: 1, version: 2 }));

@@ -14,9 +14,17 @@ function setup(withLayer = true) {
   const client = {} as TelegramClient;
   const gateway = new FakeGateway();
   const { log } = captureLogger();
-  const layer = withLayer ? createAccessLayer({ db: openDatabase(":memory:"), client, mode: "user", config: parseAccessConfig({}, []), log, telegram: gateway }) : undefined;
-  const router = new Router({ plugins: [accessPlugin], syntax: commandSyntax("user"), services: { telegram: gateway, client, log, me: { id: "1000", mode: "user" } }, policy: layer?.policy });
-  const own = (text: string, extra = {}) => router.handle(makeMessage({ out: true, senderId: "1000", chatId: "-100777", chatType: "supergroup", chatTitle: "Club", text, ...extra }));
+  const layer = withLayer
+    ? createAccessLayer({ db: openDatabase(":memory:"), client, mode: "user", config: parseAccessConfig({}, []), log, telegram: gateway })
+    : undefined;
+  const router = new Router({
+    plugins: [accessPlugin],
+    syntax: commandSyntax("user"),
+    services: { telegram: gateway, client, log, me: { id: "1000", mode: "user" } },
+    policy: layer?.policy,
+  });
+  const own = (text: string, extra = {}) =>
+    router.handle(makeMessage({ out: true, senderId: "1000", chatId: "-100777", chatType: "supergroup", chatTitle: "Club", text, ...extra }));
   return { layer, gateway, own };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { command, onMessage, type Handler } from "../../src/handlers/plugin.js";
 import { evaluate, finishGate, isGateCheck, type PolicySettings, type Verdict } from "../../src/access/policy.js";
-import { ruleKey, type Gate, type Rule, type RulePair, type RuleSet } from "../../src/access/rules.js";
+import { type Gate, type Rule, type RulePair, type RuleSet, ruleKey } from "../../src/access/rules.js";
+import { command, type Handler, onMessage } from "../../src/handlers/plugin.js";
 import { makeMessage } from "../runtime/fakes.js";
 
 const GATE: Gate = { name: "vip", chatId: "-100500", accessHash: "77", label: "@vipclub", passing: ["creator", "admin", "member"] };
@@ -16,12 +16,22 @@ function ruleSet(...rules: Rule[]): RuleSet {
   return { rules: map, gates: new Map([[GATE.name, GATE]]) };
 }
 
-const rule = (subject: Rule["subject"], peerId: string, effect: Rule["effect"], commands: string[] | null = null): Rule => ({ subject, peerId, effect, commands, label: peerId });
+const rule = (subject: Rule["subject"], peerId: string, effect: Rule["effect"], commands: string[] | null = null): Rule => ({
+  subject,
+  peerId,
+  effect,
+  commands,
+  label: peerId,
+});
 const ping = command("ping", () => {});
 const whois = command("whois", () => {});
 const secret = command({ name: "secret", needs: { gate: "vip" } }, () => {});
 const admin = command({ name: "admin", needs: { access: "owner" } }, () => {});
-const passive = onMessage(() => true, () => {}, { name: "watch" });
+const passive = onMessage(
+  () => true,
+  () => {},
+  { name: "watch" },
+);
 const open: PolicySettings = { owners: new Set(["42"]), defaultAccess: "open" };
 const closed: PolicySettings = { owners: new Set(), defaultAccess: "closed" };
 
@@ -60,7 +70,10 @@ describe("access policy", () => {
   it("lets deny win: a denied person or chat is refused wherever an allow rule would let them in", () => {
     const rules = ruleSet(rule("chat", "-100777", "allow"), rule("user", "1", "deny"));
     expect(verdict(ping, bot(), rules)).toMatchObject({ allow: false, reason: "denied person 1", refusal: "refuse" });
-    expect(verdict(ping, bot(), ruleSet(rule("user", "1", "allow"), rule("chat", "-100777", "deny")))).toMatchObject({ allow: false, reason: "denied chat -100777" });
+    expect(verdict(ping, bot(), ruleSet(rule("user", "1", "allow"), rule("chat", "-100777", "deny")))).toMatchObject({
+      allow: false,
+      reason: "denied chat -100777",
+    });
     // An explicit mention beats "every command": allowed ping inside a denied-everything chat.
     const except = ruleSet(rule("chat", "-100777", "deny"), rule("chat", "-100777", "allow", ["ping"]));
     expect(verdict(ping, bot(), except)).toMatchObject({ allow: true });
@@ -83,7 +96,11 @@ describe("access policy", () => {
     for (const status of ["left", "kicked", "none", "restricted"] as const) {
       expect(finishGate(check, status)).toMatchObject({ allow: false, reason: `gate vip: ${status} in @vipclub`, refusal: "refuse" });
     }
-    expect(finishGate(check, { unknown: "RPC_CALL_FAIL" })).toMatchObject({ allow: false, reason: "gate vip: could not verify membership (RPC_CALL_FAIL)", refusal: "unverified" });
+    expect(finishGate(check, { unknown: "RPC_CALL_FAIL" })).toMatchObject({
+      allow: false,
+      reason: "gate vip: could not verify membership (RPC_CALL_FAIL)",
+      refusal: "unverified",
+    });
     const lenient = { ...check, gate: { ...GATE, passing: [...GATE.passing, "restricted" as const] } };
     expect(finishGate(lenient, "restricted").allow).toBe(true);
   });

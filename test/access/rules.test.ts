@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AccessInputError, parseCommandList, parseStatusList, passingStatuses, ruleKey, RulesStore, type RuleTarget } from "../../src/access/rules.js";
+import { AccessInputError, parseCommandList, parseStatusList, passingStatuses, RulesStore, type RuleTarget, ruleKey } from "../../src/access/rules.js";
 import { migrateAccess } from "../../src/access/schema.js";
-import { openDatabase, type Db } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 
 const chat: RuleTarget = { subject: "chat", peerId: "-100777", label: "@club" };
 const dirs: string[] = [];
@@ -53,7 +53,9 @@ describe("rules store", () => {
     rules.allow(chat, null);
     const { rules: list, gates } = rules.list();
     expect(list.map((r) => `${r.subject}:${r.label}`)).toEqual(["chat:@club", "user:@bob"]);
-    expect(gates).toEqual([{ name: "vip", chatId: "-100500", accessHash: "-1234567890123", label: "@vipclub", passing: ["creator", "admin", "member", "restricted"] }]);
+    expect(gates).toEqual([
+      { name: "vip", chatId: "-100500", accessHash: "-1234567890123", label: "@vipclub", passing: ["creator", "admin", "member", "restricted"] },
+    ]);
     expect(rules.removeGate("vip")).toBe(true);
     expect(rules.snapshot().gates.size).toBe(0);
     expect(() => rules.setGate({ name: "Bad Name", chatId: "-1", label: "x", passing: ["member"] })).toThrow(AccessInputError);

@@ -6,19 +6,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { preSharedSession } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
 import { accessExtension } from "../../src/access/runtime.js";
 import { parseConfig } from "../../src/config.js";
-import { preSharedSession } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
 import { createLogger } from "../../src/log.js";
 import accessPlugin from "../../src/plugins/access.js";
-import { startRuntime, type Runtime } from "../../src/runtime/index.js";
-import { openDatabase, sessionDatabasePath, type Db } from "../../src/store/database.js";
+import { type Runtime, startRuntime } from "../../src/runtime/index.js";
+import { type Db, openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { demoPlugin } from "./harness.js";
 

@@ -43,7 +43,14 @@ describe("access log", () => {
     migrateAccess(db);
     let now = 10 * 86_400_000;
     const log = new AccessLog(db, { maxAgeMs: 86_400_000, maxRows: 150 }, () => now);
-    const entry = (at: number, outcome: "allow" | "deny") => ({ at, userId: "1", chatId: "-100500", command: "secret", outcome, reason: outcome === "deny" ? "gate vip: left in @vip" : "gate vip: member in @vip" });
+    const entry = (at: number, outcome: "allow" | "deny") => ({
+      at,
+      userId: "1",
+      chatId: "-100500",
+      command: "secret",
+      outcome,
+      reason: outcome === "deny" ? "gate vip: left in @vip" : "gate vip: member in @vip",
+    });
     log.record(entry(now - 2 * 86_400_000, "deny"));
     expect(db.prepare("SELECT COUNT(*) FROM access_log").pluck().get()).toBe(0);
     log.flush();

@@ -10,14 +10,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ChatRecord, createUser, setMemberRole } from "@tg-toolkit/emulator/model";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../../src/audit/writers/csv.js";
-import { type ChatRecord, createUser, setMemberRole } from "@tg-toolkit/emulator/model";
 import { openDatabase } from "../../src/store/database.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { preSharedSession } from "../e2e/runtime/harness.js";
-import { buildMegagroup, startAuditWorld, type AuditWorld } from "./harness.js";
+import { type AuditWorld, buildMegagroup, startAuditWorld } from "./harness.js";
 
 const TSX = createRequire(import.meta.url).resolve("tsx");
 const CLI = fileURLToPath(new URL("../../src/cli/audit.ts", import.meta.url));
@@ -95,13 +95,25 @@ describe("npm run audit", () => {
     const newcomer = createUser(w.world, { firstName: "Newly", lastName: "Promoted" });
     setMemberRole(w.world, group.chat.id, newcomer.id, "member");
     setMemberRole(w.world, group.chat.id, newcomer.id, "admin", { actorId: w.owner.id });
-    const run = await audit(["https://t.me/cli_group", "--fail-on", "new-admin", "--fail-on", "deleted>100000,joined>=1", "--format", "json", "--out", "report.json"]);
+    const run = await audit([
+      "https://t.me/cli_group",
+      "--fail-on",
+      "new-admin",
+      "--fail-on",
+      "deleted>100000,joined>=1",
+      "--format",
+      "json",
+      "--out",
+      "report.json",
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("fail-on: https://t.me/cli_group: new-admin matched (1)");
     expect(run.stderr).toContain("fail-on: https://t.me/cli_group: joined>=1 matched (1)");
     expect(run.stderr).toMatch(/--fail-on: 2 rules matched\n$/);
     expect(run.stdout).toBe("");
-    const report = JSON.parse(readFileSync(join(cwd, "report.json"), "utf8")) as { audits: { failOn: unknown[]; changes: { items: { kind: string; userId: string }[] } }[] };
+    const report = JSON.parse(readFileSync(join(cwd, "report.json"), "utf8")) as {
+      audits: { failOn: unknown[]; changes: { items: { kind: string; userId: string }[] } }[];
+    };
     expect(report.audits[0].failOn).toEqual([
       { rule: "new-admin", triggered: true, value: 1 },
       { rule: "deleted>100000", triggered: false, value: expect.any(Number) },

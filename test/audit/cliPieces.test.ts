@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { readChatArguments, type ChatFiles } from "../../src/audit/chatList.js";
-import { enumerationNotes } from "../../src/audit/audit.js";
 import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { enumerationNotes } from "../../src/audit/audit.js";
+import { type ChatFiles, readChatArguments } from "../../src/audit/chatList.js";
 import { lineProgress, terminalProgress } from "../../src/audit/progress.js";
 import type { AuditTarget } from "../../src/audit/types.js";
 import { fitMessage } from "../../src/plugins/audit.js";
@@ -10,7 +10,10 @@ const files = (contents: Record<string, string>): ChatFiles => ({ isFile: (path)
 
 describe("chat arguments", () => {
   it("takes @usernames, links, ids and files listing them, once each", () => {
-    const chats = readChatArguments(["@team", "groups.txt", "https://t.me/news", "-1001234"], files({ "groups.txt": "# my groups\n@team\nt.me/c/777/5\n\n  friends_chat  # the old one\r\n" }));
+    const chats = readChatArguments(
+      ["@team", "groups.txt", "https://t.me/news", "-1001234"],
+      files({ "groups.txt": "# my groups\n@team\nt.me/c/777/5\n\n  friends_chat  # the old one\r\n" }),
+    );
     expect(chats).toEqual([
       { text: "@team", input: { kind: "username", username: "team" } },
       { text: "t.me/c/777/5", input: { kind: "id", id: "-100777" } },
@@ -21,7 +24,9 @@ describe("chat arguments", () => {
   });
 
   it("names the file and line of a bad entry", () => {
-    expect(() => readChatArguments(["list.txt"], files({ "list.txt": "@good_one\nt.me/+AbCdEf\n" }))).toThrow(/^list\.txt:2: t\.me\/\+AbCdEf is an invite link/);
+    expect(() => readChatArguments(["list.txt"], files({ "list.txt": "@good_one\nt.me/+AbCdEf\n" }))).toThrow(
+      /^list\.txt:2: t\.me\/\+AbCdEf is an invite link/,
+    );
     expect(() => readChatArguments(["@x"], files({}))).toThrow(/not a valid username/);
   });
 
@@ -36,9 +41,21 @@ describe("progress lines", () => {
   it("prints the start, every tenth of the way, flood waits and the end", () => {
     const lines: string[] = [];
     let now = 0;
-    const progress = lineProgress((line) => lines.push(line), () => now);
+    const progress = lineProgress(
+      (line) => lines.push(line),
+      () => now,
+    );
     progress.start(target);
-    const status = { memberCount: 25_000, kickedCount: null, kickedFound: 0, complete: false, recentTruncated: false, recentReread: false, searchExhausted: false, concurrency: 8 };
+    const status = {
+      memberCount: 25_000,
+      kickedCount: null,
+      kickedFound: 0,
+      complete: false,
+      recentTruncated: false,
+      recentReread: false,
+      searchExhausted: false,
+      concurrency: 8,
+    };
     const queries = { recent: 1, admins: 0, bots: 0, banned: 0, kicked: 0, search: 0 };
     for (const found of [200, 400, 2_600, 2_800, 5_000]) progress.update({ ...status, queries, membersFound: found, requests: found / 200 });
     progress.floodWait({ seconds: 12, resumeAt: 12_000, from: 8, to: 4 });
@@ -73,7 +90,19 @@ describe("the progress bar", () => {
     const progress = terminalProgress(stream as unknown as NodeJS.WriteStream, () => now);
     progress.start(target);
     const queries = { recent: 1, admins: 0, bots: 0, banned: 0, kicked: 0, search: 0 };
-    progress.update({ memberCount: 25_000, membersFound: 12_400, kickedCount: null, kickedFound: 0, complete: false, recentTruncated: false, recentReread: false, searchExhausted: false, concurrency: 8, queries, requests: 62 });
+    progress.update({
+      memberCount: 25_000,
+      membersFound: 12_400,
+      kickedCount: null,
+      kickedFound: 0,
+      complete: false,
+      recentTruncated: false,
+      recentReread: false,
+      searchExhausted: false,
+      concurrency: 8,
+      queries,
+      requests: 62,
+    });
     progress.floodWait({ seconds: 75, resumeAt: now + 75_000, from: 8, to: 4 });
     progress.end(undefined);
     expect(drawn).toContain("@team [");
@@ -102,7 +131,16 @@ describe("report notes and summaries", () => {
   });
 
   it("blames changes during the run when Recent listed everyone", () => {
-    const status = { memberCount: 900, membersFound: 899, kickedCount: 0, kickedFound: 0, complete: false, recentTruncated: false, recentReread: true, searchExhausted: false };
+    const status = {
+      memberCount: 900,
+      membersFound: 899,
+      kickedCount: 0,
+      kickedFound: 0,
+      complete: false,
+      recentTruncated: false,
+      recentReread: true,
+      searchExhausted: false,
+    };
     const notes = enumerationNotes({ ...target, isAdmin: true }, { ...status, queries: { recent: 1, admins: 0, bots: 0, banned: 0, kicked: 1, search: 0 } });
     expect(notes).toEqual(["1 of 900 members were not found: people joined or left while the list was read; run the audit again for an exact list"]);
   });

@@ -3,16 +3,17 @@
  * real 10,000-member Recent window, enumerated completely and checked row by row against the model;
  * then a second run after joins, leaves, promotions and kicks reports exactly those. About 20 s.
  */
+
+import { type ChatRecord, createUser, participantIndex, setMemberRole, type UserRecord } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditChat } from "../../src/audit/audit.js";
 import type { ChangeKind } from "../../src/audit/diff.js";
 import type { AuditResult } from "../../src/audit/report.js";
 import { SnapshotStore } from "../../src/audit/snapshots.js";
 import type { MemberRow } from "../../src/audit/types.js";
-import { type ChatRecord, createUser, participantIndex, setMemberRole, type UserRecord } from "@tg-toolkit/emulator/model";
 import { openDatabase } from "../../src/store/database.js";
 import { parsePeerInput } from "../../src/telegram/peers.js";
-import { buildMegagroup, expectedRows, modelMemberCount, pick, startAuditWorld, type AuditWorld } from "./harness.js";
+import { type AuditWorld, buildMegagroup, expectedRows, modelMemberCount, pick, startAuditWorld } from "./harness.js";
 
 let w: AuditWorld;
 let store: SnapshotStore;
@@ -82,7 +83,17 @@ describe("a 25,000-person megagroup", () => {
     const result = await auditChecked();
     expect(result.report.enumeration.complete).toBe(true);
     expect(result.report.changes).toEqual({
-      joined: 20, left: 10, promoted: 5, demoted: 0, restricted: 0, unrestricted: 0, kicked: 15, unbanned: 0, rights_changed: 0, renamed: 0, username_changed: 0,
+      joined: 20,
+      left: 10,
+      promoted: 5,
+      demoted: 0,
+      restricted: 0,
+      unrestricted: 0,
+      kicked: 15,
+      unbanned: 0,
+      rights_changed: 0,
+      renamed: 0,
+      username_changed: 0,
     });
     for (const [kind, ids] of Object.entries(changes)) {
       const reported = [...result.changes()].filter((c) => c.kind === kind).map((c) => Number(c.userId));

@@ -6,9 +6,10 @@
  * test/audit/e2e-25k.soak.test.ts runs the acceptance scale (25,000 people, the real 10,000 window).
  */
 import { Writable } from "node:stream";
+import { type ChatRecord, createChat, createUser, participantIndex, postMessage, setMemberRole, type UserRecord } from "@tg-toolkit/emulator/model";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditChat, type AuditOptions } from "../../src/audit/audit.js";
+import { type AuditOptions, auditChat } from "../../src/audit/audit.js";
 import type { Change } from "../../src/audit/diff.js";
 import { AuditError, AuditInterrupted } from "../../src/audit/errors.js";
 import { parseFailRules } from "../../src/audit/failOn.js";
@@ -18,10 +19,9 @@ import { SnapshotStore } from "../../src/audit/snapshots.js";
 import type { MemberRow } from "../../src/audit/types.js";
 import { csvWriter } from "../../src/audit/writers/csv.js";
 import { jsonWriter } from "../../src/audit/writers/json.js";
-import { type ChatRecord, createChat, createUser, participantIndex, postMessage, setMemberRole, type UserRecord } from "@tg-toolkit/emulator/model";
 import { openDatabase } from "../../src/store/database.js";
-import { parsePeerInput, PeerError } from "../../src/telegram/peers.js";
-import { buildMegagroup, expectedRows, modelMemberCount, pick, rename, startAuditWorld, type AuditWorld } from "./harness.js";
+import { PeerError, parsePeerInput } from "../../src/telegram/peers.js";
+import { type AuditWorld, buildMegagroup, expectedRows, modelMemberCount, pick, rename, startAuditWorld } from "./harness.js";
 
 const WINDOW = 1_000;
 
@@ -85,7 +85,13 @@ describe("auditing a megagroup", () => {
     first = await auditAndCheck(chat, "@audit_small");
     const e = first.report.enumeration;
     const index = participantIndex(w.world, chat);
-    expect(e).toMatchObject({ memberCount: modelMemberCount(w.world, chat), membersFound: modelMemberCount(w.world, chat), complete: true, kickedCount: index.kicked.length, kickedFound: index.kicked.length });
+    expect(e).toMatchObject({
+      memberCount: modelMemberCount(w.world, chat),
+      membersFound: modelMemberCount(w.world, chat),
+      complete: true,
+      kickedCount: index.kicked.length,
+      kickedFound: index.kicked.length,
+    });
     expect(e.memberCount).toBeGreaterThan(WINDOW * 2);
     expect(e.notes[0]).toMatch(/recent-members list stopped before the member count/);
     const t = first.report.totals;
@@ -120,7 +126,11 @@ describe("auditing a megagroup", () => {
 
     const second = await auditAndCheck(chat, "@audit_small", { failRules: parseFailRules(["new-admin", "left>5", "joined>=4"]) });
     expect(second.report.snapshot.previous?.id).toBe(first.report.snapshot.id);
-    const ids = (kind: Change["kind"]) => [...second.changes()].filter((c) => c.kind === kind).map((c) => Number(c.userId)).sort((a, b) => a - b);
+    const ids = (kind: Change["kind"]) =>
+      [...second.changes()]
+        .filter((c) => c.kind === kind)
+        .map((c) => Number(c.userId))
+        .sort((a, b) => a - b);
     const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
     expect(ids("joined")).toEqual(sorted(joiners));
     expect(ids("left")).toEqual(sorted(leaving));
@@ -131,7 +141,17 @@ describe("auditing a megagroup", () => {
     expect(ids("renamed")).toEqual([renamed]);
     expect(ids("username_changed")).toEqual([reusernamed]);
     expect(second.report.changes).toEqual({
-      joined: 4, left: 3, promoted: 2, demoted: 0, restricted: 2, unrestricted: 0, kicked: 2, unbanned: 1, rights_changed: 0, renamed: 1, username_changed: 1,
+      joined: 4,
+      left: 3,
+      promoted: 2,
+      demoted: 0,
+      restricted: 2,
+      unrestricted: 0,
+      kicked: 2,
+      unbanned: 1,
+      rights_changed: 0,
+      renamed: 1,
+      username_changed: 1,
     });
     expect(second.report.failOn).toEqual([
       { rule: "new-admin", triggered: true, value: 2 },
@@ -186,7 +206,12 @@ describe("auditing a megagroup", () => {
         await writer.end(false);
       }),
     ) as { audits: { members: Record<string, unknown>[]; changes: { counts: unknown; items: Change[] } }[] };
-    const fromJson = json.audits[0].members.map((m) => ({ ...m, lastOnlineAt: fromIso(m.lastOnlineAt as string | null), joinedAt: fromIso(m.joinedAt as string | null), bannedUntil: fromIso(m.bannedUntil as string | null) }));
+    const fromJson = json.audits[0].members.map((m) => ({
+      ...m,
+      lastOnlineAt: fromIso(m.lastOnlineAt as string | null),
+      joinedAt: fromIso(m.joinedAt as string | null),
+      bannedUntil: fromIso(m.bannedUntil as string | null),
+    }));
     expect(fromJson).toEqual(rows);
     expect(json.audits[0].changes).toEqual({ counts: first.report.changes, items: [...first.changes()] });
   });
@@ -215,7 +240,15 @@ describe("chats that are not audited as asked", () => {
   it("audits a basic group from its participant list in one call", async () => {
     const alice = createUser(w.world, { firstName: "Alice", lastName: "Group" });
     const bot = createUser(w.world, { firstName: "Group", username: "group_helper_bot", bot: true });
-    const chat = createChat(w.world, { type: "group", title: "Family", creatorId: w.owner.id, members: [{ userId: alice.id, role: "admin" }, { userId: bot.id, role: "member" }] });
+    const chat = createChat(w.world, {
+      type: "group",
+      title: "Family",
+      creatorId: w.owner.id,
+      members: [
+        { userId: alice.id, role: "admin" },
+        { userId: bot.id, role: "member" },
+      ],
+    });
     postMessage(w.world, alice.id, { type: "chat", id: chat.id }, { text: "hello family" });
     const calls = w.emu.router.stats.get("channels.getParticipants") ?? 0;
     const result = await auditAndCheck(chat, `-${chat.id}`);
@@ -229,15 +262,41 @@ describe("chats that are not audited as asked", () => {
     const world = w.world;
     const other = createUser(world, { firstName: "Other", username: "other_owner" });
     createChat(world, { type: "channel", title: "News", username: "audit_news", creatorId: other.id, members: [{ userId: w.owner.id, role: "member" }] });
-    createChat(world, { type: "supergroup", title: "Quiet", username: "audit_quiet", creatorId: other.id, participantsHidden: true, members: [{ userId: w.owner.id, role: "member" }] });
-    createChat(world, { type: "supergroup", title: "Banned", username: "audit_banned", creatorId: other.id, members: [{ userId: w.owner.id, role: "kicked" }] });
+    createChat(world, {
+      type: "supergroup",
+      title: "Quiet",
+      username: "audit_quiet",
+      creatorId: other.id,
+      participantsHidden: true,
+      members: [{ userId: w.owner.id, role: "member" }],
+    });
+    createChat(world, {
+      type: "supergroup",
+      title: "Banned",
+      username: "audit_banned",
+      creatorId: other.id,
+      members: [{ userId: w.owner.id, role: "kicked" }],
+    });
     const secret = createChat(world, { type: "supergroup", title: "Secret", creatorId: other.id });
     const failure = async (chat: string) => (await audit(chat).catch((e: unknown) => e)) as Error;
 
-    expect(await failure("@other_owner")).toMatchObject({ name: "AuditError", problem: "not-a-group", message: "@other_owner is a person, not a group or channel: give the group or channel to audit" });
-    expect(await failure("@audit_news")).toMatchObject({ problem: "no-rights", message: "@audit_news is a channel: only its admins can see who subscribes, and this account is not one of them" });
-    expect(await failure("@audit_quiet")).toMatchObject({ problem: "no-rights", message: "@audit_quiet hides its member list: only its admins can see who is in it, and this account is not one of them" });
-    expect(await failure("https://t.me/audit_banned")).toMatchObject({ problem: "private", message: "@audit_banned is private and this account is not in it (or was banned from it): join it first" });
+    expect(await failure("@other_owner")).toMatchObject({
+      name: "AuditError",
+      problem: "not-a-group",
+      message: "@other_owner is a person, not a group or channel: give the group or channel to audit",
+    });
+    expect(await failure("@audit_news")).toMatchObject({
+      problem: "no-rights",
+      message: "@audit_news is a channel: only its admins can see who subscribes, and this account is not one of them",
+    });
+    expect(await failure("@audit_quiet")).toMatchObject({
+      problem: "no-rights",
+      message: "@audit_quiet hides its member list: only its admins can see who is in it, and this account is not one of them",
+    });
+    expect(await failure("https://t.me/audit_banned")).toMatchObject({
+      problem: "private",
+      message: "@audit_banned is private and this account is not in it (or was banned from it): join it first",
+    });
     const unknown = await failure(`https://t.me/c/${secret.id}/1`);
     expect(unknown).toBeInstanceOf(PeerError);
     expect(unknown.message).toMatch(/^this account has no chat or contact with id -100\d+/);
@@ -247,7 +306,13 @@ describe("chats that are not audited as asked", () => {
 
   it("stops promptly with a clear error when the account loses its admin rights in the middle", async () => {
     const world = w.world;
-    const channel = createChat(world, { type: "channel", title: "Demoted", username: "audit_demoted", creatorId: group.people.mod.id, members: [{ userId: w.owner.id, role: "admin" }] });
+    const channel = createChat(world, {
+      type: "channel",
+      title: "Demoted",
+      username: "audit_demoted",
+      creatorId: group.people.mod.id,
+      members: [{ userId: w.owner.id, role: "admin" }],
+    });
     for (let i = 0; i < 1_500; i++) setMemberRole(world, channel.id, createUser(world, { firstName: `Reader${i}` }).id, "member");
     const started = performance.now();
     let demoted = false;
@@ -256,8 +321,15 @@ describe("chats that are not audited as asked", () => {
       demoted = true;
       setMemberRole(world, channel.id, w.owner.id, "member", { actorId: group.people.mod.id });
     };
-    const error = await audit("@audit_demoted", { concurrency: { initial: 2, max: 2 }, progress: { start() {}, floodWait() {}, end() {}, update: demote } }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "AuditError", problem: "no-rights", message: "@audit_demoted: only admins can see this member list, and this account is not an admin there" });
+    const error = await audit("@audit_demoted", {
+      concurrency: { initial: 2, max: 2 },
+      progress: { start() {}, floodWait() {}, end() {}, update: demote },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: "AuditError",
+      problem: "no-rights",
+      message: "@audit_demoted: only admins can see this member list, and this account is not an admin there",
+    });
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(store.list(`-100${channel.id}`)).toEqual([]);
   });

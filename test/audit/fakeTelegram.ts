@@ -4,7 +4,7 @@
  * start of the username, Banned and Kicked take a search text too. Pages are answered synchronously.
  */
 import type { PageResult, ParticipantsSource } from "../../src/audit/fetcher.js";
-import { EnumerationPlan, type PageTask } from "../../src/audit/plan.js";
+import type { EnumerationPlan, PageTask } from "../../src/audit/plan.js";
 import type { MemberRole, MemberRow } from "../../src/audit/types.js";
 
 export interface FakePerson {
@@ -45,7 +45,11 @@ export function rowOf(p: FakePerson): MemberRow {
 
 function matches(p: FakePerson, q: string): boolean {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-  const name = ` ${[p.first, p.last].filter(Boolean).join(" ").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ")}`;
+  const name = ` ${[p.first, p.last]
+    .filter(Boolean)
+    .join(" ")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")}`;
   return words.every((w) => name.includes(` ${w}`) || (p.username ?? "").toLowerCase().startsWith(w));
 }
 

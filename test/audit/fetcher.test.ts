@@ -2,9 +2,9 @@ import { setImmediate as tick } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { AdaptiveConcurrency } from "../../src/audit/concurrency.js";
 import { AuditError, AuditInterrupted } from "../../src/audit/errors.js";
-import { isTransientError, runPlan, type PageResult, type ParticipantsSource } from "../../src/audit/fetcher.js";
+import { isTransientError, type PageResult, type ParticipantsSource, runPlan } from "../../src/audit/fetcher.js";
 import { EnumerationPlan, type PageTask } from "../../src/audit/plan.js";
-import { FakeChat, seenSink, type FakePerson } from "./fakeTelegram.js";
+import { FakeChat, type FakePerson, seenSink } from "./fakeTelegram.js";
 
 function chatOf(count: number): FakeChat {
   const people: FakePerson[] = [{ id: 1, role: "creator", first: "Owner" }];
@@ -37,7 +37,8 @@ function timedSource(chat: FakeChat, fail: (task: PageTask, call: number) => unk
   return { source, starts, stats: () => ({ maxInFlight, calls }) };
 }
 
-const floodWait = (seconds: number) => Object.assign(new Error(`A wait of ${seconds} seconds is required`), { code: 420, seconds, errorMessage: "FLOOD_WAIT_X" });
+const floodWait = (seconds: number) =>
+  Object.assign(new Error(`A wait of ${seconds} seconds is required`), { code: 420, seconds, errorMessage: "FLOOD_WAIT_X" });
 
 describe("the fetcher", () => {
   it("keeps requests in flight up to the limit, growing it while calls succeed", async () => {
@@ -45,7 +46,10 @@ describe("the fetcher", () => {
     const { source, stats } = timedSource(chat);
     const { seen, sink } = seenSink();
     const concurrency = new AdaptiveConcurrency({ initial: 2, max: 6 });
-    const totals = await runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, { concurrency, maxFloodWaitSeconds: 60 });
+    const totals = await runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, {
+      concurrency,
+      maxFloodWaitSeconds: 60,
+    });
     expect(seen.size).toBe(20_000);
     expect(totals).toEqual({ requests: 100, floodWaits: 0, retries: 0 });
     expect(stats().maxInFlight).toBe(6);
@@ -80,7 +84,10 @@ describe("the fetcher", () => {
     const chat = chatOf(2_000);
     const { source } = timedSource(chat, (_task, call) => (call === 3 ? floodWait(3600) : undefined));
     const { sink } = seenSink();
-    const run = runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, { concurrency: new AdaptiveConcurrency(), maxFloodWaitSeconds: 300 });
+    const run = runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, {
+      concurrency: new AdaptiveConcurrency(),
+      maxFloodWaitSeconds: 300,
+    });
     await expect(run).rejects.toThrow(AuditError);
     await expect(run).rejects.toThrow(/wait 3600 s/);
   });
@@ -107,7 +114,10 @@ describe("the fetcher", () => {
     const { source, stats } = timedSource(chat, (_task, call) => (call === 4 ? denied : undefined));
     const { sink } = seenSink();
     await expect(
-      runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, { concurrency: new AdaptiveConcurrency({ initial: 4 }), maxFloodWaitSeconds: 60 }),
+      runPlan(new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false }), source, sink, {
+        concurrency: new AdaptiveConcurrency({ initial: 4 }),
+        maxFloodWaitSeconds: 60,
+      }),
     ).rejects.toBe(denied);
     expect(stats().calls).toBeLessThan(25);
   });

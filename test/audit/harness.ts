@@ -3,12 +3,26 @@
  * people in every role and status, a GramJS client signed in as the owner, and the rows the audit
  * must produce, computed from the emulator's model (the oracle the audit is checked against).
  */
+
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import {
+  type ChatRecord,
+  createChat,
+  createUser,
+  isMemberRole,
+  type Participant,
+  participantIndex,
+  participantOf,
+  seedMembers,
+  setMemberRole,
+  type UserRecord,
+  type UserSpec,
+  type World,
+} from "@tg-toolkit/emulator/model";
 import { Api, type TelegramClient } from "telegram";
 import { adminRightNames, bannedRightNames } from "../../src/audit/member.js";
 import type { LastSeen, MemberRole, MemberRow } from "../../src/audit/types.js";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
-import { type ChatRecord, createChat, createUser, isMemberRole, type Participant, participantIndex, participantOf, seedMembers, setMemberRole, type UserRecord, type UserSpec, type World } from "@tg-toolkit/emulator/model";
 
 const DAY = 86_400;
 
@@ -77,9 +91,19 @@ export function namedPeople(world: World, tag: string): Record<string, UserRecor
  * plain members beyond the Recent window are removed by the admins, as group owners do: Telegram's
  * lists cannot reach them there (no name to search for), so a complete enumeration needs them gone.
  */
-export function buildMegagroup(world: World, owner: UserRecord, options: { username: string; generated: number; participantsHidden?: boolean }): { chat: ChatRecord; people: Record<string, UserRecord> } {
+export function buildMegagroup(
+  world: World,
+  owner: UserRecord,
+  options: { username: string; generated: number; participantsHidden?: boolean },
+): { chat: ChatRecord; people: Record<string, UserRecord> } {
   const people = namedPeople(world, options.username.slice(0, 8));
-  const chat = createChat(world, { type: "supergroup", title: `Audit ${options.username}`, username: options.username, creatorId: owner.id, participantsHidden: options.participantsHidden });
+  const chat = createChat(world, {
+    type: "supergroup",
+    title: `Audit ${options.username}`,
+    username: options.username,
+    creatorId: owner.id,
+    participantsHidden: options.participantsHidden,
+  });
   seedMembers(world, chat.id, options.generated);
   for (const person of Object.values(people)) setMemberRole(world, chat.id, person.id, "member", { actorId: owner.id });
   const now = world.now();
@@ -150,7 +174,7 @@ export function expectedRow(world: World, chat: ChatRecord, p: Participant, now:
     role,
     firstName: user.deleted ? null : user.firstName || null,
     lastName: user.deleted ? null : user.lastName || null,
-    username: user.deleted ? null : user.username ?? null,
+    username: user.deleted ? null : (user.username ?? null),
     bot: user.bot,
     deleted: user.deleted,
     scam: !user.deleted && user.scam,
@@ -161,7 +185,7 @@ export function expectedRow(world: World, chat: ChatRecord, p: Participant, now:
     joinedAt: role === "creator" ? null : p.date,
     inviterId: group && role !== "creator" ? String(p.inviterId ?? chat.creatorId) : null,
     actorId: !group && (admin || banned) ? String(p.actorId ?? chat.creatorId) : null,
-    rank: !group && (role === "creator" || admin) ? p.rank ?? null : null,
+    rank: !group && (role === "creator" || admin) ? (p.rank ?? null) : null,
     adminRights: !group && (role === "creator" || admin) ? adminRightNames(p.adminRights) : [],
     bannedRights: banned ? bannedRightNames(p.bannedRights) : [],
     bannedUntil: banned ? p.bannedRights?.untilDate || null : null,

@@ -8,7 +8,14 @@ const DAY = 86_400;
 const id = (n: number) => bigInt(n);
 
 const users = usersById([
-  new Api.User({ id: id(10), firstName: "Alice", lastName: "Smith", username: "alice", premium: true, status: new Api.UserStatusOnline({ expires: NOW + 60 }) }),
+  new Api.User({
+    id: id(10),
+    firstName: "Alice",
+    lastName: "Smith",
+    username: "alice",
+    premium: true,
+    status: new Api.UserStatusOnline({ expires: NOW + 60 }),
+  }),
   new Api.User({ id: id(11), firstName: "Helper", bot: true, username: "helper_bot" }),
   new Api.User({ id: id(12), deleted: true }),
   new Api.User({ id: id(13), firstName: "Mallory", scam: true, usernames: [new Api.Username({ username: "mal", active: true })] }),
@@ -30,22 +37,56 @@ describe("participants as audit rows", () => {
   });
 
   it("names rights as Telegram's flags do", () => {
-    expect(adminRightNames(new Api.ChatAdminRights({ changeInfo: true, banUsers: true, manageCall: true }))).toEqual(["change_info", "ban_users", "manage_call"]);
-    expect(bannedRightNames(new Api.ChatBannedRights({ viewMessages: true, sendRoundvideos: true, untilDate: 0 }))).toEqual(["view_messages", "send_roundvideos"]);
+    expect(adminRightNames(new Api.ChatAdminRights({ changeInfo: true, banUsers: true, manageCall: true }))).toEqual([
+      "change_info",
+      "ban_users",
+      "manage_call",
+    ]);
+    expect(bannedRightNames(new Api.ChatBannedRights({ viewMessages: true, sendRoundvideos: true, untilDate: 0 }))).toEqual([
+      "view_messages",
+      "send_roundvideos",
+    ]);
   });
 
   it("turns each channel participant constructor into its role", () => {
     const admin = memberFromChannelParticipant(
-      new Api.ChannelParticipantAdmin({ userId: id(10), promotedBy: id(1), date: NOW - 100, adminRights: new Api.ChatAdminRights({ deleteMessages: true }), rank: "mod" }),
+      new Api.ChannelParticipantAdmin({
+        userId: id(10),
+        promotedBy: id(1),
+        date: NOW - 100,
+        adminRights: new Api.ChatAdminRights({ deleteMessages: true }),
+        rank: "mod",
+      }),
       users,
       NOW,
     );
     expect(admin).toEqual({
-      userId: "10", role: "admin", firstName: "Alice", lastName: "Smith", username: "alice", bot: false, deleted: false, scam: false, fake: false,
-      premium: true, verified: false, lastSeen: "online", lastOnlineAt: NOW + 60, joinedAt: NOW - 100, inviterId: null, actorId: "1", rank: "mod",
-      adminRights: ["delete_messages"], bannedRights: [], bannedUntil: null,
+      userId: "10",
+      role: "admin",
+      firstName: "Alice",
+      lastName: "Smith",
+      username: "alice",
+      bot: false,
+      deleted: false,
+      scam: false,
+      fake: false,
+      premium: true,
+      verified: false,
+      lastSeen: "online",
+      lastOnlineAt: NOW + 60,
+      joinedAt: NOW - 100,
+      inviterId: null,
+      actorId: "1",
+      rank: "mod",
+      adminRights: ["delete_messages"],
+      bannedRights: [],
+      bannedUntil: null,
     });
-    const creator = memberFromChannelParticipant(new Api.ChannelParticipantCreator({ userId: id(13), adminRights: new Api.ChatAdminRights({ addAdmins: true }) }), users, NOW);
+    const creator = memberFromChannelParticipant(
+      new Api.ChannelParticipantCreator({ userId: id(13), adminRights: new Api.ChatAdminRights({ addAdmins: true }) }),
+      users,
+      NOW,
+    );
     expect(creator).toMatchObject({ role: "creator", username: "mal", scam: true, joinedAt: null, adminRights: ["add_admins"] });
     const bot = memberFromChannelParticipant(new Api.ChannelParticipant({ userId: id(11), date: NOW }), users, NOW);
     expect(bot).toMatchObject({ role: "member", bot: true, lastSeen: "unknown" });
@@ -57,7 +98,9 @@ describe("participants as audit rows", () => {
     const peer = new Api.PeerUser({ userId: id(12) });
     const restrict = new Api.ChatBannedRights({ sendMessages: true, untilDate: NOW + DAY });
     const ban = new Api.ChatBannedRights({ viewMessages: true, sendMessages: true, untilDate: 0 });
-    expect(memberFromChannelParticipant(new Api.ChannelParticipantBanned({ peer, kickedBy: id(1), date: NOW, bannedRights: restrict }), users, NOW)).toMatchObject({
+    expect(
+      memberFromChannelParticipant(new Api.ChannelParticipantBanned({ peer, kickedBy: id(1), date: NOW, bannedRights: restrict }), users, NOW),
+    ).toMatchObject({
       role: "restricted",
       deleted: true,
       firstName: null,
@@ -65,20 +108,33 @@ describe("participants as audit rows", () => {
       bannedRights: ["send_messages"],
       bannedUntil: NOW + DAY,
     });
-    expect(memberFromChannelParticipant(new Api.ChannelParticipantBanned({ left: true, peer, kickedBy: id(1), date: NOW, bannedRights: ban }), users, NOW)).toMatchObject({
+    expect(
+      memberFromChannelParticipant(new Api.ChannelParticipantBanned({ left: true, peer, kickedBy: id(1), date: NOW, bannedRights: ban }), users, NOW),
+    ).toMatchObject({
       role: "kicked",
       bannedRights: ["view_messages", "send_messages"],
       bannedUntil: null,
     });
-    expect(memberFromChannelParticipant(new Api.ChannelParticipantBanned({ left: true, peer, kickedBy: id(1), date: NOW, bannedRights: restrict }), users, NOW)).toBeUndefined();
+    expect(
+      memberFromChannelParticipant(new Api.ChannelParticipantBanned({ left: true, peer, kickedBy: id(1), date: NOW, bannedRights: restrict }), users, NOW),
+    ).toBeUndefined();
     expect(memberFromChannelParticipant(new Api.ChannelParticipantLeft({ peer }), users, NOW)).toBeUndefined();
     const channelPeer = new Api.PeerChannel({ channelId: id(99) });
-    expect(memberFromChannelParticipant(new Api.ChannelParticipantBanned({ peer: channelPeer, kickedBy: id(1), date: NOW, bannedRights: ban }), users, NOW)).toBeUndefined();
+    expect(
+      memberFromChannelParticipant(new Api.ChannelParticipantBanned({ peer: channelPeer, kickedBy: id(1), date: NOW, bannedRights: ban }), users, NOW),
+    ).toBeUndefined();
   });
 
   it("reads basic-group participants", () => {
     expect(memberFromChatParticipant(new Api.ChatParticipantCreator({ userId: id(10) }), users, NOW)).toMatchObject({ role: "creator", joinedAt: null });
-    expect(memberFromChatParticipant(new Api.ChatParticipantAdmin({ userId: id(11), inviterId: id(10), date: NOW }), users, NOW)).toMatchObject({ role: "admin", inviterId: "10", joinedAt: NOW });
-    expect(memberFromChatParticipant(new Api.ChatParticipant({ userId: id(12), inviterId: id(10), date: NOW }), users, NOW)).toMatchObject({ role: "member", deleted: true });
+    expect(memberFromChatParticipant(new Api.ChatParticipantAdmin({ userId: id(11), inviterId: id(10), date: NOW }), users, NOW)).toMatchObject({
+      role: "admin",
+      inviterId: "10",
+      joinedAt: NOW,
+    });
+    expect(memberFromChatParticipant(new Api.ChatParticipant({ userId: id(12), inviterId: id(10), date: NOW }), users, NOW)).toMatchObject({
+      role: "member",
+      deleted: true,
+    });
   });
 });

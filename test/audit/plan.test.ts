@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EnumerationPlan, queryKey, searchWords, type PageTask } from "../../src/audit/plan.js";
+import { EnumerationPlan, type PageTask, queryKey, searchWords } from "../../src/audit/plan.js";
 import type { MemberRole } from "../../src/audit/types.js";
-import { drive, FakeChat, seenSink, type FakePerson } from "./fakeTelegram.js";
+import { drive, FakeChat, type FakePerson, seenSink } from "./fakeTelegram.js";
 
 const FIRST = ["Alice", "Bob", "Carol", "Dmitri", "Émile", "Анна", "Zoë", "Quinn", "Yuki", "Omar"];
 const LAST = ["Smith", "Ivanov", "Müller", "O'Brien", "Wang", "Lopez"];
@@ -15,7 +15,14 @@ function people(count: number, options: { deletedAt?: number[] } = {}): FakePers
     list.push(
       deleted
         ? { id: i, role, deleted: true }
-        : { id: i, role, first: FIRST[i % FIRST.length], last: i % 3 === 0 ? undefined : LAST[i % LAST.length], username: i % 4 === 0 ? `u${i}` : undefined, bot: i % 97 === 0 },
+        : {
+            id: i,
+            role,
+            first: FIRST[i % FIRST.length],
+            last: i % 3 === 0 ? undefined : LAST[i % LAST.length],
+            username: i % 4 === 0 ? `u${i}` : undefined,
+            bot: i % 97 === 0,
+          },
     );
   }
   return list;
@@ -29,7 +36,8 @@ describe("the enumeration plan", () => {
     const batch = [first];
     for (let step = plan.next(); step.kind === "page"; step = plan.next()) batch.push(step);
     expect(batch.map((s) => (s.kind === "page" ? s.task.offset : -1))).toEqual([0, 200, 400, 600, 800]);
-    for (const step of batch) if (step.kind === "page") plan.onPage(step.task, { count: chat.memberCount, rows: 200, newMembers: 200, newKicked: 0, words: [] });
+    for (const step of batch)
+      if (step.kind === "page") plan.onPage(step.task, { count: chat.memberCount, rows: 200, newMembers: 200, newKicked: 0, words: [] });
     expect(plan.next()).toEqual({ kind: "done" });
   });
 

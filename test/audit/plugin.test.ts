@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotStore } from "../../src/audit/snapshots.js";
-import { setMemberRole } from "@tg-toolkit/emulator/model";
-import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { auditPlugin } from "../../src/plugins/audit.js";
+import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
 import { captureLog, handled, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 import { buildMegagroup } from "./harness.js";
@@ -80,6 +80,8 @@ describe(".audit", () => {
     await send(".audit t.me/+secret");
     expect((await world.control.messages(team.type, team.id, { viewerId: owner.id, limit: 1 }))[0].text).toMatch(/is an invite link/);
     await send(".audit @olivia_plugin");
-    expect((await savedMessages())[0]).toBe("Audit of @olivia_plugin failed: @olivia_plugin is a person, not a group or channel: give the group or channel to audit");
+    expect((await savedMessages())[0]).toBe(
+      "Audit of @olivia_plugin failed: @olivia_plugin is a person, not a group or channel: give the group or channel to audit",
+    );
   });
 });

@@ -40,7 +40,16 @@ describe("snapshots", () => {
     expect(writer.add([rows[1], rows[2]])).toEqual({ newMembers: 0, newKicked: 1 });
     expect(store.latest(TARGET.id)).toBeUndefined();
     const info = writer.finish({ ...TOTALS, memberCount: 2, kickedCount: 1 }, 2_000);
-    expect(info).toMatchObject({ chatId: "-1001", startedAt: 1_000, finishedAt: 2_000, memberCount: 2, membersFound: 2, kickedFound: 1, kickedCount: 1, complete: true });
+    expect(info).toMatchObject({
+      chatId: "-1001",
+      startedAt: 1_000,
+      finishedAt: 2_000,
+      memberCount: 2,
+      membersFound: 2,
+      kickedFound: 1,
+      kickedCount: 1,
+      complete: true,
+    });
     expect([...store.members(info.id)]).toEqual(rows);
     expect(store.latest(TARGET.id)?.id).toBe(info.id);
     expect(() => writer.add(rows)).toThrow(/already finished/);
@@ -108,7 +117,15 @@ describe("snapshots", () => {
   });
 });
 
-const state = (role: PersonState["role"], patch: Partial<PersonState> = {}): PersonState => ({ role, firstName: "Ann", lastName: null, username: null, adminRights: "", rank: null, ...patch });
+const state = (role: PersonState["role"], patch: Partial<PersonState> = {}): PersonState => ({
+  role,
+  firstName: "Ann",
+  lastName: null,
+  username: null,
+  adminRights: "",
+  rank: null,
+  ...patch,
+});
 
 describe("changes between snapshots", () => {
   it("classifies joins, leaves and role changes", () => {

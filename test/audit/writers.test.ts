@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { afterEach, describe, expect, it } from "vitest";
-import { emptyCounts, type Change } from "../../src/audit/diff.js";
+import { type Change, emptyCounts } from "../../src/audit/diff.js";
 import { AtomicFile, TextOutput } from "../../src/audit/output.js";
 import type { AuditReport, AuditResult } from "../../src/audit/report.js";
 import type { MemberRow } from "../../src/audit/types.js";
@@ -13,7 +13,12 @@ import { createWriter, type Format } from "../../src/audit/writers/index.js";
 import { rowOf } from "./fakeTelegram.js";
 
 const ROWS: MemberRow[] = [
-  { ...rowOf({ id: 1, role: "creator", first: "Olivia", last: "Owner", username: "olivia" }), adminRights: ["change_info", "add_admins"], rank: "boss", premium: true },
+  {
+    ...rowOf({ id: 1, role: "creator", first: "Olivia", last: "Owner", username: "olivia" }),
+    adminRights: ["change_info", "add_admins"],
+    rank: "boss",
+    premium: true,
+  },
   { ...rowOf({ id: 2, role: "member", first: 'Ann "the, great"', last: "Line\nbreak" }), lastSeen: "online", lastOnlineAt: 1_800_000_000 },
   { ...rowOf({ id: 3, role: "restricted", first: "Дмитрий" }), bannedRights: ["send_messages", "send_media"], bannedUntil: 1_800_086_400, actorId: "1" },
   { ...rowOf({ id: 4, role: "kicked", deleted: true }), firstName: null, joinedAt: null, lastSeen: "unknown" },
@@ -29,7 +34,17 @@ function report(patch: Partial<AuditReport> = {}): AuditReport {
   return {
     chat: { id: "-1001", kind: "megagroup", title: "Team", username: "team" },
     snapshot: { id: 2, takenAt: "2027-01-15T08:00:00Z", durationMs: 1234, previous: { id: 1, takenAt: "2027-01-14T08:00:00Z" } },
-    enumeration: { memberCount: 3, membersFound: 3, complete: true, completeness: 1, kickedCount: 1, kickedFound: 1, requests: 3, floodWaits: 0, notes: ["a note"] },
+    enumeration: {
+      memberCount: 3,
+      membersFound: 3,
+      complete: true,
+      completeness: 1,
+      kickedCount: 1,
+      kickedFound: 1,
+      requests: 3,
+      floodWaits: 0,
+      notes: ["a note"],
+    },
     totals: {
       members: 3,
       byRole: { creator: 1, admin: 0, member: 1, restricted: 1, kicked: 1 },
@@ -42,7 +57,18 @@ function report(patch: Partial<AuditReport> = {}): AuditReport {
       withoutUsername: 2,
       lastSeen: { online: 1, recently: 2, week: 0, month: 0, long_ago: 0, unknown: 0 },
     },
-    admins: [{ userId: "1", name: "Olivia Owner", username: "olivia", role: "creator", rank: "boss", rights: ["change_info", "add_admins"], promotedBy: null, bot: false }],
+    admins: [
+      {
+        userId: "1",
+        name: "Olivia Owner",
+        username: "olivia",
+        role: "creator",
+        rank: "boss",
+        rights: ["change_info", "add_admins"],
+        promotedBy: null,
+        bot: false,
+      },
+    ],
     changes: { ...emptyCounts(), joined: 2, promoted: 1 },
     failOn: [{ rule: "new-admin", triggered: true, value: 1 }],
     ...patch,
@@ -83,8 +109,22 @@ describe("report writers", () => {
     const records = parse(text, { columns: true }) as Record<string, string>[];
     expect(text.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
     expect(records).toHaveLength(8);
-    expect(records[1]).toMatchObject({ chat_id: "-1001", user_id: "2", first_name: 'Ann "the, great"', last_name: "Line\nbreak", last_seen: "online", last_online_at: "2027-01-15T08:00:00Z" });
-    expect(records[0]).toMatchObject({ role: "creator", admin_rights: "change_info;add_admins", rank: "boss", premium: "true", bot: "false", banned_until: "" });
+    expect(records[1]).toMatchObject({
+      chat_id: "-1001",
+      user_id: "2",
+      first_name: 'Ann "the, great"',
+      last_name: "Line\nbreak",
+      last_seen: "online",
+      last_online_at: "2027-01-15T08:00:00Z",
+    });
+    expect(records[0]).toMatchObject({
+      role: "creator",
+      admin_rights: "change_info;add_admins",
+      rank: "boss",
+      premium: "true",
+      bot: "false",
+      banned_until: "",
+    });
     expect(records[2]).toMatchObject({ first_name: "Дмитрий", banned_rights: "send_messages;send_media", banned_until: "2027-01-16T08:00:00Z", actor_id: "1" });
     expect(records[3]).toMatchObject({ role: "kicked", deleted: "true", first_name: "", joined_at: "" });
     expect(records[4].chat_id).toBe("-1002");
@@ -97,11 +137,19 @@ describe("report writers", () => {
   });
 
   it("writes one JSON document with reports, change lists, members, failures and whether it was interrupted", async () => {
-    const doc = JSON.parse(await render("json", [result(), result(report({ changes: null }))], 1, true)) as Record<string, unknown> & { audits: Record<string, unknown>[] };
+    const doc = JSON.parse(await render("json", [result(), result(report({ changes: null }))], 1, true)) as Record<string, unknown> & {
+      audits: Record<string, unknown>[];
+    };
     expect(doc).toMatchObject({ version: 1, failures: [{ chat: "@secret", problem: "private", message: "@secret is private" }], interrupted: true });
     expect(doc.audits).toHaveLength(2);
     const [first, second] = doc.audits;
-    expect(first).toMatchObject({ chat: report().chat, enumeration: report().enumeration, totals: report().totals, admins: report().admins, failOn: report().failOn });
+    expect(first).toMatchObject({
+      chat: report().chat,
+      enumeration: report().enumeration,
+      totals: report().totals,
+      admins: report().admins,
+      failOn: report().failOn,
+    });
     expect(first.changes).toEqual({ counts: report().changes, items: CHANGES });
     expect(first.members).toEqual(
       ROWS.map((r) => ({

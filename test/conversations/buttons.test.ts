@@ -1,8 +1,8 @@
 import type { TelegramClient } from "telegram";
 import { describe, expect, it } from "vitest";
-import { onCallback, type CallbackAnswer, type CallbackQuery } from "../../src/handlers/callback.js";
+import { type CallbackAnswer, type CallbackQuery, onCallback } from "../../src/handlers/callback.js";
 import { CallbackRouter, EXPIRED_BUTTON_TEXT } from "../../src/handlers/callbackRouter.js";
-import { callbackData, CallbackDataError, checkKeyboard } from "../../src/handlers/keyboard.js";
+import { CallbackDataError, callbackData, checkKeyboard } from "../../src/handlers/keyboard.js";
 import { definePlugin } from "../../src/handlers/plugin.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
 import { captureLogger, FakeGateway } from "../runtime/fakes.js";
@@ -26,7 +26,9 @@ describe("callback data", () => {
   });
 
   it("refuses data beyond Telegram's 64 bytes, bad prefixes and bad values", () => {
-    expect(() => vote.encode({ poll: 1, choice: "é".repeat(40), final: false })).toThrow(new CallbackDataError('callback data "vote:1:' + "é".repeat(40) + ':0" is 89 bytes; Telegram allows 64'));
+    expect(() => vote.encode({ poll: 1, choice: "é".repeat(40), final: false })).toThrow(
+      new CallbackDataError(`callback data "vote:1:${"é".repeat(40)}:0" is 89 bytes; Telegram allows 64`),
+    );
     expect(() => callbackData("no spaces", {})).toThrow(CallbackDataError);
     expect(() => vote.encode({ poll: 1.5, choice: "x", final: false })).toThrow("callback field poll must be an integer");
     expect(() => checkKeyboard([[{ text: " ", data: "x" }]])).toThrow("an inline button needs a text");

@@ -4,25 +4,25 @@
  * reading their chats on their own GramJS clients.
  */
 import { join } from "node:path";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { nextMessage } from "@tg-toolkit/emulator/testing";
 import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lateAnswer } from "../../src/confirm/outcome.js";
-import { confirmButton, ConfirmationStore } from "../../src/confirm/store.js";
+import { ConfirmationStore, confirmButton } from "../../src/confirm/store.js";
 import { defineFlow, done } from "../../src/conversations/flow.js";
-import { conversationsExtension, type ConversationsExtension } from "../../src/conversations/runtime.js";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { type ConversationsExtension, conversationsExtension } from "../../src/conversations/runtime.js";
 import { onCallback } from "../../src/handlers/callback.js";
 import { EXPIRED_BUTTON_TEXT } from "../../src/handlers/callbackRouter.js";
 import { invalid } from "../../src/handlers/conversation.js";
+import { filters } from "../../src/handlers/index.js";
 import { callbackData } from "../../src/handlers/keyboard.js";
 import { command, definePlugin, onPattern, type Plugin } from "../../src/handlers/plugin.js";
-import { filters } from "../../src/handlers/index.js";
 import register from "../../src/plugins/register.js";
-import { startRuntime, type Runtime } from "../../src/runtime/index.js";
-import { openDatabase, type Db } from "../../src/store/database.js";
+import { type Runtime, startRuntime } from "../../src/runtime/index.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { nextMessage } from "@tg-toolkit/emulator/testing";
 import { captureLog, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 
 const choice = callbackData("pick", { item: "string" });
@@ -178,7 +178,12 @@ describe("inline buttons in bot mode", () => {
     const phone = await phoneOf(alice.id);
     await exchange(phone, alice.id, bot.id, "/menu", "Pick one:");
     const menu = await newest();
-    expect(menu.buttons).toEqual([[{ text: "Tea", data: "pick:tea" }, { text: "Coffee", data: "pick:coffee" }]]);
+    expect(menu.buttons).toEqual([
+      [
+        { text: "Tea", data: "pick:tea" },
+        { text: "Coffee", data: "pick:coffee" },
+      ],
+    ]);
     expect(await world.control.pressButton(alice.id, privateChat(), menu.id, "pick:coffee")).toMatchObject({ message: "One coffee, coming up.", alert: false });
     await extension.idle();
     const edited = await newest();
@@ -209,7 +214,10 @@ describe("inline buttons in bot mode", () => {
       alert: true,
     });
     const forgotten = await ask("forgotten1", Date.now() - 1);
-    expect(await world.control.pressButton(alice.id, privateChat(), forgotten, "cf:forgotten1:1")).toMatchObject({ message: lateAnswer({ status: "timeout" }), alert: true });
+    expect(await world.control.pressButton(alice.id, privateChat(), forgotten, "cf:forgotten1:1")).toMatchObject({
+      message: lateAnswer({ status: "timeout" }),
+      alert: true,
+    });
     await extension.idle();
     expect(await newest()).toMatchObject({ text: "Deploy forgotten1?\n\n⌛ No answer in time: not approved" });
     expect(confirmations.get("forgotten1")?.status).toBe("timeout");

@@ -5,7 +5,7 @@ import { commandSyntax } from "../../src/handlers/commands.js";
 import { ConversationEnded } from "../../src/handlers/conversation.js";
 import type { SendOptions, SentMessage } from "../../src/handlers/gateway.js";
 import type { Message } from "../../src/handlers/message.js";
-import { openDatabase, type Db } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { captureLogger, FakeGateway, makeMessage } from "../runtime/fakes.js";
 
 const ALICE = "2000";
@@ -14,7 +14,15 @@ let messageIds = 100;
 
 /** A message from a person in a chat (bot mode, private chat with the bot unless told). */
 function from(senderId: string, text: string, chatId = senderId): Message {
-  return makeMessage({ mode: "bot", selfId: "1000", chatId, chatType: chatId.startsWith("-") ? "supergroup" : "private", senderId, text, messageId: (messageIds += 1) });
+  return makeMessage({
+    mode: "bot",
+    selfId: "1000",
+    chatId,
+    chatType: chatId.startsWith("-") ? "supergroup" : "private",
+    senderId,
+    text,
+    messageId: (messageIds += 1),
+  });
 }
 
 /** A fake gateway that can be awaited: `sent(n)` resolves with the texts once n calls were made. */
@@ -60,12 +68,18 @@ const quick = defineFlow<Record<string, never>, "only">({
 const dbs: Db[] = [];
 const managers: ConversationManager[] = [];
 
-function manager(options: { db?: Db; gateway?: FakeGateway; flows?: typeof signup[] } = {}) {
+function manager(options: { db?: Db; gateway?: FakeGateway; flows?: (typeof signup)[] } = {}) {
   const db = options.db ?? openDatabase(":memory:");
   dbs.push(db);
   const gateway = options.gateway ?? new WatchedGateway();
   const log = captureLogger();
-  const conversations = new ConversationManager({ db, telegram: gateway, log: log.log, syntax: commandSyntax("bot", { botUsername: "test_bot" }), flows: options.flows ?? [signup, quick] });
+  const conversations = new ConversationManager({
+    db,
+    telegram: gateway,
+    log: log.log,
+    syntax: commandSyntax("bot", { botUsername: "test_bot" }),
+    flows: options.flows ?? [signup, quick],
+  });
   managers.push(conversations);
   return { conversations, gateway: gateway as WatchedGateway, db, lines: log.lines };
 }

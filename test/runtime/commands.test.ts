@@ -61,7 +61,7 @@ describe("splitArgs", () => {
     expect(splitArgs(`--name="John Smith"`)).toEqual(["--name=John Smith"]);
   });
 
-  it("unescapes \\\" and \\\\ inside double quotes only", () => {
+  it('unescapes \\" and \\\\ inside double quotes only', () => {
     expect(splitArgs(`"say \\"hi\\"" 'c:\\dir' "a\\\\b"`)).toEqual([`say "hi"`, "c:\\dir", "a\\b"]);
   });
 

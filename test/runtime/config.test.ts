@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configSecrets, loadConfig, parseConfig, readEnv, type Env } from "../../src/config.js";
+import { ConfigError, configSecrets, type Env, loadConfig, parseConfig, readEnv } from "../../src/config.js";
 
 const HASH = "0123456789abcdef0123456789abcdef";
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -78,7 +78,10 @@ describe("parseConfig", () => {
   });
 
   it("treats empty and blank values as unset and accepts [ipv6]:port and host names", () => {
-    const config = parseConfig({ ...BASE, TELEGRAM_BOT_TOKEN: "", TELEGRAM_SESSION: "  ", TELEGRAM_SERVER: "[::1]:443", TELEGRAM_SERVER_KEY: "/keys/server.pem" }, readFile);
+    const config = parseConfig(
+      { ...BASE, TELEGRAM_BOT_TOKEN: "", TELEGRAM_SESSION: "  ", TELEGRAM_SERVER: "[::1]:443", TELEGRAM_SERVER_KEY: "/keys/server.pem" },
+      readFile,
+    );
     expect(config.mode).toBe("user");
     expect(config.sessionName).toBe("default");
     expect(config.server?.host).toBe("::1");
@@ -97,13 +100,29 @@ describe("parseConfig", () => {
     ["TELEGRAM_SESSION", { ...BASE, TELEGRAM_SESSION: "../etc/passwd" }, /^TELEGRAM_SESSION must be 1-64 letters/],
     ["TELEGRAM_SESSION", { ...BASE, TELEGRAM_SESSION: "a.b" }, /^TELEGRAM_SESSION must be/],
     ["TELEGRAM_SERVER", { ...BASE, TELEGRAM_SERVER_KEY: "/keys/server.pem" }, /^TELEGRAM_SERVER must be set when TELEGRAM_SERVER_KEY is/],
-    ["TELEGRAM_SERVER", { ...BASE, TELEGRAM_SERVER: "127.0.0.1", TELEGRAM_SERVER_KEY: "/keys/server.pem" }, /^TELEGRAM_SERVER must be host:port with a port from 1 to 32767/],
+    [
+      "TELEGRAM_SERVER",
+      { ...BASE, TELEGRAM_SERVER: "127.0.0.1", TELEGRAM_SERVER_KEY: "/keys/server.pem" },
+      /^TELEGRAM_SERVER must be host:port with a port from 1 to 32767/,
+    ],
     ["TELEGRAM_SERVER", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:40000", TELEGRAM_SERVER_KEY: "/keys/server.pem" }, /^TELEGRAM_SERVER must be host:port/],
     ["TELEGRAM_SERVER", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:0", TELEGRAM_SERVER_KEY: "/keys/server.pem" }, /^TELEGRAM_SERVER must be host:port/],
     ["TELEGRAM_SERVER_KEY", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430" }, /^TELEGRAM_SERVER_KEY must be set together with TELEGRAM_SERVER/],
-    ["TELEGRAM_SERVER_KEY", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/missing.pem" }, /^TELEGRAM_SERVER_KEY must be the path of a readable PEM public key file; cannot read \/keys\/missing\.pem/],
-    ["TELEGRAM_SERVER_KEY", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/note.txt" }, /^TELEGRAM_SERVER_KEY must be a PEM public key file/],
-    ["TELEGRAM_SERVER_KEY", { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/private.pem" }, /^TELEGRAM_SERVER_KEY must be a public key/],
+    [
+      "TELEGRAM_SERVER_KEY",
+      { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/missing.pem" },
+      /^TELEGRAM_SERVER_KEY must be the path of a readable PEM public key file; cannot read \/keys\/missing\.pem/,
+    ],
+    [
+      "TELEGRAM_SERVER_KEY",
+      { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/note.txt" },
+      /^TELEGRAM_SERVER_KEY must be a PEM public key file/,
+    ],
+    [
+      "TELEGRAM_SERVER_KEY",
+      { ...BASE, TELEGRAM_SERVER: "127.0.0.1:4430", TELEGRAM_SERVER_KEY: "/keys/private.pem" },
+      /^TELEGRAM_SERVER_KEY must be a public key/,
+    ],
     ["LOG_LEVEL", { ...BASE, LOG_LEVEL: "verbose" }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/],
     ["LOG_FORMAT", { ...BASE, LOG_FORMAT: "xml" }, /^LOG_FORMAT must be auto/],
     ["COMMAND_PREFIX", { ...BASE, COMMAND_PREFIX: "go" }, /^COMMAND_PREFIX must be 1-3 punctuation characters/],

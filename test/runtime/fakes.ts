@@ -1,8 +1,8 @@
 import type { TelegramClient } from "telegram";
-import { createContext, type CommandHelp, type Context, type Me } from "../../src/handlers/context.js";
+import { type CommandHelp, type Context, createContext, type Me } from "../../src/handlers/context.js";
 import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../../src/handlers/gateway.js";
 import type { Message, UserInfo } from "../../src/handlers/message.js";
-import { createLogger, SecretRegistry, type Logger } from "../../src/log.js";
+import { createLogger, type Logger, SecretRegistry } from "../../src/log.js";
 
 /** A message in a private user-mode chat, with overrides. */
 export function makeMessage(overrides: Partial<Message> = {}): Message {
@@ -48,9 +48,7 @@ export class FakeGateway implements TelegramGateway {
   }
 
   async getUser(ref: UserRef): Promise<UserInfo | undefined> {
-    return this.users.find((u) =>
-      "id" in ref ? u.id === ref.id : u.username?.toLowerCase() === ref.username.toLowerCase(),
-    );
+    return this.users.find((u) => ("id" in ref ? u.id === ref.id : u.username?.toLowerCase() === ref.username.toLowerCase()));
   }
 
   /** Texts of every send and edit, in order. */

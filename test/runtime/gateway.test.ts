@@ -12,7 +12,7 @@ describe("parseUserRef", () => {
   });
 
   it("rejects what is neither", () => {
-    for (const text of ["", "@", "-100123", "1abc", "@ab", "a b", "@" + "x".repeat(40), "t.me/durov"]) {
+    for (const text of ["", "@", "-100123", "1abc", "@ab", "a b", `@${"x".repeat(40)}`, "t.me/durov"]) {
       expect(parseUserRef(text), text).toBeUndefined();
     }
   });

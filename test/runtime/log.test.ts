@@ -3,10 +3,14 @@ import { describe, expect, it } from "vitest";
 import { createLogger, isSecretKey, REDACTED, redactText, SecretRegistry } from "../../src/log.js";
 import { captureLogger } from "./fakes.js";
 
+/** A parsed JSON log line, read field by field in assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON
+type LogLine = Record<string, any>;
+
 const API_HASH = "0123456789abcdef0123456789abcdef";
-const SESSION = "1AQAOMTQ5LjE1NC4xNjcuNTEBu7" + "x".repeat(40);
+const SESSION = `1AQAOMTQ5LjE1NC4xNjcuNTEBu7${"x".repeat(40)}`;
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const PASSWORD = "correct horse \"battery\" staple";
+const PASSWORD = 'correct horse "battery" staple';
 
 describe("logger redaction", () => {
   function registry(): SecretRegistry {
@@ -36,13 +40,16 @@ describe("logger redaction", () => {
     const { log, lines } = captureLogger(new SecretRegistry());
     const request = { className: "auth.SignIn", toJSON: () => ({ className: "auth.SignIn", phoneCode: "54321", phoneCodeHash: "abcdef0123" }) };
     const error = Object.assign(new Error("SESSION_PASSWORD_NEEDED"), { code: 401, password: "hunter22" });
-    log.info({ apiHash: "visible-hash-value", config: { botToken: "t0ken-value", api_hash: "other-hash" }, request, err: error, session_string: "s3ss10n" }, "login");
+    log.info(
+      { apiHash: "visible-hash-value", config: { botToken: "t0ken-value", api_hash: "other-hash" }, request, err: error, session_string: "s3ss10n" },
+      "login",
+    );
     log.info({ code: "12345", errno: { code: "ECONNREFUSED" }, rpc: { code: 420 } }, "codes");
     const output = lines.join("");
     for (const secret of ["visible-hash-value", "t0ken-value", "other-hash", "54321", "abcdef0123", "hunter22", "s3ss10n", "12345"]) {
       expect(output).not.toContain(secret);
     }
-    const [login, codes] = lines.map((line) => JSON.parse(line) as Record<string, any>);
+    const [login, codes] = lines.map((line) => JSON.parse(line) as LogLine);
     expect(login.request.className).toBe("auth.SignIn");
     expect(login.err.message).toBe("SESSION_PASSWORD_NEEDED");
     expect(login.err.code).toBe(401);

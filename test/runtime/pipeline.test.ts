@@ -35,7 +35,12 @@ describe("dispatcher, router and guarded gateway together", () => {
     const router = new Router({
       plugins: [plugin],
       syntax: commandSyntax("bot", { botUsername: "DemoBot" }),
-      services: { telegram: guardGateway(gateway, { limiter: unlimited, flood: { maxSleepSeconds: 0, maxRetries: 0 } }), client: {} as TelegramClient, log, me: { id: "9", username: "DemoBot", mode: "bot" } },
+      services: {
+        telegram: guardGateway(gateway, { limiter: unlimited, flood: { maxSleepSeconds: 0, maxRetries: 0 } }),
+        client: {} as TelegramClient,
+        log,
+        me: { id: "9", username: "DemoBot", mode: "bot" },
+      },
     });
     const done = deferred();
     let handled = 0;

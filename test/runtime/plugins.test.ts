@@ -28,7 +28,13 @@ describe("help", () => {
   it("lists every command sorted, with the mode's prefix, by editing the command in user mode", async () => {
     const gateway = await run(help, own({ messageId: 5 }), { commands: COMMANDS });
     expect(gateway.calls).toEqual([
-      { op: "edit", chatId: "2000", messageId: 5, options: undefined, text: "Commands:\n.help [command] — list commands\n.ping\n.whois [@username | id] — describe a user" },
+      {
+        op: "edit",
+        chatId: "2000",
+        messageId: 5,
+        options: undefined,
+        text: "Commands:\n.help [command] — list commands\n.ping\n.whois [@username | id] — describe a user",
+      },
     ]);
   });
 
@@ -55,7 +61,10 @@ describe("ping", () => {
 
   it("edits the account's own command in user mode", async () => {
     const gateway = await run(ping, own({ messageId: 4 }));
-    expect(gateway.calls.map((c) => [c.op, c.op === "edit" ? c.messageId : 0])).toEqual([["edit", 4], ["edit", 4]]);
+    expect(gateway.calls.map((c) => [c.op, c.op === "edit" ? c.messageId : 0])).toEqual([
+      ["edit", 4],
+      ["edit", 4],
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BOT_LIMITS, RateLimiter, SlidingWindow, TokenBucket, type Clock, type Limit } from "../../src/telegram/rateLimiter.js";
+import { BOT_LIMITS, type Clock, type Limit, RateLimiter, SlidingWindow, TokenBucket } from "../../src/telegram/rateLimiter.js";
 
 /** A manual clock: sleeps wait for `runAll`, which jumps time from one pending timer to the next. */
 class FakeClock implements Clock {

@@ -4,9 +4,13 @@ import { commandSyntax } from "../../src/handlers/commands.js";
 import type { Context } from "../../src/handlers/context.js";
 import { isGroup } from "../../src/handlers/filters.js";
 import { command, definePlugin, onMessage, onPattern, type Plugin } from "../../src/handlers/plugin.js";
-import { Router, type AccessPolicy } from "../../src/handlers/router.js";
+import { type AccessPolicy, Router } from "../../src/handlers/router.js";
 import { FloodWaitError } from "../../src/telegram/floodWait.js";
 import { captureLogger, FakeGateway, makeMessage } from "./fakes.js";
+
+/** A parsed JSON log line, read field by field in assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON
+type LogLine = Record<string, any>;
 
 /** A router in the given mode over the plugins, with a capture logger. */
 function routerFor(plugins: Plugin[], mode: "user" | "bot" = "user", policy?: AccessPolicy) {
@@ -18,16 +22,16 @@ function routerFor(plugins: Plugin[], mode: "user" | "bot" = "user", policy?: Ac
     services: { telegram: gateway, client: {} as TelegramClient, log, me: { id: "1000", username: mode === "bot" ? "ToolkitBot" : undefined, mode } },
     policy,
   });
-  return { router, lines, gateway, logs: () => lines.map((line) => JSON.parse(line) as Record<string, any>) };
+  return { router, lines, gateway, logs: () => lines.map((line) => JSON.parse(line) as LogLine) };
 }
 
 describe("definePlugin and handler builders", () => {
   it("names unnamed handlers by kind and position and rejects duplicate names", () => {
     const plugin = definePlugin({ name: "demo", handlers: [onMessage(isGroup, () => {}), onPattern(/x/, () => {}), command("go", () => {})] });
     expect(plugin.handlers.map((h) => h.name)).toEqual(["message1", "pattern2", "go"]);
-    expect(() => definePlugin({ name: "demo", handlers: [command("go", () => {}), command({ name: "other" }, () => {}), onMessage(isGroup, () => {}, { name: "go" })] })).toThrow(
-      /two handlers are named "go"/,
-    );
+    expect(() =>
+      definePlugin({ name: "demo", handlers: [command("go", () => {}), command({ name: "other" }, () => {}), onMessage(isGroup, () => {}, { name: "go" })] }),
+    ).toThrow(/two handlers are named "go"/);
   });
 
   it("rejects invalid command and plugin names", () => {
@@ -85,24 +89,50 @@ describe("Router", () => {
     const plugin = definePlugin({
       name: "p",
       handlers: [
-        onMessage(() => true, () => {
-          order.push("first");
-          throw new Error("first broke");
-        }, { name: "breaks" }),
-        onMessage(() => true, async () => void order.push("second")),
+        onMessage(
+          () => true,
+          () => {
+            order.push("first");
+            throw new Error("first broke");
+          },
+          { name: "breaks" },
+        ),
+        onMessage(
+          () => true,
+          async () => void order.push("second"),
+        ),
       ],
     });
     const { router, logs } = routerFor([plugin]);
     await router.handle(makeMessage({ chatId: "-100777", chatType: "supergroup", messageId: 9 }));
     expect(order).toEqual(["first", "second"]);
-    expect(logs().find((l) => l.msg === "handler failed")).toMatchObject({ chat: "-100777", handler: "p/breaks", messageId: 9, err: { message: "first broke" } });
+    expect(logs().find((l) => l.msg === "handler failed")).toMatchObject({
+      chat: "-100777",
+      handler: "p/breaks",
+      messageId: 9,
+      err: { message: "first broke" },
+    });
   });
 
   it("logs a flood wait that reached a handler as a warning with its seconds", async () => {
-    const plugin = definePlugin({ name: "p", handlers: [onMessage(() => true, () => Promise.reject(new FloodWaitError(300, "messages.sendMessage")), { name: "send" })] });
+    const plugin = definePlugin({
+      name: "p",
+      handlers: [
+        onMessage(
+          () => true,
+          () => Promise.reject(new FloodWaitError(300, "messages.sendMessage")),
+          { name: "send" },
+        ),
+      ],
+    });
     const { router, logs } = routerFor([plugin]);
     await router.handle(makeMessage());
-    expect(logs().find((l) => l.msg === "handler stopped by a flood wait")).toMatchObject({ level: 40, seconds: 300, method: "messages.sendMessage", handler: "p/send" });
+    expect(logs().find((l) => l.msg === "handler stopped by a flood wait")).toMatchObject({
+      level: 40,
+      seconds: 300,
+      method: "messages.sendMessage",
+      handler: "p/send",
+    });
   });
 
   it("asks the access policy before each handler; the default keeps owner-only and gated handlers closed", async () => {
@@ -110,16 +140,33 @@ describe("Router", () => {
     const plugin = definePlugin({
       name: "p",
       handlers: [
-        onMessage(() => true, () => void ran.push("owner"), { name: "owner", needs: { access: "owner" } }),
-        onMessage(() => true, () => void ran.push("gated"), { name: "gated", needs: { gate: "members" } }),
-        onMessage(() => true, () => void ran.push("open"), { name: "open" }),
+        onMessage(
+          () => true,
+          () => void ran.push("owner"),
+          { name: "owner", needs: { access: "owner" } },
+        ),
+        onMessage(
+          () => true,
+          () => void ran.push("gated"),
+          { name: "gated", needs: { gate: "members" } },
+        ),
+        onMessage(
+          () => true,
+          () => void ran.push("open"),
+          { name: "open" },
+        ),
       ],
     });
     const defaults = routerFor([plugin]);
     await defaults.router.handle(makeMessage({ out: false }));
     await defaults.router.handle(makeMessage({ out: true, senderId: "1000" }));
     expect(ran).toEqual(["open", "owner", "open"]);
-    expect(defaults.logs().filter((l) => l.msg === "access denied").map((l) => l.reason)).toEqual(["owner only", "no access policy knows gate members", "no access policy knows gate members"]);
+    expect(
+      defaults
+        .logs()
+        .filter((l) => l.msg === "access denied")
+        .map((l) => l.reason),
+    ).toEqual(["owner only", "no access policy knows gate members", "no access policy knows gate members"]);
 
     ran.length = 0;
     const requests: string[] = [];
@@ -134,7 +181,16 @@ describe("Router", () => {
 
   it("treats a failing policy as a denial and logs it", async () => {
     const ran: string[] = [];
-    const plugin = definePlugin({ name: "p", handlers: [onMessage(() => true, () => void ran.push("x"), { name: "x" })] });
+    const plugin = definePlugin({
+      name: "p",
+      handlers: [
+        onMessage(
+          () => true,
+          () => void ran.push("x"),
+          { name: "x" },
+        ),
+      ],
+    });
     const { router, logs } = routerFor([plugin], "user", () => {
       throw new Error("policy store down");
     });

@@ -12,7 +12,7 @@ function sessionString(address = "127.0.0.1", port = 4430): string {
   length.writeInt16BE(Buffer.byteLength(address));
   const portBytes = Buffer.alloc(2);
   portBytes.writeInt16BE(port);
-  return "1" + Buffer.concat([Buffer.from([2]), length, Buffer.from(address), portBytes, randomBytes(256)]).toString("base64");
+  return `1${Buffer.concat([Buffer.from([2]), length, Buffer.from(address), portBytes, randomBytes(256)]).toString("base64")}`;
 }
 
 /** A store over a fresh temporary folder, with a fixed clock. */
@@ -43,7 +43,7 @@ describe("session strings", () => {
 
   it("rejects truncated, non-base64 and foreign strings", () => {
     const good = sessionString();
-    for (const bad of [good.slice(0, -8), "2" + good.slice(1), good.replace(/.$/, "!"), "1", "hello"]) {
+    for (const bad of [good.slice(0, -8), `2${good.slice(1)}`, good.replace(/.$/, "!"), "1", "hello"]) {
       expect(isWellFormedSession(bad), bad.slice(0, 12)).toBe(false);
     }
   });

@@ -5,14 +5,14 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TelegramClient } from "telegram";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
-import type { Env } from "../../src/config.js";
 import { emulatorClient } from "@tg-toolkit/emulator/client";
 import type { PeerType } from "@tg-toolkit/emulator/control";
 import { nextMessage } from "@tg-toolkit/emulator/testing";
-import { startCli, runCli, type Running } from "../e2e/runtime/cli.js";
+import type { TelegramClient } from "telegram";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config.js";
+import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
+import { type Running, runCli, startCli } from "../e2e/runtime/cli.js";
 import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 
 let world: World;

@@ -6,15 +6,15 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { PeerType } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
-import type { PeerType } from "@tg-toolkit/emulator/control";
-import { readMarkup } from "../../src/telegram/send/markup.js";
+import { PeerError, parsePeerInput } from "../../src/telegram/peers.js";
 import { deliver } from "../../src/telegram/send/deliver.js";
+import { readMarkup } from "../../src/telegram/send/markup.js";
 import { openScriptSession, type ScriptSession } from "../../src/telegram/send/scriptSession.js";
 import { splitFormatted } from "../../src/telegram/send/split.js";
 import { resolveTarget } from "../../src/telegram/send/target.js";
-import { parsePeerInput, PeerError } from "../../src/telegram/peers.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { runCli } from "../e2e/runtime/cli.js";
 import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
@@ -63,8 +63,11 @@ beforeAll(async () => {
   bot = await control.createUser({ firstName: "Shop", username: "shop_sd_bot", bot: true });
   const member = (userId: string) => ({ userId, role: "member" as const });
   family = (await control.createChat({ type: "group", title: "Family", creatorId: owner.id, members: [member(alice.id), member(bot.id)] })).id;
-  team = (await control.createChat({ type: "supergroup", title: "Team", username: "team_sd", creatorId: owner.id, members: [member(alice.id), member(bot.id)] })).id;
-  news = (await control.createChat({ type: "channel", title: "News", username: "news_sd", creatorId: owner.id, members: [{ userId: bot.id, role: "admin" }] })).id;
+  team = (
+    await control.createChat({ type: "supergroup", title: "Team", username: "team_sd", creatorId: owner.id, members: [member(alice.id), member(bot.id)] })
+  ).id;
+  news = (await control.createChat({ type: "channel", title: "News", username: "news_sd", creatorId: owner.id, members: [{ userId: bot.id, role: "admin" }] }))
+    .id;
   await control.createChat({ type: "channel", title: "Bob's news", username: "bobs_news_sd", creatorId: bob.id, members: [member(owner.id)] });
   await control.sendMessage(alice.id, { type: "user", id: owner.id }, "hi Olivia");
 });
@@ -114,13 +117,26 @@ describe("sending to every kind of chat (user mode, in-process)", () => {
     const peer = { type: "user" as const, id: alice.id };
     const target = await resolveTarget(session.client, parsePeerInput("@alice_sd"), { mode: session.mode, selfId: session.selfId });
     const options = { pacer: session.pacer, flood: session.flood };
-    const [markdown] = await deliver(session.client, target, splitFormatted(readMarkup("**Sale** of `#42` [receipt](https://shop.example/42)", "markdown")), options);
+    const [markdown] = await deliver(
+      session.client,
+      target,
+      splitFormatted(readMarkup("**Sale** of `#42` [receipt](https://shop.example/42)", "markdown")),
+      options,
+    );
     const [html] = await deliver(session.client, target, splitFormatted(readMarkup("<b>Sale</b> of <code>#42</code> &amp; <i>thanks</i>", "html")), options);
     const describe = (id: number) => stored(owner.id, peer, id).entities?.map((entity) => [entity.className, entity.offset, entity.length]);
     expect(stored(owner.id, peer, markdown).text).toBe("Sale of #42 receipt");
-    expect(describe(markdown)).toEqual([["MessageEntityBold", 0, 4], ["MessageEntityCode", 8, 3], ["MessageEntityTextUrl", 12, 7]]);
+    expect(describe(markdown)).toEqual([
+      ["MessageEntityBold", 0, 4],
+      ["MessageEntityCode", 8, 3],
+      ["MessageEntityTextUrl", 12, 7],
+    ]);
     expect(stored(owner.id, peer, html).text).toBe("Sale of #42 & thanks");
-    expect(describe(html)).toEqual([["MessageEntityBold", 0, 4], ["MessageEntityCode", 8, 3], ["MessageEntityItalic", 14, 6]]);
+    expect(describe(html)).toEqual([
+      ["MessageEntityBold", 0, 4],
+      ["MessageEntityCode", 8, 3],
+      ["MessageEntityItalic", 14, 6],
+    ]);
   });
 
   it("splits a long text into messages of at most 4,096 characters at line boundaries", async () => {
@@ -167,7 +183,11 @@ describe("npm run send", () => {
       [["me"], "\n\n", "the text is empty: nothing to send"],
       [["me", "<b>open", "--html"], "", "broken HTML at line 1, column 1: <b> is never closed (close it with </b>)"],
       [["me", "**open", "--markdown"], "", "broken Markdown at line 1, column 1: ** is never closed (close it, or write \\*\\* to send it as text)"],
-      [["me", "--each-line", "--md"], "fine\n`broken\n", "line 2: broken Markdown at line 1, column 1: ` opens inline code that is never closed (close it with `, or write \\` for a backtick)"],
+      [
+        ["me", "--each-line", "--md"],
+        "fine\n`broken\n",
+        "line 2: broken Markdown at line 1, column 1: ` opens inline code that is never closed (close it with `, or write \\` for a backtick)",
+      ],
       [["me", "x", "--html", "--markdown"], "", "--markdown and --html cannot be combined: choose one parse mode"],
       [["not a chat!", "x"], "", '"not a chat!" is not a chat or person: use @username, a t.me link, a numeric id or me'],
     ];
@@ -184,7 +204,9 @@ describe("npm run send", () => {
   it("exits 1 with Telegram's reason when it refuses the message", async () => {
     const refused = await runCli("send", ["@bobs_news_sd", "hello"], { cwd: await ownerDir(), env: env() });
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toMatch(/^Telegram refused: only the chat's admins may post there \(CHAT_ADMIN_REQUIRED\)$|^Telegram refused: this account may not write in that chat \(CHAT_WRITE_FORBIDDEN\)$/);
+    expect(refused.stderr.trim()).toMatch(
+      /^Telegram refused: only the chat's admins may post there \(CHAT_ADMIN_REQUIRED\)$|^Telegram refused: this account may not write in that chat \(CHAT_WRITE_FORBIDDEN\)$/,
+    );
   });
 
   it("sends as a bot: by @username, then by id (known from then on); no Saved Messages; strangers by id refused", async () => {

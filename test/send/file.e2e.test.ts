@@ -8,10 +8,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Env } from "../../src/config.js";
 import type { ControlMessage } from "@tg-toolkit/emulator/control";
 import { pngImage } from "@tg-toolkit/emulator/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config.js";
 import { runCli } from "../e2e/runtime/cli.js";
 import { API_HASH, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 
@@ -54,7 +54,13 @@ beforeAll(async () => {
   owner = await control.createUser({ firstName: "Olivia", username: "olivia_sf" });
   alice = await control.createUser({ firstName: "Alice", username: "alice_sf" });
   bot = await control.createUser({ firstName: "Shop", username: "shop_sf_bot", bot: true });
-  await control.createChat({ type: "channel", title: "Bob's news", username: "bobs_news_sf", creatorId: alice.id, members: [{ userId: owner.id, role: "member" }] });
+  await control.createChat({
+    type: "channel",
+    title: "Bob's news",
+    username: "bobs_news_sf",
+    creatorId: alice.id,
+    members: [{ userId: owner.id, role: "member" }],
+  });
   files = mkdtempSync(join(world.dir, "files-"));
   session = await preSharedSession(world.emu, owner.id);
 });
@@ -129,7 +135,9 @@ describe("npm run send --file", () => {
       expect(result.stdout).toMatch(/^Sent part0\.bin, part1\.bin, part2\.bin, part3\.bin, part4\.bin to Saved Messages: 5 messages \(\d+-\d+\)\.\n$/);
       expect(result.stderr).not.toContain("flood wait");
       const sent = await latest(owner.id, owner.id, 5);
-      expect(sent.map((m) => [m.text, m.media?.fileName, m.media?.sha256])).toEqual(contents.map((bytes, i) => [i === 0 ? "five files" : "", `part${i}.bin`, sha256(bytes)]));
+      expect(sent.map((m) => [m.text, m.media?.fileName, m.media?.sha256])).toEqual(
+        contents.map((bytes, i) => [i === 0 ? "five files" : "", `part${i}.bin`, sha256(bytes)]),
+      );
     } finally {
       await world.control.setFloodLimit({ method: "messages.sendMedia", off: true });
     }
@@ -150,7 +158,10 @@ describe("npm run send --file", () => {
     const cwd = mkdtempSync(join(world.dir, "bot-"));
     await world.control.sendMessage(alice.id, { type: "user", id: bot.id }, "/start");
     const png = pngImage(64, 64, 9);
-    const result = await runCli("send", ["@alice_sf", "--photo", "--file", file("receipt.png", png), "Your receipt"], { cwd, env: env({ TELEGRAM_BOT_TOKEN: bot.botToken }) });
+    const result = await runCli("send", ["@alice_sf", "--photo", "--file", file("receipt.png", png), "Your receipt"], {
+      cwd,
+      env: env({ TELEGRAM_BOT_TOKEN: bot.botToken }),
+    });
     expect(result.code, result.stderr).toBe(0);
     const [received] = await latest(alice.id, bot.id, 1);
     expect(received).toMatchObject({ fromId: bot.id, text: "Your receipt", media: { kind: "photo", sha256: sha256(png) } });
@@ -160,7 +171,9 @@ describe("npm run send --file", () => {
   it("exits 1 with Telegram's reason when it refuses the file", async () => {
     const result = await runCli("send", ["@bobs_news_sf", "--file", file("refused.txt", Buffer.from("hello"))], { cwd: ownerDir(), env: env() });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^Telegram refused: (only the chat's admins may post there \(CHAT_ADMIN_REQUIRED\)|this account may not write in that chat \(CHAT_WRITE_FORBIDDEN\))$/);
+    expect(result.stderr.trim()).toMatch(
+      /^Telegram refused: (only the chat's admins may post there \(CHAT_ADMIN_REQUIRED\)|this account may not write in that chat \(CHAT_WRITE_FORBIDDEN\))$/,
+    );
   });
 
   it("answers every mistake with one line and exit 2, before connecting", async () => {
@@ -177,10 +190,16 @@ describe("npm run send --file", () => {
       [["me", "--file", empty], `${empty} is empty: Telegram does not take empty files`],
       [["me", "--file", huge], `${huge} is 2,097,152,001 bytes: Telegram takes files up to 2,097,152,000 bytes (2 GB)`],
       [["me", "--photo", "--file", text], `${text} is not a PNG or JPEG image: send it without --photo, as a file`],
-      [["me", "--photo", "--file", tall], `${tall} is 10×300 pixels: a photo's width and height may add up to 10,000 and be at most 20 times each other; send it without --photo, as a file`],
+      [
+        ["me", "--photo", "--file", tall],
+        `${tall} is 10×300 pixels: a photo's width and height may add up to 10,000 and be at most 20 times each other; send it without --photo, as a file`,
+      ],
       [["me", "--photo", "hello"], "--photo sends an image given with --file: add --file PATH"],
       [["me", "--file", text, "--each-line"], "--each-line cannot be combined with --file: send the file and the lines in two commands"],
-      [["me", "--file", text, "**open", "--markdown"], "broken Markdown at line 1, column 1: ** is never closed (close it, or write \\*\\* to send it as text)"],
+      [
+        ["me", "--file", text, "**open", "--markdown"],
+        "broken Markdown at line 1, column 1: ** is never closed (close it, or write \\*\\* to send it as text)",
+      ],
       [["me", "--file"], "Option '--file <value>' argument missing"],
     ];
     const calls = async () => Object.values((await world.control.stats()).rpc).reduce((sum, n) => sum + n, 0);

@@ -64,7 +64,9 @@ describe("Markdown", () => {
     expect(brokenMessage(() => parseMarkdown("fine\nnot **closed"))).toBe(
       "broken Markdown at line 2, column 5: ** is never closed (close it, or write \\*\\* to send it as text)",
     );
-    expect(brokenMessage(() => parseMarkdown("**a __b** c__"))).toMatch(/^broken Markdown at line 1, column 8: \*\* closes \*\* of line 1, column 1 while __ of line 1, column 5 is still open/);
+    expect(brokenMessage(() => parseMarkdown("**a __b** c__"))).toMatch(
+      /^broken Markdown at line 1, column 8: \*\* closes \*\* of line 1, column 1 while __ of line 1, column 5 is still open/,
+    );
     expect(brokenMessage(() => parseMarkdown("x `code"))).toMatch(/^broken Markdown at line 1, column 3: ` opens inline code that is never closed/);
     expect(brokenMessage(() => parseMarkdown("```\ncode"))).toMatch(/^broken Markdown at line 1, column 1: ``` opens a code block/);
     expect(brokenMessage(() => parseMarkdown("[shop](https://x"))).toMatch(/^broken Markdown at line 1, column 7: the link target \( is never closed/);
@@ -76,7 +78,7 @@ describe("Markdown", () => {
 describe("HTML", () => {
   it("reads every supported tag and entity", () => {
     const { text, entities } = parseHtml(
-      '<b>B</b><strong>S</strong><i>I</i><em>E</em><u>U</u><ins>N</ins><s>S</s><strike>K</strike><del>D</del>' +
+      "<b>B</b><strong>S</strong><i>I</i><em>E</em><u>U</u><ins>N</ins><s>S</s><strike>K</strike><del>D</del>" +
         '<tg-spoiler>P</tg-spoiler><span class="tg-spoiler">Q</span><a href="https://x.io/?a=1&amp;b=2">L</a>' +
         '<code>C</code><pre><code class="language-py">R</code></pre><blockquote>T</blockquote> &lt;&gt;&amp;&quot;&#33;&#x41; &nbsp; AT&T',
     );
@@ -110,9 +112,13 @@ describe("HTML", () => {
 
   it("names the line and column of broken markup", () => {
     expect(brokenMessage(() => parseHtml("a\n<b>open"))).toBe("broken HTML at line 2, column 1: <b> is never closed (close it with </b>)");
-    expect(brokenMessage(() => parseHtml("<b><i>x</b></i>"))).toBe("broken HTML at line 1, column 8: </b> closes <i> of line 1, column 4 (close tags in reverse order)");
+    expect(brokenMessage(() => parseHtml("<b><i>x</b></i>"))).toBe(
+      "broken HTML at line 1, column 8: </b> closes <i> of line 1, column 4 (close tags in reverse order)",
+    );
     expect(brokenMessage(() => parseHtml("1 < 2"))).toBe("broken HTML at line 1, column 3: < does not start a tag: write &lt; to send it as text");
-    expect(brokenMessage(() => parseHtml("<div>x</div>"))).toMatch(/^broken HTML at line 1, column 1: <div> is not a tag Telegram supports \(supported: b, i, u/);
+    expect(brokenMessage(() => parseHtml("<div>x</div>"))).toMatch(
+      /^broken HTML at line 1, column 1: <div> is not a tag Telegram supports \(supported: b, i, u/,
+    );
     expect(brokenMessage(() => parseHtml("x</b>"))).toMatch(/<\/b> closes a tag that was never opened/);
     expect(brokenMessage(() => parseHtml("<a>x</a>"))).toMatch(/<a> needs an href/);
     expect(brokenMessage(() => parseHtml('<span class="x">x</span>'))).toMatch(/<span> is only supported as <span class="tg-spoiler">/);

@@ -33,11 +33,26 @@ describe("splitFormatted", () => {
   });
 
   it("clips entities to the parts they fall in", () => {
-    const parts = splitFormatted({ text: "abc\ndef\nghi", entities: [{ type: "bold", offset: 2, length: 7 }, { type: "link", offset: 8, length: 3, url: "https://x" }] }, 4);
+    const parts = splitFormatted(
+      {
+        text: "abc\ndef\nghi",
+        entities: [
+          { type: "bold", offset: 2, length: 7 },
+          { type: "link", offset: 8, length: 3, url: "https://x" },
+        ],
+      },
+      4,
+    );
     expect(parts).toEqual([
       { text: "abc", entities: [{ type: "bold", offset: 2, length: 1 }] },
       { text: "def", entities: [{ type: "bold", offset: 0, length: 3 }] },
-      { text: "ghi", entities: [{ type: "bold", offset: 0, length: 1 }, { type: "link", offset: 0, length: 3, url: "https://x" }] },
+      {
+        text: "ghi",
+        entities: [
+          { type: "bold", offset: 0, length: 1 },
+          { type: "link", offset: 0, length: 3, url: "https://x" },
+        ],
+      },
     ]);
   });
 });

@@ -33,9 +33,7 @@ describe("session database", () => {
   it("rolls a failing migration back and leaves the version where it was", () => {
     const db = openDatabase(":memory:");
     migrate(db, "t", [{ version: 1, up: "CREATE TABLE t (x)" }]);
-    expect(() =>
-      migrate(db, "t", [{ version: 2, up: "CREATE TABLE half (y); THIS IS NOT SQL" }]),
-    ).toThrow();
+    expect(() => migrate(db, "t", [{ version: 2, up: "CREATE TABLE half (y); THIS IS NOT SQL" }])).toThrow();
     expect(db.prepare("SELECT version FROM schema_versions WHERE feature = 't'").get()).toEqual({ version: 1 });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
   });

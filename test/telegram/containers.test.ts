@@ -2,10 +2,11 @@
  * GramJS 2.26 stops reading a msg_container at the first rpc_error in it, stranding the answers
  * after it. The product's clients are guarded: concurrent calls all settle when one of them fails.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { Api, type TelegramClient } from "telegram";
-import { createTelegramClient } from "../../src/telegram/client.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
+import { createTelegramClient } from "../../src/telegram/client.js";
 import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
 
 let world: World;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePeerInput, parsePeerInput, PeerError } from "../../src/telegram/peers.js";
+import { describePeerInput, PeerError, parsePeerInput } from "../../src/telegram/peers.js";
 
 describe("parsePeerInput", () => {
   it.each([

@@ -5,12 +5,13 @@
  * configured policy and saying so in the log; catch-up off; a bot catching up channel differences; and a
  * dropped connection in the middle of traffic.
  */
+
+import { postMessage } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../src/runtime/index.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
 import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { createCast, ownerStore, postNth, Recorder, startRecorded, type Cast } from "./e2e.js";
-import { postMessage } from "@tg-toolkit/emulator/model";
+import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
 
 let world: World;
 let cast: Cast;
@@ -115,8 +116,17 @@ describe("catch-up at start", () => {
   it("a bot catches up a supergroup from its channel difference (larger slices, no tooLong) and its private chats", async () => {
     const bot = await world.control.createUser({ firstName: "Catcher", username: "catcher_bot", bot: true });
     const person = cast.people[0].id;
-    const group = await world.control.createChat({ type: "supergroup", title: "Bots", creatorId: cast.owner.id, members: [{ userId: person, role: "member" }, { userId: bot.id, role: "admin" }] });
-    const post = (peer: { type: "user" | "channel"; id: string }, text: string) => postMessage(world.emu.model, Number(person), { type: peer.type, id: Number(peer.id) }, { text });
+    const group = await world.control.createChat({
+      type: "supergroup",
+      title: "Bots",
+      creatorId: cast.owner.id,
+      members: [
+        { userId: person, role: "member" },
+        { userId: bot.id, role: "admin" },
+      ],
+    });
+    const post = (peer: { type: "user" | "channel"; id: string }, text: string) =>
+      postMessage(world.emu.model, Number(person), { type: peer.type, id: Number(peer.id) }, { text });
     const store = world.store();
     const env = { TELEGRAM_BOT_TOKEN: bot.botToken };
     const sessionName = `bot-${bot.id}`;

@@ -21,7 +21,10 @@ describe("counterOf", () => {
       pts: 30,
       ptsCount: 1,
     });
-    expect(counterOf(new Api.UpdateDeleteChannelMessages({ channelId: big(77), messages: [9], pts: 31, ptsCount: 1 }))).toMatchObject({ box: "channel", chatId: "-10077" });
+    expect(counterOf(new Api.UpdateDeleteChannelMessages({ channelId: big(77), messages: [9], pts: 31, ptsCount: 1 }))).toMatchObject({
+      box: "channel",
+      chatId: "-10077",
+    });
   });
 
   it("reads qts updates and leaves unordered ones alone", () => {
@@ -45,19 +48,32 @@ describe("short updates expanded", () => {
   });
 
   it("updateShortChatMessage becomes the updateNewMessage of a basic group", () => {
-    const update = expandShortMessage(new Api.UpdateShortChatMessage({ id: 6, fromId: big(5), chatId: big(9), message: "g", pts: 22, ptsCount: 1, date: 102 }), "1");
+    const update = expandShortMessage(
+      new Api.UpdateShortChatMessage({ id: 6, fromId: big(5), chatId: big(9), message: "g", pts: 22, ptsCount: 1, date: 102 }),
+      "1",
+    );
     expect(update.message).toMatchObject({ peerId: new Api.PeerChat({ chatId: big(9) }), fromId: new Api.PeerUser({ userId: big(5) }) });
   });
 
   it("updateShortSentMessage becomes the account's own message in the chat it was sent to", () => {
-    const update = expandSentMessage(new Api.UpdateShortSentMessage({ out: true, id: 7, pts: 23, ptsCount: 1, date: 103 }), new Api.PeerUser({ userId: big(5) }), "1", "sent");
+    const update = expandSentMessage(
+      new Api.UpdateShortSentMessage({ out: true, id: 7, pts: 23, ptsCount: 1, date: 103 }),
+      new Api.PeerUser({ userId: big(5) }),
+      "1",
+      "sent",
+    );
     expect(counterOf(update)).toEqual({ kind: "pts", box: "common", pts: 23, ptsCount: 1 });
     expect(update.message).toMatchObject({ id: 7, out: true, message: "sent" });
   });
 
   it("a difference's message becomes a new-message update of its box; service messages are not messages to handle", () => {
     expect(asNewMessage(channelMessage(3))).toBeInstanceOf(Api.UpdateNewChannelMessage);
-    const service = new Api.MessageService({ id: 4, peerId: new Api.PeerChat({ chatId: big(9) }), date: 1, action: new Api.MessageActionChatCreate({ title: "t", users: [] }) });
+    const service = new Api.MessageService({
+      id: 4,
+      peerId: new Api.PeerChat({ chatId: big(9) }),
+      date: 1,
+      action: new Api.MessageActionChatCreate({ title: "t", users: [] }),
+    });
     expect(asNewMessage(service)).toBeInstanceOf(Api.UpdateNewMessage);
     expect(newMessageOf(asNewMessage(service))).toBeUndefined();
   });

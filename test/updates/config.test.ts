@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, type Env } from "../../src/config.js";
+import { ConfigError, type Env, parseConfig } from "../../src/config.js";
 
 const BASE: Env = { TELEGRAM_API_ID: "12345", TELEGRAM_API_HASH: "0123456789abcdef0123456789abcdef" };
 
@@ -10,7 +10,14 @@ describe("CATCH_UP_* and PLUGINS_DIR", () => {
   });
 
   it("reads every knob", () => {
-    const config = parseConfig({ ...BASE, CATCH_UP: "off", CATCH_UP_MAX_AGE: "0", CATCH_UP_TOO_LONG: "skip", CATCH_UP_HISTORY_LIMIT: "500", PLUGINS_DIR: "/srv/plugins" });
+    const config = parseConfig({
+      ...BASE,
+      CATCH_UP: "off",
+      CATCH_UP_MAX_AGE: "0",
+      CATCH_UP_TOO_LONG: "skip",
+      CATCH_UP_HISTORY_LIMIT: "500",
+      PLUGINS_DIR: "/srv/plugins",
+    });
     expect(config.catchUp).toEqual({ enabled: false, maxAgeSeconds: 0, tooLong: "skip", historyLimit: 500 });
     expect(config.pluginsDir).toBe("/srv/plugins");
   });

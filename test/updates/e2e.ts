@@ -6,13 +6,13 @@
  * chat.
  */
 import { join } from "node:path";
-import { openDatabase } from "../../src/store/database.js";
 import { postMessage } from "@tg-toolkit/emulator/model";
+import type { Env } from "../../src/config.js";
 import type { Message } from "../../src/handlers/message.js";
 import { definePlugin, onMessage, type Plugin } from "../../src/handlers/plugin.js";
-import type { Env } from "../../src/config.js";
 import type { Logger } from "../../src/log.js";
-import { startRuntime, type Runtime } from "../../src/runtime/index.js";
+import { type Runtime, startRuntime } from "../../src/runtime/index.js";
+import { openDatabase } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
 import { preSharedSession, type World } from "../e2e/runtime/harness.js";
 
@@ -45,9 +45,16 @@ export async function createCast(world: World, phone: string, count = 4): Promis
   const people = await Promise.all(Array.from({ length: count }, (_, n) => control.createUser({ firstName: `Person ${n + 1}` })));
   const ids = people.map((person) => person.id);
   const group = await control.createChat({ type: "group", title: "Family", creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) });
-  const broadcast = await control.createChat({ type: "channel", title: "News", creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "admin" })) });
+  const broadcast = await control.createChat({
+    type: "channel",
+    title: "News",
+    creatorId: owner.id,
+    members: ids.map((userId) => ({ userId, role: "admin" })),
+  });
   const supergroups = await Promise.all(
-    ["Team", "Club"].map((title) => control.createChat({ type: "supergroup", title, creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) })),
+    ["Team", "Club"].map((title) =>
+      control.createChat({ type: "supergroup", title, creatorId: owner.id, members: ids.map((userId) => ({ userId, role: "member" })) }),
+    ),
   );
   const chats: CastChat[] = [
     ...ids.map((id) => ({ chatId: id, peer: { type: "user" as const, id: owner.id }, senders: [id] })),
@@ -149,10 +156,25 @@ export async function ownerStore(world: World, ownerId: string): Promise<Session
 }
 
 /** Starts the runtime on a session of the store with its database sessions/NAME.db (as npm start keeps it), recording into `recorder`. */
-export async function startRecorded(world: World, store: SessionStore, recorder: Recorder, log: Logger, env: Env = {}, sessionName = "default"): Promise<Runtime> {
+export async function startRecorded(
+  world: World,
+  store: SessionStore,
+  recorder: Recorder,
+  log: Logger,
+  env: Env = {},
+  sessionName = "default",
+): Promise<Runtime> {
   const db = openDatabase(join(store.dir, `${sessionName}.db`));
   try {
-    return await startRuntime({ config: world.config(env), store, sessionName, plugins: [recorder.plugin()], log, database: db, closeables: [{ close: () => void db.close() }] });
+    return await startRuntime({
+      config: world.config(env),
+      store,
+      sessionName,
+      plugins: [recorder.plugin()],
+      log,
+      database: db,
+      closeables: [{ close: () => void db.close() }],
+    });
   } catch (error) {
     db.close();
     throw error;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { createCast, ownerStore, postNth, Recorder, startRecorded, type Cast } from "./e2e.js";
+import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MESSAGES = 10_000;
 const DISCONNECT_EVERY = 200;

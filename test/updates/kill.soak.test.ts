@@ -5,14 +5,15 @@
  * only duplicates are messages whose handler had run but was not recorded as finished when the process was
  * killed (read from the session database right after each kill). The test reports how many.
  */
-import Database from "better-sqlite3";
+
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startCli, type Running } from "../e2e/runtime/cli.js";
+import { type Running, startCli } from "../e2e/runtime/cli.js";
 import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
-import { createCast, duplicatesOf, outOfOrder, postNth, type Cast } from "./e2e.js";
+import { type Cast, createCast, duplicatesOf, outOfOrder, postNth } from "./e2e.js";
 
 const KILLS = 5;
 /** Messages sent while each run handles, and while the process is down. */

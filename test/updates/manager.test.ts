@@ -9,8 +9,8 @@ import { returnBigInt } from "telegram/Helpers.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/store/database.js";
 import type { UpdatesApi } from "../../src/updates/fetch.js";
-import { UpdateManager, type Delivery, type UpdateSink } from "../../src/updates/manager.js";
-import { DEFAULT_CATCH_UP, type CatchUpOptions } from "../../src/updates/options.js";
+import { type Delivery, UpdateManager, type UpdateSink } from "../../src/updates/manager.js";
+import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
 import { captureLogger, deferred } from "../runtime/fakes.js";
 
@@ -115,12 +115,21 @@ const message = (id: number, peerId: Api.TypePeer, date = NOW, extra: Partial<Ap
   new Api.Message({ id, peerId, fromId: peerId instanceof Api.PeerChannel ? userPeer(5) : undefined, date, message: `m${id}`, ...extra });
 /** A private message from user 5 as Telegram pushes it. */
 const dm = (id: number, pts: number, userId = 5) => new Api.UpdateShortMessage({ id, userId: big(userId), message: `m${id}`, pts, ptsCount: 1, date: NOW });
-const groupMessage = (id: number, pts: number) => new Api.UpdateShortChatMessage({ id, fromId: big(5), chatId: big(9), message: `m${id}`, pts, ptsCount: 1, date: NOW });
+const groupMessage = (id: number, pts: number) =>
+  new Api.UpdateShortChatMessage({ id, fromId: big(5), chatId: big(9), message: `m${id}`, pts, ptsCount: 1, date: NOW });
 const channel = (id = 77) => new Api.Channel({ id: big(id), title: "news", photo: new Api.ChatPhotoEmpty(), date: 1, accessHash: big(555) });
 const channelPush = (id: number, pts: number, channelId = 77) =>
-  new Api.Updates({ updates: [new Api.UpdateNewChannelMessage({ message: message(id, channelPeer(channelId)), pts, ptsCount: 1 })], users: [], chats: [channel(channelId)], date: NOW, seq: 0 });
+  new Api.Updates({
+    updates: [new Api.UpdateNewChannelMessage({ message: message(id, channelPeer(channelId)), pts, ptsCount: 1 })],
+    users: [],
+    chats: [channel(channelId)],
+    date: NOW,
+    seq: 0,
+  });
 const container = (seq: number, updates: Api.TypeUpdate[], seqStart?: number) =>
-  seqStart === undefined ? new Api.Updates({ updates, users: [], chats: [], date: NOW, seq }) : new Api.UpdatesCombined({ updates, users: [], chats: [], date: NOW, seqStart, seq });
+  seqStart === undefined
+    ? new Api.Updates({ updates, users: [], chats: [], date: NOW, seq })
+    : new Api.UpdatesCombined({ updates, users: [], chats: [], date: NOW, seqStart, seq });
 const newMessage = (id: number, pts: number) => new Api.UpdateNewMessage({ message: message(id, userPeer(5)), pts, ptsCount: 1 });
 const state = (pts: number, seq = 0, qts = 0) => new Api.updates.State({ pts, qts, date: NOW, seq, unreadCount: 0 });
 const difference = (messages: Api.TypeMessage[], pts: number, seq = 0, otherUpdates: Api.TypeUpdate[] = []) =>
@@ -129,7 +138,17 @@ const empty = (seq = 0) => new Api.updates.DifferenceEmpty({ date: NOW, seq });
 /** Lets the manager save what changed (it saves state-only changes on the next turn of the event loop). */
 const flushed = () => new Promise((resolve) => setImmediate(resolve));
 const dialog = (peer: Api.TypePeer, topMessage: number, pts?: number) =>
-  new Api.Dialog({ peer, topMessage, readInboxMaxId: 0, readOutboxMaxId: 0, unreadCount: 0, unreadMentionsCount: 0, unreadReactionsCount: 0, notifySettings: new Api.PeerNotifySettings({}), pts });
+  new Api.Dialog({
+    peer,
+    topMessage,
+    readInboxMaxId: 0,
+    readOutboxMaxId: 0,
+    unreadCount: 0,
+    unreadMentionsCount: 0,
+    unreadReactionsCount: 0,
+    notifySettings: new Api.PeerNotifySettings({}),
+    pts,
+  });
 const history = (...messages: Api.Message[]) => new Api.messages.Messages({ messages: [...messages].reverse(), chats: [], users: [] });
 const rpcError = (name: string) => Object.assign(new Error(name), { errorMessage: name });
 
@@ -183,8 +202,9 @@ describe("first start", () => {
   it("records the state and the dialogs' channels and newest messages, and hands on only what arrives from then on", async () => {
     const telegram = new ScriptedTelegram()
       .on("updates.GetState", () => state(100))
-      .on("messages.GetDialogs", () =>
-        new Api.messages.Dialogs({ dialogs: [dialog(channelPeer(77), 40, 300), dialog(userPeer(5), 90)], messages: [], chats: [channel()], users: [] }),
+      .on(
+        "messages.GetDialogs",
+        () => new Api.messages.Dialogs({ dialogs: [dialog(channelPeer(77), 40, 300), dialog(userPeer(5), 90)], messages: [], chats: [channel()], users: [] }),
       );
     const { manager, store, seen, logged } = setup(telegram);
     const starting = manager.start();
@@ -202,13 +222,17 @@ describe("first start", () => {
         ["5", 91],
       ]),
     });
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "first start: recorded the update state; only new messages will be handled", pts: 100, channels: 1 }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "first start: recorded the update state; only new messages will be handled", pts: 100, channels: 1 }),
+    );
   });
 });
 
 describe("first start, qts", () => {
   it("hands on a qts update that arrived while the state was recorded, like the pts ones", async () => {
-    const telegram = new ScriptedTelegram().on("updates.GetState", () => state(100, 0, 4)).on("messages.GetDialogs", () => new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] }));
+    const telegram = new ScriptedTelegram()
+      .on("updates.GetState", () => state(100, 0, 4))
+      .on("messages.GetDialogs", () => new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] }));
     const { manager, updates } = setup(telegram);
     const participant = (qts: number) => new Api.UpdateChannelParticipant({ channelId: big(77), date: NOW, actorId: big(5), userId: big(5), qts });
     const starting = manager.start();
@@ -279,7 +303,15 @@ describe("pts and seq rules", () => {
     await manager.start();
     telegram.next(
       "updates.GetDifference",
-      () => new Api.updates.DifferenceSlice({ newMessages: [message(1, userPeer(5))], newEncryptedMessages: [], otherUpdates: [], chats: [], users: [], intermediateState: state(101) }),
+      () =>
+        new Api.updates.DifferenceSlice({
+          newMessages: [message(1, userPeer(5))],
+          newEncryptedMessages: [],
+          otherUpdates: [],
+          chats: [],
+          users: [],
+          intermediateState: state(101),
+        }),
       () => difference([message(2, userPeer(5))], 102),
     );
     manager.receive(new Api.UpdatesTooLong(), "push");
@@ -294,9 +326,20 @@ describe("pts and seq rules", () => {
 describe("differenceTooLong", () => {
   const tooLong = () =>
     upToDate()
-      .next("updates.GetDifference", () => empty(), () => new Api.updates.DifferenceTooLong({ pts: 500 }))
-      .on("messages.GetDialogs", () =>
-        new Api.messages.Dialogs({ dialogs: [dialog(userPeer(5), 13), dialog(channelPeer(77), 50, 900)], messages: [], chats: [channel()], users: [new Api.User({ id: big(5), accessHash: big(66), firstName: "A" })] }),
+      .next(
+        "updates.GetDifference",
+        () => empty(),
+        () => new Api.updates.DifferenceTooLong({ pts: 500 }),
+      )
+      .on(
+        "messages.GetDialogs",
+        () =>
+          new Api.messages.Dialogs({
+            dialogs: [dialog(userPeer(5), 13), dialog(channelPeer(77), 50, 900)],
+            messages: [],
+            chats: [channel()],
+            users: [new Api.User({ id: big(5), accessHash: big(66), firstName: "A" })],
+          }),
       )
       .on("messages.GetHistory", (request) => {
         const { minId } = request as Api.messages.GetHistory;
@@ -312,7 +355,9 @@ describe("differenceTooLong", () => {
     await telegram.called("updates.GetDifference", 3);
     expect(seen()).toEqual(["5:11*", "5:12*", "5:13*"]);
     expect(telegram.of<Api.updates.GetDifference>("updates.GetDifference").at(-1)?.pts).toBe(500);
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "update gap too long for getDifference: recovering missed messages from the chats' histories", from: 100, to: 500 }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "update gap too long for getDifference: recovering missed messages from the chats' histories", from: 100, to: 500 }),
+    );
     await flushed();
     expect(store.load().common?.pts).toBe(500);
   });
@@ -325,19 +370,36 @@ describe("differenceTooLong", () => {
     await telegram.called("updates.GetDifference", 3);
     expect(seen()).toEqual([]);
     expect(telegram.count("messages.GetHistory")).toBe(0);
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "update gap too long for getDifference: skipped to the current state", skippedPts: 400, reason: "CATCH_UP_TOO_LONG=skip" }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({
+        msg: "update gap too long for getDifference: skipped to the current state",
+        skippedPts: 400,
+        reason: "CATCH_UP_TOO_LONG=skip",
+      }),
+    );
   });
 });
 
 describe("channels", () => {
   const saved = { pts: 100, channels: [{ chatId: "-10077", pts: 300 }], cursors: [{ chatId: "-10077", messageId: 40 }] };
   const channelDifference = (ids: number[], pts: number, final: boolean) =>
-    new Api.updates.ChannelDifference({ final, pts, newMessages: ids.map((id) => message(id, channelPeer(77))), otherUpdates: [], chats: [channel()], users: [] });
+    new Api.updates.ChannelDifference({
+      final,
+      pts,
+      newMessages: ids.map((id) => message(id, channelPeer(77))),
+      otherUpdates: [],
+      chats: [channel()],
+      users: [],
+    });
   const tooLongAnswer = () =>
     new Api.updates.ChannelDifferenceTooLong({ final: true, dialog: dialog(channelPeer(77), 45, 900), messages: [], chats: [channel()], users: [] });
 
   it("catches up a channel from its saved pts, slice by slice, asking at most 100 updates as a user", async () => {
-    const telegram = upToDate().next("updates.GetChannelDifference", () => channelDifference([41, 42], 302, false), () => channelDifference([43], 303, true));
+    const telegram = upToDate().next(
+      "updates.GetChannelDifference",
+      () => channelDifference([41, 42], 302, false),
+      () => channelDifference([43], 303, true),
+    );
     const { manager, store, seen } = setup(telegram, { saved });
     await manager.start();
     expect(seen()).toEqual(["-10077:41*", "-10077:42*", "-10077:43*"]);
@@ -354,13 +416,17 @@ describe("channels", () => {
   it("on channelDifferenceTooLong refetches the history after the cursor (history policy) and takes the dialog's pts", async () => {
     const telegram = upToDate()
       .next("updates.GetChannelDifference", () => tooLongAnswer())
-      .on("messages.GetHistory", (request) => ((request as Api.messages.GetHistory).minId === 40 ? history(...[41, 42, 43, 44, 45].map((id) => message(id, channelPeer(77)))) : history()));
+      .on("messages.GetHistory", (request) =>
+        (request as Api.messages.GetHistory).minId === 40 ? history(...[41, 42, 43, 44, 45].map((id) => message(id, channelPeer(77)))) : history(),
+      );
     const { manager, store, seen, logged } = setup(telegram, { saved });
     await manager.start();
     expect(seen()).toEqual(["-10077:41*", "-10077:42*", "-10077:43*", "-10077:44*", "-10077:45*"]);
     await flushed();
     expect(store.load().channels[0].pts).toBe(900);
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "channel difference too long: recovering the missed messages from its history", chat: "-10077", messages: 5 }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "channel difference too long: recovering the missed messages from its history", chat: "-10077", messages: 5 }),
+    );
   });
 
   it("on channelDifferenceTooLong with the skip policy hands nothing on and logs the skipped messages", async () => {
@@ -369,7 +435,9 @@ describe("channels", () => {
     await manager.start();
     expect(seen()).toEqual([]);
     expect(store.cursor("-10077")).toBe(45);
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "channel difference too long: skipped to the current state", skippedMessages: 5, reason: "CATCH_UP_TOO_LONG=skip" }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "channel difference too long: skipped to the current state", skippedMessages: 5, reason: "CATCH_UP_TOO_LONG=skip" }),
+    );
   });
 
   it("with the skip policy, still hands on a live update that waited behind the skipped gap", async () => {
@@ -421,7 +489,9 @@ describe("exactly once", () => {
     expect(store.load().common?.pts).toBe(100);
     first.manager.stop();
 
-    const telegram = new ScriptedTelegram().next("updates.GetDifference", () => difference([message(1, userPeer(5)), message(2, chatPeer(9)), message(3, userPeer(6))], 103)).on("updates.GetDifference", () => empty());
+    const telegram = new ScriptedTelegram()
+      .next("updates.GetDifference", () => difference([message(1, userPeer(5)), message(2, chatPeer(9)), message(3, userPeer(6))], 103))
+      .on("updates.GetDifference", () => empty());
     const second = setup(telegram, { store });
     await second.manager.start();
     expect(second.seen()).toEqual(["5:1*"]);
@@ -446,7 +516,9 @@ describe("exactly once", () => {
 
 describe("catch-up options", () => {
   it("does not hand on caught-up messages older than the age limit", async () => {
-    const telegram = new ScriptedTelegram().next("updates.GetDifference", () => difference([message(1, userPeer(5), NOW - 7200), message(2, userPeer(5), NOW - 60)], 102)).on("updates.GetDifference", () => empty());
+    const telegram = new ScriptedTelegram()
+      .next("updates.GetDifference", () => difference([message(1, userPeer(5), NOW - 7200), message(2, userPeer(5), NOW - 60)], 102))
+      .on("updates.GetDifference", () => empty());
     const { manager, seen } = setup(telegram, { saved: { pts: 100 }, catchUp: { maxAgeSeconds: 3600 } });
     await manager.start();
     expect(seen()).toEqual(["5:2*"]);
@@ -454,13 +526,17 @@ describe("catch-up options", () => {
   });
 
   it("with catch-up off, a restart records the current state and says updates were skipped", async () => {
-    const telegram = new ScriptedTelegram().on("updates.GetState", () => state(150)).on("messages.GetDialogs", () => new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] }));
+    const telegram = new ScriptedTelegram()
+      .on("updates.GetState", () => state(150))
+      .on("messages.GetDialogs", () => new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] }));
     const { manager, store, seen, logged } = setup(telegram, { saved: { pts: 100 }, catchUp: { enabled: false } });
     await manager.start();
     expect(seen()).toEqual([]);
     expect(telegram.count("updates.GetDifference")).toBe(0);
     expect(store.load().common?.pts).toBe(150);
-    expect(logged()).toContainEqual(expect.objectContaining({ msg: "catch-up is off (CATCH_UP=off): updates since the last run were not handled", skippedPts: 50 }));
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "catch-up is off (CATCH_UP=off): updates since the last run were not handled", skippedPts: 50 }),
+    );
   });
 });
 
@@ -470,7 +546,11 @@ describe("connection and backpressure", () => {
     const telegram = upToDate();
     const { manager, seen, messages } = setup(telegram, { saved: { pts: 100 } });
     await manager.start();
-    telegram.next("updates.GetDifference", () => lost.promise, () => difference([message(1, userPeer(5))], 101));
+    telegram.next(
+      "updates.GetDifference",
+      () => lost.promise,
+      () => difference([message(1, userPeer(5))], 101),
+    );
     manager.connection("disconnected");
     manager.connection("connected");
     await telegram.called("updates.GetDifference", 2);

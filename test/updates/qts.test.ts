@@ -5,15 +5,16 @@
  * gap wait ends, and everything is handed on once, in order. Updates are "lost" or "late" by holding back the
  * emulator's pushes to the bot; the model changes are real.
  */
+
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
+import { type Role, setMemberRole } from "@tg-toolkit/emulator/model";
 import { Api, type TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
-import { type Role, setMemberRole } from "@tg-toolkit/emulator/model";
 import { PeerDirectory } from "../../src/telegram/convert.js";
-import { startIntake, type Intake } from "../../src/telegram/intake.js";
+import { type Intake, startIntake } from "../../src/telegram/intake.js";
 
 let emu: Emulator;
 let control: ControlClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ptsVerdict, seqVerdict, Sequence } from "../../src/updates/sequence.js";
+import { ptsVerdict, Sequence, seqVerdict } from "../../src/updates/sequence.js";
 
 describe("ptsVerdict (local_pts + pts_count against pts)", () => {
   it("applies an update that continues the local pts", () => {
@@ -55,7 +55,13 @@ describe("Sequence", () => {
 
   it("after a difference moves the value, drops what it covered and applies what follows, stopping at a new gap", () => {
     const sequence = new Sequence<string>(10);
-    for (const [end, item] of [[12, "covered"], [21, "next"], [22, "after"], [30, "beyond a gap"]] as const) sequence.hold(end, 1, item);
+    for (const [end, item] of [
+      [12, "covered"],
+      [21, "next"],
+      [22, "after"],
+      [30, "beyond a gap"],
+    ] as const)
+      sequence.hold(end, 1, item);
     sequence.set(20);
     const taken = sequence.takeReady();
     expect(taken.ready.map((ready) => ready.item)).toEqual(["next", "after"]);

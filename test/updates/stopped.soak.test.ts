@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { createCast, ownerStore, postNth, Recorder, startRecorded, type Cast } from "./e2e.js";
+import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MISSED = 20_000;
 
@@ -48,7 +48,12 @@ it("hands on 20,000 messages sent while stopped, in order per chat, then goes on
   expect(recorder.perChat().size).toBe(cast.chats.length);
   const logged = capture.entries().filter((entry) => entry.module === "updates");
   const recovered = logged.filter((entry) => entry.msg === "channel difference too long: recovering the missed messages from its history");
-  expect(recovered.map((entry) => entry.chat).sort()).toEqual(cast.chats.filter((chat) => chat.peer.type === "channel").map((chat) => chat.chatId).sort());
+  expect(recovered.map((entry) => entry.chat).sort()).toEqual(
+    cast.chats
+      .filter((chat) => chat.peer.type === "channel")
+      .map((chat) => chat.chatId)
+      .sort(),
+  );
   expect(logged).toContainEqual(expect.objectContaining({ msg: "caught up", reason: "start", messages: MISSED }));
   console.info(`stopped: ${MISSED} missed messages handled in ${seconds.toFixed(1)} s from start (${Math.round(MISSED / seconds)}/s)`);
 });

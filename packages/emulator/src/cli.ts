@@ -48,7 +48,7 @@ function readSeed(file: string): SeedFile {
 }
 
 runMain(async () => {
-  let values;
+  let values: { port?: string; "control-port"?: string; seed?: string; "latency-ms"?: string; "rsa-key"?: string };
   try {
     ({ values } = parseArgs({
       options: {

@@ -10,8 +10,8 @@ import { TelegramClient } from "telegram";
 import { AuthKey } from "telegram/crypto/AuthKey.js";
 import { _serverKeys } from "telegram/crypto/RSA.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
-import { ConnectionTCPFull, type Connection } from "telegram/network/index.js";
-import { StringSession, type Session } from "telegram/sessions/index.js";
+import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
+import { type Session, StringSession } from "telegram/sessions/index.js";
 import type { Emulator } from "./index.js";
 import { keyFingerprint, publicNumbers } from "./mtproto/crypto/rsa.js";
 

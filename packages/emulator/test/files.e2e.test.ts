@@ -11,7 +11,7 @@ import { CustomFile } from "telegram/client/uploads.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emulatorClient } from "../src/client.js";
 import { ControlClient } from "../src/controlClient.js";
-import { startEmulator, type Emulator } from "../src/index.js";
+import { type Emulator, startEmulator } from "../src/index.js";
 import { nextMessage } from "../src/testing/gramjs.js";
 import { pngImage } from "../src/testing/images.js";
 
@@ -43,12 +43,20 @@ async function rpcError(call: Promise<unknown>): Promise<string> {
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 const fileId = () => bigInt(randomBytes(7).toString("hex"), 16);
-const savePart = (client: TelegramClient, id: bigInt.BigInteger, part: number, bytes: Buffer) => client.invoke(new Api.upload.SaveFilePart({ fileId: id, filePart: part, bytes }));
+const savePart = (client: TelegramClient, id: bigInt.BigInteger, part: number, bytes: Buffer) =>
+  client.invoke(new Api.upload.SaveFilePart({ fileId: id, filePart: part, bytes }));
 const saveBigPart = (client: TelegramClient, id: bigInt.BigInteger, part: number, total: number, bytes: Buffer) =>
   client.invoke(new Api.upload.SaveBigFilePart({ fileId: id, filePart: part, fileTotalParts: total, bytes }));
 const sendDocument = (client: TelegramClient, file: Api.TypeInputFile, message = "") =>
-  client.invoke(new Api.messages.SendMedia({ peer: "me", media: new Api.InputMediaUploadedDocument({ file, mimeType: "application/octet-stream", attributes: [] }), message }));
-const sendPhoto = (client: TelegramClient, file: Api.TypeInputFile) => client.invoke(new Api.messages.SendMedia({ peer: "me", media: new Api.InputMediaUploadedPhoto({ file }), message: "" }));
+  client.invoke(
+    new Api.messages.SendMedia({
+      peer: "me",
+      media: new Api.InputMediaUploadedDocument({ file, mimeType: "application/octet-stream", attributes: [] }),
+      message,
+    }),
+  );
+const sendPhoto = (client: TelegramClient, file: Api.TypeInputFile) =>
+  client.invoke(new Api.messages.SendMedia({ peer: "me", media: new Api.InputMediaUploadedPhoto({ file }), message: "" }));
 
 /** Saves `bytes` in parts of `partSize` with upload.saveFilePart; resolves with the InputFile. */
 async function uploadSmall(client: TelegramClient, bytes: Buffer, partSize = 64 * 1024, name = "file.bin", md5Checksum = ""): Promise<Api.InputFile> {
@@ -60,7 +68,9 @@ async function uploadSmall(client: TelegramClient, bytes: Buffer, partSize = 64 
 
 /** The media of the message a sendMedia result announced. */
 function sentMedia(updates: Api.TypeUpdates): Api.TypeMessageMedia {
-  const update = (updates as Api.Updates).updates.find((u) => u instanceof Api.UpdateNewMessage || u instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewMessage;
+  const update = (updates as Api.Updates).updates.find(
+    (u) => u instanceof Api.UpdateNewMessage || u instanceof Api.UpdateNewChannelMessage,
+  ) as Api.UpdateNewMessage;
   return (update.message as Api.Message).media!;
 }
 
@@ -70,7 +80,9 @@ beforeAll(async () => {
   defaults.limits = { ...emu.model.limits };
   owner = Number((await control.createUser({ firstName: "Olivia", username: "olivia_files" })).id);
   alice = Number((await control.createUser({ firstName: "Alice", username: "alice_files" })).id);
-  team = Number((await control.createChat({ type: "supergroup", title: "Team", creatorId: String(owner), members: [{ userId: String(alice), role: "member" }] })).id);
+  team = Number(
+    (await control.createChat({ type: "supergroup", title: "Team", creatorId: String(owner), members: [{ userId: String(alice), role: "member" }] })).id,
+  );
 });
 
 afterEach(() => {
@@ -111,7 +123,10 @@ describe("documents and photos round-trip through GramJS", () => {
     expect(Buffer.from((await other.downloadMedia(received, {})) as Buffer).equals(bytes)).toBe(true);
 
     const [listed] = await control.messages("user", String(alice), { viewerId: String(owner), limit: 1 });
-    expect(listed).toMatchObject({ text: "Monthly report", media: { kind: "document", fileName: "report.pdf", mimeType: "application/pdf", size: bytes.length, sha256: sha256(bytes) } });
+    expect(listed).toMatchObject({
+      text: "Monthly report",
+      media: { kind: "document", fileName: "report.pdf", mimeType: "application/pdf", size: bytes.length, sha256: sha256(bytes) },
+    });
     expect(emu.model.uploads.heldBytes).toBe(0);
   });
 
@@ -167,7 +182,9 @@ describe("documents and photos round-trip through GramJS", () => {
     const resent = await client.invoke(new Api.messages.SendMedia({ peer: "alice_files", media: new Api.InputMediaDocument({ id: input }), message: "again" }));
     expect(((sentMedia(resent) as Api.MessageMediaDocument).document as Api.Document).id.toString()).toBe(document.id.toString());
     const forged = new Api.InputDocument({ id: document.id, accessHash: document.accessHash, fileReference: Buffer.from("forged") });
-    expect(await rpcError(client.invoke(new Api.messages.SendMedia({ peer: "me", media: new Api.InputMediaDocument({ id: forged }), message: "" })))).toBe("FILE_REFERENCE_INVALID");
+    expect(await rpcError(client.invoke(new Api.messages.SendMedia({ peer: "me", media: new Api.InputMediaDocument({ id: forged }), message: "" })))).toBe(
+      "FILE_REFERENCE_INVALID",
+    );
   });
 });
 
@@ -294,7 +311,9 @@ describe("documented errors", () => {
     const tampered = Buffer.from(document.fileReference);
     tampered[tampered.length - 1] ^= 1;
     expect(await rpcError(getFile(0, 4096, { location: location({ fileReference: tampered }) }))).toBe("FILE_REFERENCE_INVALID");
-    expect(await rpcError(getFile(0, 4096, { location: new Api.InputPeerPhotoFileLocation({ peer: new Api.InputPeerSelf(), photoId: bigInt(1) }) }))).toBe("LOCATION_INVALID");
+    expect(await rpcError(getFile(0, 4096, { location: new Api.InputPeerPhotoFileLocation({ peer: new Api.InputPeerSelf(), photoId: bigInt(1) }) }))).toBe(
+      "LOCATION_INVALID",
+    );
 
     const now = emu.model.now();
     emu.model.now = () => now + emu.model.limits.fileReferenceTtlSeconds + 1;
@@ -349,7 +368,12 @@ describe("bounded memory", () => {
     expect(emu.model.files.heldBytes).toBeLessThanOrEqual(emu.model.limits.storedFileBytes);
     expect(Buffer.from((await client.downloadMedia(second, {})) as Buffer).equals(secondBytes)).toBe(true);
     const document = (first.media as Api.MessageMediaDocument).document as Api.Document;
-    const location = new Api.InputDocumentFileLocation({ id: document.id, accessHash: document.accessHash, fileReference: document.fileReference, thumbSize: "" });
+    const location = new Api.InputDocumentFileLocation({
+      id: document.id,
+      accessHash: document.accessHash,
+      fileReference: document.fileReference,
+      thumbSize: "",
+    });
     expect(await rpcError(client.invoke(new Api.upload.GetFile({ location, offset: bigInt(0), limit: 4096 })))).toBe("FILE_ID_INVALID");
   });
 });

@@ -3,12 +3,13 @@
  * TCP with a fresh auth-key handshake: login with a test number and with 2FA, getMe, messages in
  * private chats, basic groups, megagroups and channels, and reconnection after POST /disconnect.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorClient } from "../src/client.js";
-import { loginWithCode, nextMessage, spawnEmulator, type StandaloneEmulator } from "../src/testing/index.js";
+import { loginWithCode, nextMessage, type StandaloneEmulator, spawnEmulator } from "../src/testing/index.js";
 
 let emu: StandaloneEmulator;
 let olivia: { id: string; phone?: string };
@@ -117,9 +118,7 @@ describe("standalone emulator", () => {
     const post = nextMessage(client, "release 1.0 is out");
     await emu.control.sendMessage(alice.id, { type: "channel", id: news.id }, "release 1.0 is out");
     expect((await post).isChannel).toBe(true);
-    await expect(client.sendMessage((await post).message.peerId, { message: "may I?" })).rejects.toThrow(
-      /CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED/,
-    );
+    await expect(client.sendMessage((await post).message.peerId, { message: "may I?" })).rejects.toThrow(/CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED/);
   });
 
   it("lets an admin enumerate a 25,000-member megagroup: Recent stops at 10,000, searches reach the rest", async () => {

@@ -5,7 +5,7 @@ import { jsonWriter } from "./json.js";
 import { tableWriter } from "./table.js";
 import type { Format, ReportWriter } from "./writer.js";
 
-export { FORMATS, type AuditFailure, type Format, type ReportWriter } from "./writer.js";
+export { type AuditFailure, FORMATS, type Format, type ReportWriter } from "./writer.js";
 
 /** A writer of `format` onto `out`. */
 export function createWriter(format: Format, out: TextOutput): ReportWriter {

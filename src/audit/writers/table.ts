@@ -63,7 +63,9 @@ export function summaryLines(r: AuditReport): string[] {
     lines.push(`    ${a.role.padEnd(8)} ${who}${rank} id ${a.userId}: ${a.rights.length > 0 ? a.rights.join(", ") : "(no rights listed)"}`);
   }
   if (r.failOn.length > 0) {
-    const outcomes = r.failOn.map((f) => `${f.rule}: ${f.triggered ? "TRIGGERED" : "ok"}${f.value === null ? " (no previous snapshot)" : ` (${number(f.value)})`}`);
+    const outcomes = r.failOn.map(
+      (f) => `${f.rule}: ${f.triggered ? "TRIGGERED" : "ok"}${f.value === null ? " (no previous snapshot)" : ` (${number(f.value)})`}`,
+    );
     lines.push(`  fail-on     ${outcomes.join(" · ")}`);
   }
   return lines;

@@ -1,5 +1,5 @@
 import { Api, type TelegramClient } from "telegram";
-import { explainLoginError, userOf, type Credentials } from "./loginError.js";
+import { type Credentials, explainLoginError, userOf } from "./loginError.js";
 
 /** Signs a bot in with its token (auth.importBotAuthorization); refusals become a LoginError saying what to do. */
 export async function loginBot(client: TelegramClient, credentials: Credentials, token: string): Promise<Api.TypeUser> {

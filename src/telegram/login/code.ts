@@ -1,6 +1,6 @@
 import { Api, type TelegramClient } from "telegram";
 import { rpcErrorName } from "../errors.js";
-import { attemptsLeft, DEFAULT_ATTEMPTS, explainLoginError, LoginError, userOf, type Credentials, type LoginIO } from "./loginError.js";
+import { attemptsLeft, type Credentials, DEFAULT_ATTEMPTS, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 import { checkTwoFactor } from "./password.js";
 
 /** A phone number as typed ("+1 555 123-4567") reduced to its digits, or undefined when it cannot be one. */
@@ -12,10 +12,12 @@ export function normalizePhone(text: string): string | undefined {
 /** Where Telegram says it sent the code, for the prompt. */
 export function describeCodeType(type: Api.auth.TypeSentCodeType): string {
   if (type instanceof Api.auth.SentCodeTypeApp) return "to your Telegram app (look for a message from Telegram on a device where you are logged in)";
-  if (type instanceof Api.auth.SentCodeTypeSms || type instanceof Api.auth.SentCodeTypeSmsWord || type instanceof Api.auth.SentCodeTypeSmsPhrase) return "by SMS";
+  if (type instanceof Api.auth.SentCodeTypeSms || type instanceof Api.auth.SentCodeTypeSmsWord || type instanceof Api.auth.SentCodeTypeSmsPhrase)
+    return "by SMS";
   if (type instanceof Api.auth.SentCodeTypeFirebaseSms) return "by SMS";
   if (type instanceof Api.auth.SentCodeTypeCall) return "by a phone call";
-  if (type instanceof Api.auth.SentCodeTypeFlashCall || type instanceof Api.auth.SentCodeTypeMissedCall) return "as a missed call (the code is the last digits of the calling number)";
+  if (type instanceof Api.auth.SentCodeTypeFlashCall || type instanceof Api.auth.SentCodeTypeMissedCall)
+    return "as a missed call (the code is the last digits of the calling number)";
   if (type instanceof Api.auth.SentCodeTypeEmailCode) return "to your login email";
   if (type instanceof Api.auth.SentCodeTypeFragmentSms) return "through Fragment";
   return "";

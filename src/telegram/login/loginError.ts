@@ -1,7 +1,7 @@
 import type { Api } from "telegram";
-import type { Prompter } from "../prompter.js";
 import { formatWait, rpcErrorName } from "../errors.js";
 import { floodWaitSeconds } from "../floodWait.js";
+import type { Prompter } from "../prompter.js";
 
 /** A login that cannot go on; the message is the one line to print. */
 export class LoginError extends Error {
@@ -35,7 +35,8 @@ const FATAL: Record<string, string> = {
   PHONE_NUMBER_FLOOD: "Too many login attempts for this number: Telegram blocks it for a while (PHONE_NUMBER_FLOOD). Try again later.",
   PHONE_PASSWORD_FLOOD: "Too many login attempts: Telegram blocks this account's logins for a while (PHONE_PASSWORD_FLOOD). Try again later.",
   API_ID_INVALID: "Telegram refused TELEGRAM_API_ID / TELEGRAM_API_HASH (API_ID_INVALID): copy both again from my.telegram.org.",
-  API_ID_PUBLISHED_FLOOD: "This api_id was published somewhere and Telegram no longer accepts it (API_ID_PUBLISHED_FLOOD): create a new app at my.telegram.org.",
+  API_ID_PUBLISHED_FLOOD:
+    "This api_id was published somewhere and Telegram no longer accepts it (API_ID_PUBLISHED_FLOOD): create a new app at my.telegram.org.",
   ACCESS_TOKEN_INVALID: "Telegram refused the bot token (ACCESS_TOKEN_INVALID): copy it again from @BotFather.",
   ACCESS_TOKEN_EXPIRED: "The bot token was revoked (ACCESS_TOKEN_EXPIRED): get a new one from @BotFather with /token.",
   AUTH_TOKEN_EXPIRED: "The QR code expired before it was accepted (AUTH_TOKEN_EXPIRED): run the login again.",
@@ -47,7 +48,9 @@ export function explainLoginError(error: unknown): Error {
   if (error instanceof LoginError) return error;
   const seconds = floodWaitSeconds(error);
   if (seconds !== undefined) {
-    return new LoginError(`Telegram asks to wait ${formatWait(seconds)} before the next login attempt (FLOOD_WAIT_${seconds}). Try again after that.`, { cause: error });
+    return new LoginError(`Telegram asks to wait ${formatWait(seconds)} before the next login attempt (FLOOD_WAIT_${seconds}). Try again after that.`, {
+      cause: error,
+    });
   }
   const name = rpcErrorName(error);
   if (name !== undefined && FATAL[name] !== undefined) return new LoginError(FATAL[name], { cause: error });
@@ -57,7 +60,8 @@ export function explainLoginError(error: unknown): Error {
 
 /** The signed-in user of an authorization answer. */
 export function userOf(authorization: Api.auth.TypeAuthorization): Api.TypeUser {
-  if (!("user" in authorization)) throw new LoginError("This phone number has no Telegram account yet: sign up in an official Telegram app first, then log in here.");
+  if (!("user" in authorization))
+    throw new LoginError("This phone number has no Telegram account yet: sign up in an official Telegram app first, then log in here.");
   return authorization.user;
 }
 

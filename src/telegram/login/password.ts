@@ -1,7 +1,7 @@
 import { Api, type TelegramClient } from "telegram";
 import { computeCheck } from "telegram/Password.js";
 import { rpcErrorName } from "../errors.js";
-import { attemptsLeft, DEFAULT_ATTEMPTS, explainLoginError, LoginError, userOf, type LoginIO } from "./loginError.js";
+import { attemptsLeft, DEFAULT_ATTEMPTS, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 
 /** Wrong-password answers: ask again. SRP_ID_INVALID means the SRP parameters went stale: fetch them again. */
 const RETRY = new Set(["PASSWORD_HASH_INVALID", "SRP_ID_INVALID", "SRP_PASSWORD_CHANGED"]);

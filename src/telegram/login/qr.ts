@@ -2,7 +2,7 @@ import { Api, type TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
 import { rpcErrorName } from "../errors.js";
 import { switchDataCenter } from "../internals.js";
-import { explainLoginError, LoginError, userOf, type Credentials, type LoginIO } from "./loginError.js";
+import { type Credentials, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 import { checkTwoFactor } from "./password.js";
 
 /** How long the QR login waits for a scan before giving up. */

@@ -5,7 +5,7 @@
 import { Api, type TelegramClient } from "telegram";
 import type { InlineKeyboard } from "../../handlers/keyboard.js";
 import { toReplyMarkup } from "../callbacks.js";
-import { withFloodWait, type FloodWaitPolicy } from "../floodWait.js";
+import { type FloodWaitPolicy, withFloodWait } from "../floodWait.js";
 import type { Entity, FormattedText } from "./formatted.js";
 import type { Pacer } from "./pace.js";
 
@@ -51,7 +51,13 @@ export async function deliver(client: TelegramClient, to: Destination, parts: re
 }
 
 /** Replaces the text (and buttons: an empty keyboard removes them) of a sent message, through short flood waits. */
-export async function editDelivered(client: TelegramClient, to: Destination, messageId: number, part: FormattedText, options: { flood: FloodWaitPolicy; keyboard?: InlineKeyboard }): Promise<void> {
+export async function editDelivered(
+  client: TelegramClient,
+  to: Destination,
+  messageId: number,
+  part: FormattedText,
+  options: { flood: FloodWaitPolicy; keyboard?: InlineKeyboard },
+): Promise<void> {
   await withFloodWait(
     "messages.editMessage",
     () =>
@@ -91,6 +97,8 @@ export function toApiEntities(entities: readonly Entity[]): Api.TypeMessageEntit
         return new Api.MessageEntityTextUrl({ offset, length, url: entity.url ?? "" });
       case "blockquote":
         return new Api.MessageEntityBlockquote({ offset, length });
+      default:
+        throw new Error(`unknown entity type ${(entity as Entity).type}`);
     }
   });
 }

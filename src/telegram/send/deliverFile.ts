@@ -5,11 +5,11 @@
  * like any message and retried through short flood waits. When Telegram no longer holds an uploaded part
  * (FILE_PART_X_MISSING) the file is uploaded again, once.
  */
-import { Api, utils, type TelegramClient } from "telegram";
+import { Api, type TelegramClient, utils } from "telegram";
 import { CustomFile } from "telegram/client/uploads.js";
 import { rpcErrorName } from "../errors.js";
 import { withFloodWait } from "../floodWait.js";
-import { toApiEntities, type DeliverOptions, type Destination } from "./deliver.js";
+import { type DeliverOptions, type Destination, toApiEntities } from "./deliver.js";
 import type { FileToSend } from "./fileInput.js";
 import type { FormattedText } from "./formatted.js";
 
@@ -24,7 +24,13 @@ export interface DeliverFileOptions extends Pick<DeliverOptions, "pacer" | "floo
 const MISSING_PART = /^FILE_PART_\d+_MISSING$/;
 
 /** Uploads and sends one file, the caption under it; resolves with the message id. */
-export async function deliverFile(client: TelegramClient, to: Destination, file: FileToSend, caption: FormattedText | undefined, options: DeliverFileOptions): Promise<number> {
+export async function deliverFile(
+  client: TelegramClient,
+  to: Destination,
+  file: FileToSend,
+  caption: FormattedText | undefined,
+  options: DeliverFileOptions,
+): Promise<number> {
   for (let attempt = 1; ; attempt += 1) {
     const media = await uploadMedia(client, file, options);
     if (attempt === 1) await options.pacer.acquire(to.chatId); // a send again after uploading again keeps its place

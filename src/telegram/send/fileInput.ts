@@ -4,10 +4,10 @@
  * failure is a FileInputError whose message says what to do instead. No GramJS here, so mistakes are
  * answered at once.
  */
-import { constants } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { PHOTO_LIMITS, photoDimensionsValid, readImageInfo, type ImageInfo } from "../../media/image.js";
+import { type ImageInfo, PHOTO_LIMITS, photoDimensionsValid, readImageInfo } from "../../media/image.js";
 
 /** Telegram's largest file for accounts without Premium: 4,000 parts of 512 KB (the "2 GB" of its FAQ). */
 export const MAX_FILE_BYTES = 4000 * 512 * 1024;
@@ -45,7 +45,7 @@ export function formatSize(bytes: number): string {
 
 /** Checks one --file argument; rejects with FileInputError saying what is wrong. */
 export async function checkFile(path: string, options: { asPhoto: boolean }): Promise<FileToSend> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (error) {

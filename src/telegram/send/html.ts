@@ -4,7 +4,7 @@
  * inside for a language), <blockquote>; &lt; &gt; &amp; &quot; and numeric entities. Anything else
  * (an unknown or unclosed tag, a stray "<", a tag inside code) is an error that names the place.
  */
-import { MarkupError, positionOf, type Entity, type EntityType, type FormattedText } from "./formatted.js";
+import { type Entity, type EntityType, type FormattedText, MarkupError, positionOf } from "./formatted.js";
 
 const TAGS: Readonly<Record<string, EntityType>> = {
   b: "bold",
@@ -24,7 +24,7 @@ const TAGS: Readonly<Record<string, EntityType>> = {
   blockquote: "blockquote",
 };
 
-const SUPPORTED = "b, i, u, s, a href, code, pre, tg-spoiler, span class=\"tg-spoiler\", blockquote";
+const SUPPORTED = 'b, i, u, s, a href, code, pre, tg-spoiler, span class="tg-spoiler", blockquote';
 const NAMED: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"' };
 const TAG = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[A-Za-z][A-Za-z0-9-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/;
 const ATTRIBUTE = /([A-Za-z][A-Za-z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
@@ -110,7 +110,10 @@ function readAttributes(raw: string): Map<string, string> {
   const attributes = new Map<string, string>();
   for (const match of raw.matchAll(ATTRIBUTE)) {
     const value = match[2] ?? match[3] ?? match[4] ?? "";
-    attributes.set(match[1].toLowerCase(), value.replace(/&(#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]+);/g, (all, body: string) => decodeEntity(body) ?? all));
+    attributes.set(
+      match[1].toLowerCase(),
+      value.replace(/&(#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]+);/g, (all, body: string) => decodeEntity(body) ?? all),
+    );
   }
   return attributes;
 }

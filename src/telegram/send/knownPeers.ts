@@ -4,10 +4,11 @@
  * read its dialogs to find them, a bot cannot, so the runtime notes everyone it sees here and send and
  * confirm look ids up here first.
  */
+
+import type { Statement } from "better-sqlite3";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import type { Statement } from "better-sqlite3";
-import { migrate, type Db } from "../../store/database.js";
+import { type Db, migrate } from "../../store/database.js";
 
 interface Row {
   kind: "user" | "chat" | "channel";
@@ -50,7 +51,8 @@ export class KnownPeers {
     for (const entity of entities) {
       if (entity instanceof Api.User && entity.min !== true && entity.accessHash != null) this.put(entity.id.toString(), "user", entity.accessHash.toString());
       else if (entity instanceof Api.Chat) this.put(`-${entity.id.toString()}`, "chat", "");
-      else if (entity instanceof Api.Channel && entity.min !== true && entity.accessHash != null) this.put(`-100${entity.id.toString()}`, "channel", entity.accessHash.toString());
+      else if (entity instanceof Api.Channel && entity.min !== true && entity.accessHash != null)
+        this.put(`-100${entity.id.toString()}`, "channel", entity.accessHash.toString());
     }
   }
 

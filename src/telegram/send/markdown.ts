@@ -5,7 +5,7 @@
  * Broken markup (an unclosed or overlapping delimiter, an unclosed code block or link) is an error
  * that names the place, never a silently different message.
  */
-import { MarkupError, positionOf, type Entity, type EntityType, type FormattedText } from "./formatted.js";
+import { type Entity, type EntityType, type FormattedText, MarkupError, positionOf } from "./formatted.js";
 
 const DELIMITERS: Readonly<Record<string, EntityType>> = { "**": "bold", __: "italic", "~~": "strike", "||": "spoiler" };
 const ESCAPABLE = new Set(["\\", "*", "_", "~", "|", "`", "[", "]", "(", ")"]);
@@ -66,7 +66,10 @@ export function parseMarkdown(source: string): FormattedText {
         const inner = stack.findIndex((open) => open.delimiter === delimiter);
         if (inner >= 0) {
           const crossing = stack[stack.length - 1];
-          fail(i, `${delimiter} closes ${delimiter} of ${positionOf(source, stack[inner].at)} while ${crossing.delimiter} of ${positionOf(source, crossing.at)} is still open (close them in reverse order)`);
+          fail(
+            i,
+            `${delimiter} closes ${delimiter} of ${positionOf(source, stack[inner].at)} while ${crossing.delimiter} of ${positionOf(source, crossing.at)} is still open (close them in reverse order)`,
+          );
         }
         stack.push({ delimiter, type, start: out.length, at: i });
       }

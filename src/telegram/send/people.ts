@@ -1,7 +1,7 @@
 /** People named on a command line (--from @alice, 12345, me), resolved to user ids; groups and channels are refused. */
 import { Api, type TelegramClient } from "telegram";
 import { rpcErrorName } from "../errors.js";
-import { PeerError, describePeerInput, type PeerInput } from "../peers.js";
+import { describePeerInput, PeerError, type PeerInput } from "../peers.js";
 
 /** The user ids of the people named; `selfId` stands for "me". */
 export async function resolveUserIds(client: TelegramClient, people: readonly PeerInput[], selfId: string): Promise<string[]> {
@@ -21,7 +21,8 @@ async function userIdOf(client: TelegramClient, username: string): Promise<strin
   try {
     resolved = await client.invoke(new Api.contacts.ResolveUsername({ username }));
   } catch (error) {
-    if (["USERNAME_NOT_OCCUPIED", "USERNAME_INVALID"].includes(rpcErrorName(error) ?? "")) throw new PeerError(`no Telegram person is called @${username}: check the spelling`);
+    if (["USERNAME_NOT_OCCUPIED", "USERNAME_INVALID"].includes(rpcErrorName(error) ?? ""))
+      throw new PeerError(`no Telegram person is called @${username}: check the spelling`);
     throw error;
   }
   if (!(resolved.peer instanceof Api.PeerUser)) throw new PeerError(`${describePeerInput({ kind: "username", username })} is a group or channel, not a person`);

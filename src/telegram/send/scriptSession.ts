@@ -7,7 +7,7 @@ import type { Api, TelegramClient } from "telegram";
 import type { Config } from "../../config.js";
 import { createLogger, type Logger } from "../../log.js";
 import { openSession } from "../../runtime/session.js";
-import { openDatabase, sessionDatabasePath, type Db } from "../../store/database.js";
+import { type Db, openDatabase, sessionDatabasePath } from "../../store/database.js";
 import type { FloodWaitPolicy } from "../floodWait.js";
 import type { SessionStore } from "../sessionStore.js";
 import { KnownPeers } from "./knownPeers.js";

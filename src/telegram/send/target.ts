@@ -3,10 +3,10 @@
  * messages: usernames by contacts.resolveUsername, ids from the session's known peers, GramJS's cache, or
  * (user accounts only) the dialogs. Every failure is a PeerError saying what to type instead.
  */
-import { Api, utils, type TelegramClient } from "telegram";
+import { Api, type TelegramClient, utils } from "telegram";
 import type { RunMode } from "../../handlers/message.js";
 import { rpcErrorName } from "../errors.js";
-import { PeerError, resolvePeer, type PeerInput } from "../peers.js";
+import { PeerError, type PeerInput, resolvePeer } from "../peers.js";
 import type { Destination } from "./deliver.js";
 import type { KnownPeers } from "./knownPeers.js";
 
@@ -50,7 +50,9 @@ async function byUsername(client: TelegramClient, username: string): Promise<Tar
     throw error;
   }
   const id = utils.getPeerId(resolved.peer);
-  const entity = [...resolved.users, ...resolved.chats].find((candidate) => !(candidate instanceof Api.UserEmpty || candidate instanceof Api.ChatEmpty) && utils.getPeerId(candidate) === id);
+  const entity = [...resolved.users, ...resolved.chats].find(
+    (candidate) => !(candidate instanceof Api.UserEmpty || candidate instanceof Api.ChatEmpty) && utils.getPeerId(candidate) === id,
+  );
   if (entity === undefined) throw new PeerError(`@${username} could not be resolved: Telegram named no chat or person for it`);
   return { peer: utils.getInputPeer(entity), chatId: id, kind: kindOf(entity), label: `@${username}` };
 }
@@ -63,7 +65,9 @@ async function byId(client: TelegramClient, id: string, context: TargetContext):
       peer = await resolvePeer(client, { kind: "id", id });
     } catch (error) {
       if (error instanceof PeerError && context.mode === "bot") {
-        throw new PeerError(`the bot has not met ${id} yet: a person must message the bot first, or the bot must be added to the group (while npm start runs, it notes everyone it meets)`);
+        throw new PeerError(
+          `the bot has not met ${id} yet: a person must message the bot first, or the bot must be added to the group (while npm start runs, it notes everyone it meets)`,
+        );
       }
       throw error;
     }

@@ -3,7 +3,7 @@
  * nothing otherwise (scripts, pipes and cron get only the result line).
  */
 import cliProgress from "cli-progress";
-import { formatSize, type FileToSend } from "./fileInput.js";
+import { type FileToSend, formatSize } from "./fileInput.js";
 
 /** Receives an upload's progress. */
 export interface UploadProgress {

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Env } from "../../../src/config.js";
 import { NO_CREDENTIALS } from "../../../src/cli/credentials.js";
-import { preSharedSession, startWorld, type World } from "./harness.js";
+import type { Env } from "../../../src/config.js";
 import { runCli, startCli } from "./cli.js";
+import { preSharedSession, startWorld, type World } from "./harness.js";
 
 let world: World;
 let owner: { id: string };
@@ -86,7 +86,9 @@ describe("login, start and restart", () => {
     const cwd = workdir();
     const login = await runCli("login", ["--bot"], { cwd, env: env(), input: `not a token\n${bot.botToken}\n` });
     expect(login.stderr).toContain("That is not a bot token");
-    expect(login.stdout).toBe(`Logged in as @cli_login_bot (id ${bot.id}). Session saved to sessions/bot-${bot.id}.session; run \`npm start -- --session bot-${bot.id}\`.\n`);
+    expect(login.stdout).toBe(
+      `Logged in as @cli_login_bot (id ${bot.id}). Session saved to sessions/bot-${bot.id}.session; run \`npm start -- --session bot-${bot.id}\`.\n`,
+    );
     expect(login.stdout + login.stderr).not.toContain(bot.botToken!);
   });
 
@@ -113,17 +115,25 @@ describe("bad sessions", () => {
     await world.control.revokeSessions(person.id);
     const start = await runCli("start", [], { cwd, env: env() });
     expect(start.code).toBe(2);
-    expect(lastLine(start.stderr)).toMatch(/^Session "default" was revoked or expired \(kept as sessions\/default\.session\.revoked-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/);
-    expect(readdirSync(join(cwd, "sessions")).filter((file) => file.startsWith("default.session"))).toEqual([expect.stringMatching(/^default\.session\.revoked-/)]);
+    expect(lastLine(start.stderr)).toMatch(
+      /^Session "default" was revoked or expired \(kept as sessions\/default\.session\.revoked-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/,
+    );
+    expect(readdirSync(join(cwd, "sessions")).filter((file) => file.startsWith("default.session"))).toEqual([
+      expect.stringMatching(/^default\.session\.revoked-/),
+    ]);
   });
 
   it("reports corrupt and empty session files and keeps them aside", async () => {
     const corrupt = await runCli("start", [], { cwd: workdir({ name: "default", text: "not a session\n" }), env: env() });
     expect(corrupt.code).toBe(2);
-    expect(lastLine(corrupt.stderr)).toMatch(/^Session "default" is corrupt \(kept as sessions\/default\.session\.corrupt-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/);
+    expect(lastLine(corrupt.stderr)).toMatch(
+      /^Session "default" is corrupt \(kept as sessions\/default\.session\.corrupt-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/,
+    );
     const empty = await runCli("start", ["--session", "work"], { cwd: workdir({ name: "work", text: "" }), env: env() });
     expect(empty.code).toBe(2);
-    expect(lastLine(empty.stderr)).toMatch(/^Session "work" is empty \(kept as sessions\/work\.session\.empty-\d{8}T\d{6}Z\): run `TELEGRAM_SESSION=work npm run login` to sign in again\.$/);
+    expect(lastLine(empty.stderr)).toMatch(
+      /^Session "work" is empty \(kept as sessions\/work\.session\.empty-\d{8}T\d{6}Z\): run `TELEGRAM_SESSION=work npm run login` to sign in again\.$/,
+    );
   });
 
   it("names the saved sessions when asked for an unknown one, and refuses invalid names", async () => {
@@ -153,7 +163,9 @@ describe("bad input", () => {
     expect(start.code).toBe(2);
     expect(start.stderr.trimEnd()).toBe("Unknown option '--verbose'\nusage: npm start [-- --session NAME]");
     const login = await runCli("login", ["--qr", "--bot"], { cwd: workdir(), env: env() });
-    expect(login.stderr.trimEnd()).toBe("--qr and --bot cannot be combined: a bot logs in with its token.\nusage: npm run login [-- --session NAME] [--qr] [--bot]");
+    expect(login.stderr.trimEnd()).toBe(
+      "--qr and --bot cannot be combined: a bot logs in with its token.\nusage: npm run login [-- --session NAME] [--qr] [--bot]",
+    );
   });
 
   it("names the variable of a missing or malformed setting, from .env as from the environment", async () => {

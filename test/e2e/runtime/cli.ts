@@ -2,7 +2,7 @@
  * Running `npm run login` / `npm start` / `npm run demo`'s entry points as a user does: a child process
  * with its own working directory (its sessions/ and .env), a clean environment, and piped standard input.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,11 @@ export interface Running {
 }
 
 /** Starts `src/cli/NAME.ts` in `cwd` with exactly the variables given (plus PATH), stdin piped from `input` (or closed). */
-export function startCli(name: "login" | "start" | "demo" | "send" | "confirm", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Running {
+export function startCli(
+  name: "login" | "start" | "demo" | "send" | "confirm",
+  args: readonly string[],
+  options: { cwd: string; env?: Env; input?: string },
+): Running {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "" };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, ["--import", TSX, `${CLI}${name}.ts`, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
@@ -74,6 +78,10 @@ export function startCli(name: "login" | "start" | "demo" | "send" | "confirm", 
 }
 
 /** Runs a command to its end. */
-export function runCli(name: "login" | "start" | "demo" | "send" | "confirm", args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Promise<Finished> {
+export function runCli(
+  name: "login" | "start" | "demo" | "send" | "confirm",
+  args: readonly string[],
+  options: { cwd: string; env?: Env; input?: string },
+): Promise<Finished> {
   return startCli(name, args, options).finished;
 }

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, type Config, type Env } from "../../../src/config.js";
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
 import { preSharedSession as preSharedFor } from "@tg-toolkit/emulator/client";
 import { ControlClient, type ControlMessage, type PeerType } from "@tg-toolkit/emulator/control";
-import { startEmulator, type Emulator } from "@tg-toolkit/emulator";
+import { type Config, type Env, parseConfig } from "../../../src/config.js";
 import type { Message } from "../../../src/handlers/message.js";
 import { createLogger, type Logger, type LogLevel } from "../../../src/log.js";
 import type { Runtime } from "../../../src/runtime/index.js";

@@ -3,8 +3,9 @@
  * code / password then right, phone numbers Telegram refuses, flood waits, QR login, bot tokens; and the
  * saved session string signs a new client in without any prompt.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { Api, type TelegramClient } from "telegram";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log.js";
 import { createTelegramClient, sessionString } from "../../../src/telegram/client.js";
 import { loginBot } from "../../../src/telegram/login/bot.js";
@@ -38,7 +39,12 @@ function scripted(answers: Answer[]): LoginIO & { asked: string[]; said: string[
     if (answer === undefined) throw new Error(`unexpected question: ${question}`);
     return typeof answer === "string" ? answer : answer();
   };
-  return { prompter: { text: async (question) => (await next(question)).trim(), password: next, close: () => {} }, say: (line) => void said.push(line), said, asked };
+  return {
+    prompter: { text: async (question) => (await next(question)).trim(), password: next, close: () => {} },
+    say: (line) => void said.push(line),
+    said,
+    asked,
+  };
 }
 
 /** A second, logged-in device accepts the QR token; the emulator pushes updateLoginToken to the waiting client. */
@@ -132,7 +138,9 @@ describe("login with a code", () => {
 
   it("explains that a number without an account must sign up in an official app", async () => {
     const client = await freshClient();
-    await expect(loginWithCode(client, world.config(), scripted(["9996621199", "22222"]))).rejects.toThrow(/has no Telegram account yet: sign up in an official Telegram app/);
+    await expect(loginWithCode(client, world.config(), scripted(["9996621199", "22222"]))).rejects.toThrow(
+      /has no Telegram account yet: sign up in an official Telegram app/,
+    );
   });
 });
 
@@ -172,6 +180,8 @@ describe("bot login", () => {
 
     const other = await freshClient();
     const forged = `${bot.id}:${"x".repeat(35)}`;
-    await expect(loginBot(other, world.config(), forged)).rejects.toThrow("Telegram refused the bot token (ACCESS_TOKEN_INVALID): copy it again from @BotFather.");
+    await expect(loginBot(other, world.config(), forged)).rejects.toThrow(
+      "Telegram refused the bot token (ACCESS_TOKEN_INVALID): copy it again from @BotFather.",
+    );
   });
 });

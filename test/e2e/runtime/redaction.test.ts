@@ -4,12 +4,13 @@
  * a handler that fails with one in its message. No line may hold api_hash, a session string, an auth key,
  * the bot token, the login code or the password.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+
 import { StringSession } from "telegram/sessions/index.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { command, definePlugin } from "../../../src/handlers/plugin.js";
+import { REDACTED } from "../../../src/log.js";
 import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
-import { REDACTED } from "../../../src/log.js";
 import { startRuntime } from "../../../src/runtime/index.js";
 import { createTelegramClient, sessionString } from "../../../src/telegram/client.js";
 import { loginWithCode } from "../../../src/telegram/login/code.js";
@@ -88,14 +89,28 @@ it("keeps every secret out of the log of a whole run", async () => {
   await say(world, runtime, owner.id, dm, ".leak");
   await say(world, runtime, owner.id, dm, ".fail");
 
-  const botRuntime = await startRuntime({ config: world.config({ LOG_LEVEL: "trace", TELEGRAM_BOT_TOKEN: token }), store, plugins: [ping, leak(token)], log: capture.log });
+  const botRuntime = await startRuntime({
+    config: world.config({ LOG_LEVEL: "trace", TELEGRAM_BOT_TOKEN: token }),
+    store,
+    plugins: [ping, leak(token)],
+    log: capture.log,
+  });
   await say(world, botRuntime, alice.id, { type: "user", id: bot.id }, "/ping");
   await say(world, botRuntime, alice.id, { type: "user", id: bot.id }, "/leak");
   await say(world, botRuntime, alice.id, { type: "user", id: bot.id }, "/fail");
   await Promise.all([runtime.stop(), botRuntime.stop()]);
 
   const botSession = store.load(`bot-${bot.id}`);
-  const secrets = [API_HASH, userSession, botSession, token, token.slice(token.indexOf(":") + 1), password, ...(await authKeyForms(userSession)), ...(await authKeyForms(botSession))];
+  const secrets = [
+    API_HASH,
+    userSession,
+    botSession,
+    token,
+    token.slice(token.indexOf(":") + 1),
+    password,
+    ...(await authKeyForms(userSession)),
+    ...(await authKeyForms(botSession)),
+  ];
   const log = capture.lines.join("");
   expect(capture.lines.length).toBeGreaterThan(10);
   expect(log).toContain(REDACTED);

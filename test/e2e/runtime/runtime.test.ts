@@ -3,17 +3,18 @@
  * mode from one handler set, bad commands answered, per-chat order with cross-chat concurrency, a
  * dropped connection in the middle of traffic, a revoked session, and the graceful stop.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { PeerType } from "@tg-toolkit/emulator/control";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command, definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
+import { createLogger } from "../../../src/log.js";
 import help from "../../../src/plugins/help.js";
 import id from "../../../src/plugins/id.js";
 import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
-import { createLogger } from "../../../src/log.js";
-import { deferred } from "../../runtime/fakes.js";
-import { startRuntime, type Runtime } from "../../../src/runtime/index.js";
+import { type Runtime, startRuntime } from "../../../src/runtime/index.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
+import { deferred } from "../../runtime/fakes.js";
 import { captureLog, handled, latest, preSharedSession, say, startWorld, type World } from "./harness.js";
 
 /** The built-in plugins, one handler set for both modes. */
@@ -51,7 +52,10 @@ beforeAll(async () => {
   alice = await control.createUser({ firstName: "Alice", username: "alice_rt" });
   bob = await control.createUser({ firstName: "Bob", username: "bob_rt" });
   bot = await control.createUser({ firstName: "Toolkit", username: "toolkit_rt_bot", bot: true });
-  family = { type: "chat", id: (await control.createChat({ type: "group", title: "Family", creatorId: owner.id, members: [{ userId: alice.id, role: "member" }] })).id };
+  family = {
+    type: "chat",
+    id: (await control.createChat({ type: "group", title: "Family", creatorId: owner.id, members: [{ userId: alice.id, role: "member" }] })).id,
+  };
   team = {
     type: "channel",
     id: (
@@ -309,14 +313,18 @@ describe("outgoing traffic", () => {
     await world.control.sendMessage(owner.id, family, ".id");
     await done;
     expect((await latest(world, family, owner.id)).text).toMatch(/^Chat: -/);
-    expect(capture.entries()).toContainEqual(expect.objectContaining({ msg: "flood wait: sleeping before retrying", method: "messages.editMessage", seconds: 1, attempt: 1 }));
+    expect(capture.entries()).toContainEqual(
+      expect.objectContaining({ msg: "flood wait: sleeping before retrying", method: "messages.editMessage", seconds: 1, attempt: 1 }),
+    );
 
     await world.control.addFault({ method: "messages.editMessage", error: "FLOOD_WAIT_3600", count: 1 });
     const refused = handled(runtime, (message) => message.text === ".help" && message.out);
     await world.control.sendMessage(owner.id, family, ".help");
     await refused;
     expect((await latest(world, family, owner.id)).text).toBe(".help");
-    expect(capture.entries()).toContainEqual(expect.objectContaining({ msg: "handler stopped by a flood wait", seconds: 3600, method: "messages.editMessage" }));
+    expect(capture.entries()).toContainEqual(
+      expect.objectContaining({ msg: "handler stopped by a flood wait", seconds: 3600, method: "messages.editMessage" }),
+    );
     await runtime.stop();
   });
 });
@@ -361,7 +369,9 @@ describe("lifecycle", () => {
     expect(await runtime.checkSession()).toBe(false);
     const result = await runtime.stopped;
     expect(result.reason).toBe("revoked");
-    expect(result.error?.message).toMatch(/^Session "default" was revoked or expired \(kept as .*default\.session\.revoked-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/);
+    expect(result.error?.message).toMatch(
+      /^Session "default" was revoked or expired \(kept as .*default\.session\.revoked-\d{8}T\d{6}Z\): run `npm run login` to sign in again\.$/,
+    );
     expect(store.exists("default")).toBe(false);
   });
 });

@@ -19,10 +19,7 @@ export class ControlError extends Error {
 type Route = (body: Record<string, unknown>, query: URLSearchParams, params: string[]) => unknown;
 
 /** Start the control API on 127.0.0.1; resolves to its base URL and a close function. */
-export async function startControlServer(
-  actions: ControlActions,
-  port = 0,
-): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+export async function startControlServer(actions: ControlActions, port = 0): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const routes: [string, RegExp, Route][] = [
     ["POST", /^\/users$/, (b) => actions.createUser(b)],
     ["POST", /^\/chats$/, (b) => actions.createChat(b)],

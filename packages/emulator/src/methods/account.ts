@@ -1,7 +1,7 @@
 /** account.*: the 2FA password parameters (also before sign-in) and the online status. */
 import type { Api } from "telegram";
-import type { MethodTable } from "../rpc/context.js";
 import { passwordSettings } from "../model/auth.js";
+import type { MethodTable } from "../rpc/context.js";
 
 /** How long "online" lasts after account.updateStatus(offline=false), as Telegram's clients assume. */
 const ONLINE_FOR = 300;

@@ -1,7 +1,6 @@
 /** auth.*: login codes, sign-up, 2FA password check, bot tokens, QR login tokens, log-out. */
 import { randomBytes } from "node:crypto";
 import { Api } from "telegram";
-import type { MethodTable } from "../rpc/context.js";
 import {
   acceptLoginToken,
   checkPassword,
@@ -15,6 +14,7 @@ import {
   signUp,
 } from "../model/auth.js";
 import { toLong } from "../model/users.js";
+import type { MethodTable } from "../rpc/context.js";
 import { badRequest } from "../rpc/errors.js";
 
 /** auth.acceptLoginToken's answer: the session just signed in, as account.getAuthorizations lists it. */
@@ -36,16 +36,13 @@ function acceptedAuthorization(now: number): Api.Authorization {
 }
 
 export const authMethods: MethodTable = {
-  "auth.SendCode": (request: Api.auth.SendCode, ctx) =>
-    sendCode(ctx.world, request.phoneNumber, request.apiId, request.apiHash),
+  "auth.SendCode": (request: Api.auth.SendCode, ctx) => sendCode(ctx.world, request.phoneNumber, request.apiId, request.apiHash),
   "auth.ResendCode": (request: Api.auth.ResendCode, ctx) => resendCode(ctx.world, request.phoneNumber, request.phoneCodeHash),
-  "auth.SignIn": (request: Api.auth.SignIn, ctx) =>
-    signIn(ctx.world, ctx.authKeyId, request.phoneNumber, request.phoneCodeHash, request.phoneCode),
+  "auth.SignIn": (request: Api.auth.SignIn, ctx) => signIn(ctx.world, ctx.authKeyId, request.phoneNumber, request.phoneCodeHash, request.phoneCode),
   "auth.SignUp": (request: Api.auth.SignUp, ctx) =>
     signUp(ctx.world, ctx.authKeyId, request.phoneNumber, request.phoneCodeHash, request.firstName, request.lastName),
   "auth.CheckPassword": (request: Api.auth.CheckPassword, ctx) => checkPassword(ctx.world, ctx.authKeyId, request.password),
-  "auth.ImportBotAuthorization": (request: Api.auth.ImportBotAuthorization, ctx) =>
-    importBotAuthorization(ctx.world, ctx.authKeyId, request.botAuthToken),
+  "auth.ImportBotAuthorization": (request: Api.auth.ImportBotAuthorization, ctx) => importBotAuthorization(ctx.world, ctx.authKeyId, request.botAuthToken),
   "auth.ExportLoginToken": (_request: Api.auth.ExportLoginToken, ctx) => exportLoginToken(ctx.world, ctx.authKeyId),
   "auth.ImportLoginToken": (request: Api.auth.ImportLoginToken, ctx) => importLoginToken(ctx.world, ctx.authKeyId, request.token),
   "auth.AcceptLoginToken": (request: Api.auth.AcceptLoginToken, ctx) => {

@@ -3,8 +3,16 @@
  * participants and messages, with Telegram's error names and codes.
  */
 import { Api } from "telegram";
-import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
+import { channelDifference } from "../model/channelDifference.js";
+import {
+  channelBox,
+  channelReadState,
+  chatUpdates,
+  deleteChannelMessages,
+  messageUserIds,
+  readChannelHistory,
+  renderChannelMessage,
+} from "../model/channelMessages.js";
 import {
   createChat,
   holdsAdminRight,
@@ -17,18 +25,10 @@ import {
   resolveChannel,
 } from "../model/chats.js";
 import { applyMemberRole, listParticipants, participantsHash, renderChannelParticipant } from "../model/participants.js";
-import {
-  channelBox,
-  channelReadState,
-  chatUpdates,
-  deleteChannelMessages,
-  messageUserIds,
-  readChannelHistory,
-  renderChannelMessage,
-} from "../model/channelMessages.js";
-import { channelDifference } from "../model/channelDifference.js";
 import { renderUsers, resolveInputUser, toLong } from "../model/users.js";
 import type { ChatRecord, Role, UserRecord, World } from "../model/world.js";
+import type { CallContext, MethodTable } from "../rpc/context.js";
+import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 
 /** The user an InputPeer names for participant methods (PARTICIPANT_ID_INVALID for chats/channels). */
 function participantUser(world: World, viewerId: number, input: Api.TypeInputPeer): UserRecord {
@@ -38,14 +38,43 @@ function participantUser(world: World, viewerId: number, input: Api.TypeInputPee
 }
 
 const BANNED_RIGHT_FLAGS = [
-  "sendMessages", "sendMedia", "sendStickers", "sendGifs", "sendGames", "sendInline", "embedLinks", "sendPolls",
-  "changeInfo", "inviteUsers", "pinMessages", "manageTopics", "sendPhotos", "sendVideos", "sendRoundvideos",
-  "sendAudios", "sendVoices", "sendDocs", "sendPlain",
+  "sendMessages",
+  "sendMedia",
+  "sendStickers",
+  "sendGifs",
+  "sendGames",
+  "sendInline",
+  "embedLinks",
+  "sendPolls",
+  "changeInfo",
+  "inviteUsers",
+  "pinMessages",
+  "manageTopics",
+  "sendPhotos",
+  "sendVideos",
+  "sendRoundvideos",
+  "sendAudios",
+  "sendVoices",
+  "sendDocs",
+  "sendPlain",
 ] as const;
 
 const ADMIN_RIGHT_FLAGS = [
-  "changeInfo", "postMessages", "editMessages", "deleteMessages", "banUsers", "inviteUsers", "pinMessages", "addAdmins",
-  "anonymous", "manageCall", "other", "manageTopics", "postStories", "editStories", "deleteStories",
+  "changeInfo",
+  "postMessages",
+  "editMessages",
+  "deleteMessages",
+  "banUsers",
+  "inviteUsers",
+  "pinMessages",
+  "addAdmins",
+  "anonymous",
+  "manageCall",
+  "other",
+  "manageTopics",
+  "postStories",
+  "editStories",
+  "deleteStories",
 ] as const;
 
 function restricts(rights: Api.ChatBannedRights): boolean {
@@ -58,7 +87,9 @@ function grantedRights(rights: Api.ChatAdminRights): (typeof ADMIN_RIGHT_FLAGS)[
 
 function getChannels(request: Api.channels.GetChannels, ctx: CallContext): Api.messages.Chats {
   const me = ctx.requireUser();
-  return new Api.messages.Chats({ chats: request.id.map((input) => renderChat(ctx.world, me.id, lookupChannel(ctx.world, me.id, input as Api.TypeInputChannel))) });
+  return new Api.messages.Chats({
+    chats: request.id.map((input) => renderChat(ctx.world, me.id, lookupChannel(ctx.world, me.id, input as Api.TypeInputChannel))),
+  });
 }
 
 function getFullChannel(request: Api.channels.GetFullChannel, ctx: CallContext): Api.messages.ChatFull {
@@ -210,8 +241,7 @@ function inviteToChannel(request: Api.channels.InviteToChannel, ctx: CallContext
   const chat = resolveChannel(world, me.id, request.channel as Api.TypeInputChannel);
   const actor = participantOf(world, chat, me.id);
   const admin = holdsAdminRight(actor, "inviteUsers");
-  const memberMayInvite =
-    chat.kind === "megagroup" && (actor?.role === "member" || (actor?.role === "restricted" && !actor.bannedRights?.inviteUsers));
+  const memberMayInvite = chat.kind === "megagroup" && (actor?.role === "member" || (actor?.role === "restricted" && !actor.bannedRights?.inviteUsers));
   if (!admin && !memberMayInvite) throw forbidden("CHAT_ADMIN_REQUIRED");
   const mayUnban = holdsAdminRight(actor, "banUsers");
   const updates: Api.TypeUpdate[] = [];
@@ -252,7 +282,12 @@ function createChannel(request: Api.channels.CreateChannel, ctx: CallContext): A
   const me = ctx.requireUser();
   const world = ctx.world;
   if (!request.title.trim()) throw badRequest("CHAT_TITLE_EMPTY");
-  const chat: ChatRecord = createChat(world, { type: request.megagroup ? "supergroup" : "channel", title: request.title, creatorId: me.id, about: request.about || undefined });
+  const chat: ChatRecord = createChat(world, {
+    type: request.megagroup ? "supergroup" : "channel",
+    title: request.title,
+    creatorId: me.id,
+    about: request.about || undefined,
+  });
   const box = channelBox(chat);
   const created = box.messages.get(box.lastMessageId);
   const updates: Api.TypeUpdate[] = [new Api.UpdateChannel({ channelId: toLong(chat.id) })];

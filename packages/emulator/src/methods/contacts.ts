@@ -1,11 +1,11 @@
 /** contacts.*: username resolution (users and channels), a minimal contact list, blocking. */
 import { Api } from "telegram";
-import type { CallContext, MethodTable } from "../rpc/context.js";
 import { setBlocked } from "../model/blocking.js";
 import { renderChat } from "../model/chats.js";
 import { peerOf, renderUser, resolveInputPeer } from "../model/users.js";
-import { badRequest } from "../rpc/errors.js";
 import type { World } from "../model/world.js";
+import type { CallContext, MethodTable } from "../rpc/context.js";
+import { badRequest } from "../rpc/errors.js";
 
 /** What Telegram accepts as a username: 5–32 letters, digits and underscores, starting with a letter. */
 const USERNAME = /^[a-z][a-z0-9_]{3,30}[a-z0-9]$/i;
@@ -41,8 +41,7 @@ function block(request: Api.contacts.Block | Api.contacts.Unblock, ctx: CallCont
 export const contactMethods: MethodTable = {
   "contacts.Block": block,
   "contacts.Unblock": block,
-  "contacts.ResolveUsername": (request: Api.contacts.ResolveUsername, ctx) =>
-    resolveUsername(ctx.world, ctx.requireUser().id, request.username),
+  "contacts.ResolveUsername": (request: Api.contacts.ResolveUsername, ctx) => resolveUsername(ctx.world, ctx.requireUser().id, request.username),
   "contacts.GetContacts": (_request: Api.contacts.GetContacts, ctx) => {
     ctx.requireUser();
     return new Api.contacts.Contacts({ contacts: [], savedCount: 0, users: [] });

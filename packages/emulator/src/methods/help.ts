@@ -1,8 +1,8 @@
 /** help.*: the server configuration clients read at start (help.getConfig) and the nearest DC. */
 import { Api } from "telegram";
-import type { MethodTable } from "../rpc/context.js";
 import { EDIT_TIME_LIMIT, MAX_MESSAGE_LENGTH } from "../model/messages.js";
 import type { World } from "../model/world.js";
+import type { MethodTable } from "../rpc/context.js";
 
 /** The Config Telegram's clients expect: this server as the only DC (ipv4), everyday limits. */
 export function serverConfig(world: World): Api.Config {

@@ -4,21 +4,21 @@
  * (messages.getChats / getFullChat and basic-group membership live in chats.ts.)
  */
 import { Api } from "telegram";
-import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, RpcError } from "../rpc/errors.js";
 import { answerCallback, pressButton } from "../model/callbacks.js";
 import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
 import { currentState } from "../model/difference.js";
-import { checkCaption, prepareMedia, type PreparedMedia } from "../model/media.js";
+import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
 import {
   announcementOf,
   checkText,
   collectMessagePeers,
+  type DialogEntry,
   deleteMessages,
   dialogPage,
   editMessage,
   historyWindow,
   listDialogs,
+  type PeerSet,
   peerSet,
   postMessage,
   randomIdUsed,
@@ -28,11 +28,11 @@ import {
   renderMessage,
   renderPeerSet,
   wrapUpdates,
-  type DialogEntry,
-  type PeerSet,
 } from "../model/messages.js";
 import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
 import type { ChatRecord, MessageRecord, PeerRef, UserRecord, World } from "../model/world.js";
+import type { CallContext, MethodTable } from "../rpc/context.js";
+import { badRequest, RpcError } from "../rpc/errors.js";
 
 /** Longest callback answer text Telegram shows. */
 const CALLBACK_ANSWER_MAX = 200;
@@ -142,7 +142,11 @@ function dialogsBody(world: World, userId: number, entries: DialogEntry[]) {
  * with its updates and pushes, and the sender's result. `attach` prepares the media (sendMedia) after the
  * cheap checks; what it holds is committed only once the message is posted.
  */
-function sendContent(ctx: CallContext, request: Api.messages.SendMessage | Api.messages.SendMedia, attach?: (user: UserRecord) => PreparedMedia): Api.TypeUpdates {
+function sendContent(
+  ctx: CallContext,
+  request: Api.messages.SendMessage | Api.messages.SendMedia,
+  attach?: (user: UserRecord) => PreparedMedia,
+): Api.TypeUpdates {
   const user = ctx.requireUser();
   const world = ctx.world;
   const peer = peerOfRequest(ctx, user, request.peer);

@@ -1,7 +1,7 @@
 /** updates.*: the account's update state and the difference since a given pts and qts. */
 import type { Api } from "telegram";
-import type { MethodTable } from "../rpc/context.js";
 import { currentState, getDifference } from "../model/difference.js";
+import type { MethodTable } from "../rpc/context.js";
 
 export const updateMethods: MethodTable = {
   "updates.GetState": (_request: Api.updates.GetState, ctx) => currentState(ctx.world, ctx.requireUser().id),

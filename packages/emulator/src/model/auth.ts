@@ -6,7 +6,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { Api } from "telegram";
 import { badRequest, notAcceptable, unauthorized } from "../rpc/errors.js";
-import { checkProof, challengeFor, SRP_G, SRP_PRIME } from "./srp.js";
+import { challengeFor, checkProof, SRP_G, SRP_PRIME } from "./srp.js";
 import { createUser, normalizePhone, renderUser, toLong } from "./users.js";
 import type { UserRecord, World } from "./world.js";
 
@@ -125,13 +125,7 @@ function codeEntry(world: World, phone: string, hash: string): SentCode {
  * auth.signIn: check the code; an unknown number answers auth.authorizationSignUpRequired, an
  * account with 2FA answers 401 SESSION_PASSWORD_NEEDED, any other binds the key.
  */
-export function signIn(
-  world: World,
-  authKeyId: string,
-  phoneNumber: string,
-  phoneCodeHash: string,
-  phoneCode: string | undefined,
-): Api.auth.TypeAuthorization {
+export function signIn(world: World, authKeyId: string, phoneNumber: string, phoneCodeHash: string, phoneCode: string | undefined): Api.auth.TypeAuthorization {
   const phone = phoneOrThrow(phoneNumber);
   if (!phoneCodeHash) throw badRequest("PHONE_CODE_HASH_EMPTY");
   if (!phoneCode) throw badRequest("PHONE_CODE_EMPTY");
@@ -207,11 +201,7 @@ export function passwordSettings(world: World, authKeyId: string): Api.account.P
 }
 
 /** auth.checkPassword: verify the SRP proof M1 and bind the key (PASSWORD_HASH_INVALID, SRP_ID_INVALID). */
-export function checkPassword(
-  world: World,
-  authKeyId: string,
-  check: Api.TypeInputCheckPasswordSRP,
-): Api.auth.Authorization {
+export function checkPassword(world: World, authKeyId: string, check: Api.TypeInputCheckPasswordSRP): Api.auth.Authorization {
   const user = passwordSubject(world, authKeyId);
   const password = user.password;
   if (!password || !(check instanceof Api.InputCheckPasswordSRP)) throw badRequest("PASSWORD_HASH_INVALID");
@@ -224,7 +214,7 @@ export function checkPassword(
 export function importBotAuthorization(world: World, authKeyId: string, token: string): Api.auth.Authorization {
   const id = Number(/^(\d+):/.exec(token ?? "")?.[1]);
   const bot = world.users.get(id);
-  if (!bot || !bot.bot || bot.deleted || bot.botToken !== token) throw badRequest("ACCESS_TOKEN_INVALID");
+  if (!bot?.bot || bot.deleted || bot.botToken !== token) throw badRequest("ACCESS_TOKEN_INVALID");
   return bind(world, authKeyId, bot);
 }
 

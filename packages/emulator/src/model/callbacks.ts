@@ -58,13 +58,7 @@ function chatInstance(userId: number, botId: number, peer: PeerRef): bigint {
  * updateBotCallbackQuery (with its own copy's id); the answer is what it passes to
  * messages.setBotCallbackAnswer, or BOT_RESPONSE_TIMEOUT when it is offline or too slow.
  */
-export async function pressButton(
-  world: World,
-  userId: number,
-  peer: PeerRef,
-  messageId: number,
-  data: Buffer,
-): Promise<Api.messages.BotCallbackAnswer> {
+export async function pressButton(world: World, userId: number, peer: PeerRef, messageId: number, data: Buffer): Promise<Api.messages.BotCallbackAnswer> {
   const record = messageAt(world, userId, peer, messageId);
   const bot = world.users.get(record.fromId);
   if (!bot?.bot || !hasCallbackButton(record.replyMarkup, data)) throw badRequest("DATA_INVALID");

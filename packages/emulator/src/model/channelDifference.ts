@@ -5,11 +5,11 @@
  * the latest messages when the gap is beyond what the server replays or what the caller may fetch.
  */
 import { Api } from "telegram";
-import { eventsAfter } from "./box.js";
 import { badRequest } from "../rpc/errors.js";
-import { renderUsers, toLong } from "./users.js";
-import { renderChat } from "./chats.js";
+import { eventsAfter } from "./box.js";
 import { channelBox, channelReadState, messageUserIds, renderChannelMessage } from "./channelMessages.js";
+import { renderChat } from "./chats.js";
+import { renderUsers, toLong } from "./users.js";
 import type { ChatRecord, MessageRecord, World } from "./world.js";
 
 /** Seconds after which clients should poll the channel again (the `timeout` field). */
@@ -61,7 +61,14 @@ function tooLong(world: World, viewerId: number, chat: ChatRecord, messageCount:
  * back to pts, and for non-bots when pts + limit < remote pts (their limit is at most 100);
  * bots get slices of `limit` pts with final unset until they catch up.
  */
-export function channelDifference(world: World, viewerId: number, chat: ChatRecord, pts: number, limit: number, isBot: boolean): Api.updates.TypeChannelDifference {
+export function channelDifference(
+  world: World,
+  viewerId: number,
+  chat: ChatRecord,
+  pts: number,
+  limit: number,
+  isBot: boolean,
+): Api.updates.TypeChannelDifference {
   const box = channelBox(chat);
   if (pts <= 0) throw badRequest("PERSISTENT_TIMESTAMP_EMPTY");
   if (pts > box.pts) throw badRequest("PERSISTENT_TIMESTAMP_INVALID");

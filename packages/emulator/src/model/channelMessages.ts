@@ -4,18 +4,12 @@
  * connected member, and per-member read state.
  */
 import { Api } from "telegram";
-import { addMessage, advancePts } from "./box.js";
 import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
+import { addMessage, advancePts } from "./box.js";
+import { holdsAdminRight, isMemberRole, participantOf, renderBareChannelMessage, renderChat } from "./chats.js";
+import type { StoredMedia } from "./files.js";
 import { sameTl } from "./messages.js";
 import { renderUsers, toLong } from "./users.js";
-import {
-  holdsAdminRight,
-  isMemberRole,
-  participantOf,
-  renderBareChannelMessage,
-  renderChat,
-} from "./chats.js";
-import type { StoredMedia } from "./files.js";
 import type { ChatRecord, MessageBox, MessageRecord, PtsEvent, World } from "./world.js";
 
 /** What a message carries; the same shape `postMessage` takes. */
@@ -182,7 +176,6 @@ export function senderUpdates(world: World, chat: ChatRecord, record: MessageRec
   return chatUpdates(world, record.fromId, chat, [...extra, update], messageUserIds(record));
 }
 
-
 /**
  * Edit a channel message: MESSAGE_ID_INVALID for unknown or service messages,
  * MESSAGE_AUTHOR_REQUIRED unless the editor wrote it (or is a broadcast admin with
@@ -232,7 +225,13 @@ export function editChannelMessage(
  * delete_messages anyone's (else MESSAGE_DELETE_FORBIDDEN). Unknown ids are skipped; the pts
  * advances by the number deleted and updateDeleteChannelMessages goes to every online member.
  */
-export function deleteChannelMessages(world: World, chat: ChatRecord, actorId: number, ids: number[], opts: DeliveryOptions = {}): { pts: number; ptsCount: number } {
+export function deleteChannelMessages(
+  world: World,
+  chat: ChatRecord,
+  actorId: number,
+  ids: number[],
+  opts: DeliveryOptions = {},
+): { pts: number; ptsCount: number } {
   const box = channelBox(chat);
   const p = participantOf(world, chat, actorId);
   const deletesAny = holdsAdminRight(p, "deleteMessages");

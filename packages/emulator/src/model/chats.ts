@@ -4,12 +4,12 @@
  * index (member order, counts, role lists) that listing and rendering share.
  */
 import { Api } from "telegram";
+import { badRequest, notAcceptable } from "../rpc/errors.js";
 import { addMessage, advancePts } from "./box.js";
 import { renderMedia } from "./files.js";
-import { badRequest, notAcceptable } from "../rpc/errors.js";
 import { renderMessage } from "./messages.js";
 import { fromLong, toLong } from "./users.js";
-import { newBox, type ChatKind, type ChatRecord, type MessageRecord, type Participant, type Role, type World } from "./world.js";
+import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type Role, type World } from "./world.js";
 
 /** Roles of people who are in the chat (see it and count in participants_count). */
 export function isMemberRole(role: Role | undefined): boolean {
@@ -328,14 +328,14 @@ export function renderChat(world: World, viewerId: number, chat: ChatRecord): Ap
       participantsCount: memberCount(world, chat),
       date: chat.date,
       version: chat.version,
-      adminRights: isAdminRole(p?.role) ? p?.adminRights ?? sharedRights.admin.group : undefined,
+      adminRights: isAdminRole(p?.role) ? (p?.adminRights ?? sharedRights.admin.group) : undefined,
     });
   }
   const megagroup = chat.kind === "megagroup" || undefined;
   const broadcast = chat.kind === "channel" || undefined;
   const accessHash = toLong(world.accessHash(viewerId, "channel", chat.id));
   if (p?.role === "kicked" || (!member && chat.username === undefined)) {
-    const until = p?.role === "kicked" ? p.bannedRights?.untilDate ?? 0 : 0;
+    const until = p?.role === "kicked" ? (p.bannedRights?.untilDate ?? 0) : 0;
     return new Api.ChannelForbidden({ broadcast, megagroup, id: toLong(chat.id), accessHash, title: chat.title, untilDate: until || undefined });
   }
   return new Api.Channel({

@@ -8,7 +8,7 @@
 import { Api } from "telegram";
 import { eventsAfter } from "./box.js";
 import { collectUpdatePeers, peerSet, renderPeerSet, totalUnread } from "./messages.js";
-import { collectQtsPeers, currentQts, qtsEventsAfter, type QtsEvent } from "./qts.js";
+import { collectQtsPeers, currentQts, type QtsEvent, qtsEventsAfter } from "./qts.js";
 import type { PtsEvent, World } from "./world.js";
 
 /** The account's update state: pts of its common box, its qts, the current date, seq = 0. */

@@ -2,11 +2,12 @@
  * The model's public face for tests and benchmarks that build a world in-process (faster than the
  * control API for big fixtures): the world, and the calls that create people, chats, members and messages.
  */
-export { World } from "./world.js";
-export type { ChatRecord, Participant, PeerRef, Role, UserRecord } from "./world.js";
-export { createUser, type UserSpec } from "./users.js";
+
 export { createChat, isMemberRole, memberCount, participantIndex, participantOf } from "./chats.js";
-export { setMemberRole } from "./participants.js";
-export { seedMembers } from "./seed.js";
 export { postMessage } from "./messages.js";
+export { setMemberRole } from "./participants.js";
 export { currentQts } from "./qts.js";
+export { seedMembers } from "./seed.js";
+export { createUser, type UserSpec } from "./users.js";
+export type { ChatRecord, Participant, PeerRef, Role, UserRecord } from "./world.js";
+export { World } from "./world.js";

@@ -32,7 +32,8 @@ export function prepareMedia(world: World, userId: number, input: Api.TypeInputM
     const file = world.uploads.assemble(world, userId, input.file);
     const attributes = [...(input.attributes ?? [])];
     // The file name travels in documentAttributeFilename; the InputFile's name stands in when it is missing.
-    if (file.name && !attributes.some((a) => a instanceof Api.DocumentAttributeFilename)) attributes.push(new Api.DocumentAttributeFilename({ fileName: file.name }));
+    if (file.name && !attributes.some((a) => a instanceof Api.DocumentAttributeFilename))
+      attributes.push(new Api.DocumentAttributeFilename({ fileName: file.name }));
     const media = world.files.newDocument(file.bytes, { mimeType: input.mimeType || "application/octet-stream", attributes });
     return uploaded(world, userId, media, file.bytes, input.file);
   }

@@ -5,16 +5,10 @@
  * peers go to the channel model (channelMessages.ts).
  */
 import { Api } from "telegram";
-import { addMessage, advancePts } from "./box.js";
 import { badRequest, forbidden } from "../rpc/errors.js";
+import { addMessage, advancePts } from "./box.js";
+import { channelReadState, type DeliveryOptions, type MessageContent, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import { chatsOf, isAdminRole, isMemberRole, renderBareChannelMessage, renderChat } from "./chats.js";
-import {
-  channelReadState,
-  postChannelMessage,
-  renderChannelMessage,
-  type DeliveryOptions,
-  type MessageContent,
-} from "./channelMessages.js";
 import { renderMedia } from "./files.js";
 import { checkCaption } from "./media.js";
 import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";
@@ -134,8 +128,7 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
     if (chat) return viewerId === undefined ? renderBareChannelMessage(chat, record) : renderChannelMessage(chat, record, viewerId);
   }
   const peerId = peerOf(record.peer);
-  const fromId =
-    record.peer.type !== "user" || record.out ? new Api.PeerUser({ userId: toLong(record.fromId) }) : undefined;
+  const fromId = record.peer.type !== "user" || record.out ? new Api.PeerUser({ userId: toLong(record.fromId) }) : undefined;
   const replyTo = record.replyToId ? new Api.MessageReplyHeader({ replyToMsgId: record.replyToId }) : undefined;
   const mentioned = record.mentioned || undefined;
   const out = record.out || undefined;
@@ -291,7 +284,9 @@ function store(world: World, ownerId: number, fields: Omit<MessageRecord, "id">)
 /** The copy of a message kept in another account's box, if it has one. */
 export function copyIn(world: World, record: MessageRecord, ownerId: number): MessageRecord | undefined {
   if (record.globalKey === undefined) return undefined;
-  const copy = stateOf(world).copies.get(record.globalKey)?.find((c) => c.ownerId === ownerId);
+  const copy = stateOf(world)
+    .copies.get(record.globalKey)
+    ?.find((c) => c.ownerId === ownerId);
   return copy && world.users.get(ownerId)?.box?.messages.get(copy.id);
 }
 
@@ -407,7 +402,7 @@ function privateRecipients(world: World, sender: UserRecord, receiverId: number)
  */
 function groupRecipients(world: World, fromId: number, chatId: number, content: MessageContent): UserRecord[] {
   const chat = world.chats.get(chatId);
-  if (!chat || chat.kind !== "group") throw badRequest("PEER_ID_INVALID");
+  if (chat?.kind !== "group") throw badRequest("PEER_ID_INVALID");
   const ids = new Set<number>();
   if (content.action) {
     ids.add(fromId);
@@ -543,7 +538,12 @@ export function deleteMessages(world: World, userId: number, ids: number[], revo
       }
     }
   }
-  const result = removeFromBox(world, userId, records.map((r) => r.id), opts.exceptSessionKey);
+  const result = removeFromBox(
+    world,
+    userId,
+    records.map((r) => r.id),
+    opts.exceptSessionKey,
+  );
   for (const [ownerId, copyIds] of others) removeFromBox(world, ownerId, copyIds);
   return result;
 }
@@ -723,11 +723,7 @@ export function listDialogs(world: World, userId: number): DialogEntry[] {
 }
 
 /** Where messages.getDialogs resumes: after offset_peer when listed, else before offset_date/offset_id. */
-export function dialogPage(
-  entries: DialogEntry[],
-  offset: { peer?: PeerRef; date: number; id: number },
-  limit: number,
-): DialogEntry[] {
+export function dialogPage(entries: DialogEntry[], offset: { peer?: PeerRef; date: number; id: number }, limit: number): DialogEntry[] {
   let start = 0;
   const at = offset.peer ? entries.findIndex((e) => peerKey(e.peer) === peerKey(offset.peer!)) : -1;
   if (at >= 0) start = at + 1;

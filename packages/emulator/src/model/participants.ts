@@ -5,6 +5,7 @@
  */
 import { Api } from "telegram";
 import { forbidden } from "../rpc/errors.js";
+import { chatUpdates, findMessageEvent, forEachOnlineMember, markAllRead, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import {
   creatorRights,
   defaultAdminRights,
@@ -16,7 +17,6 @@ import {
   participantIndex,
   participantOf,
 } from "./chats.js";
-import { chatUpdates, findMessageEvent, forEachOnlineMember, markAllRead, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import { postMessage } from "./messages.js";
 import { sendNumbered } from "./qts.js";
 import { toLong } from "./users.js";
@@ -58,7 +58,15 @@ function bannedRightsFor(role: "restricted" | "kicked", given: Api.ChatBannedRig
   return rights;
 }
 
-function buildParticipant(chat: ChatRecord, prev: Participant | undefined, userId: number, role: Role, actorId: number, opts: RoleOptions, now: number): Participant {
+function buildParticipant(
+  chat: ChatRecord,
+  prev: Participant | undefined,
+  userId: number,
+  role: Role,
+  actorId: number,
+  opts: RoleOptions,
+  now: number,
+): Participant {
   const stays = isMemberRole(prev?.role) && prev !== undefined;
   const date = stays ? prev.date : now;
   const invitedBy = opts.inviterId ?? (actorId !== userId ? actorId : undefined);
@@ -145,7 +153,15 @@ function botsToTell(world: World, chat: ChatRecord, userId: number): number[] {
  * nothing): the affected user, if online, keeps getting it unnumbered (qts 0), as before qts existed
  * here. Returns the numbered updates for the actor's own call result (a bot acting on the chat).
  */
-function notifyChannelParticipant(world: World, chat: ChatRecord, prev: Participant | undefined, next: Participant, actorId: number, date: number, exceptSessionKey?: string): Api.TypeUpdate[] {
+function notifyChannelParticipant(
+  world: World,
+  chat: ChatRecord,
+  prev: Participant | undefined,
+  next: Participant,
+  actorId: number,
+  date: number,
+  exceptSessionKey?: string,
+): Api.TypeUpdate[] {
   const userId = next.userId;
   const build = (viewerId: number) => (qts: number) =>
     new Api.UpdateChannelParticipant({
@@ -238,7 +254,13 @@ function applyGroupRole(world: World, chat: ChatRecord, change: GroupChange): Ro
     chat.version++;
     if (joining) {
       post(opts.via ? userId : actorId, joinAction(userId, actorId, opts));
-      participantUpdate = new Api.UpdateChatParticipantAdd({ chatId, userId: toLong(userId), inviterId: toLong(next.inviterId ?? actorId), date: now, version: chat.version });
+      participantUpdate = new Api.UpdateChatParticipantAdd({
+        chatId,
+        userId: toLong(userId),
+        inviterId: toLong(next.inviterId ?? actorId),
+        date: now,
+        version: chat.version,
+      });
     } else {
       participantUpdate = new Api.UpdateChatParticipantAdmin({ chatId, userId: toLong(userId), isAdmin: isAdminRole(next.role), version: chat.version });
     }
@@ -263,7 +285,15 @@ export function setMemberRole(
   chatId: number,
   userId: number,
   role: Role,
-  opts?: { actorId?: number; adminRights?: Api.ChatAdminRights; bannedRights?: Api.ChatBannedRights; rank?: string; exceptSessionKey?: string; via?: "link" | "request"; inviterId?: number },
+  opts?: {
+    actorId?: number;
+    adminRights?: Api.ChatAdminRights;
+    bannedRights?: Api.ChatBannedRights;
+    rank?: string;
+    exceptSessionKey?: string;
+    via?: "link" | "request";
+    inviterId?: number;
+  },
 ): void {
   const chat = world.chats.get(chatId);
   if (!chat) throw new Error(`setMemberRole: no chat ${chatId}`);
@@ -346,7 +376,12 @@ function searchKeyOf(user: UserRecord | undefined): SearchKey {
 }
 
 function queryWords(q: string): string[] {
-  return q.trim().toLowerCase().replace(/^@/, "").split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+  return q
+    .trim()
+    .toLowerCase()
+    .replace(/^@/, "")
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
 }
 
 /** Telegram's member search: every query word starts a word of the name, or starts the username. */
@@ -380,7 +415,14 @@ function searchRecent(world: World, chat: ChatRecord, q: string): Participant[] 
  * (CHAT_ADMIN_REQUIRED); hidden member lists show non-admins only admins and bots. At most
  * `limits.participantsPerCall` rows; Recent and Search stop at `limits.recentParticipantsCap`.
  */
-export function listParticipants(world: World, chat: ChatRecord, viewerId: number, filter: Api.TypeChannelParticipantsFilter, offset: number, limit: number): ParticipantsPage {
+export function listParticipants(
+  world: World,
+  chat: ChatRecord,
+  viewerId: number,
+  filter: Api.TypeChannelParticipantsFilter,
+  offset: number,
+  limit: number,
+): ParticipantsPage {
   const viewer = participantOf(world, chat, viewerId);
   const admin = isAdminRole(viewer?.role);
   const needsAdmin = chat.kind === "channel" || filter instanceof Api.ChannelParticipantsKicked || filter instanceof Api.ChannelParticipantsBanned;
@@ -395,7 +437,8 @@ export function listParticipants(world: World, chat: ChatRecord, viewerId: numbe
     if (filter instanceof Api.ChannelParticipantsAdmins) list = index.admins;
     else if (filter instanceof Api.ChannelParticipantsBots) list = index.bots;
     else if (filter instanceof Api.ChannelParticipantsContacts) list = [];
-    else if (filter instanceof Api.ChannelParticipantsSearch || filter instanceof Api.ChannelParticipantsMentions) list = filterByQuery(world, visible, filter.q ?? "");
+    else if (filter instanceof Api.ChannelParticipantsSearch || filter instanceof Api.ChannelParticipantsMentions)
+      list = filterByQuery(world, visible, filter.q ?? "");
     else list = visible;
   } else if (filter instanceof Api.ChannelParticipantsAdmins) {
     list = index.admins;

@@ -88,7 +88,13 @@ export interface QtsDelivery {
  * to the bot's connected sessions. Returns it when the bot's own call made the change: that session was
  * skipped and gets it in the call result.
  */
-export function sendNumbered(world: World, botId: number, make: (qts: number) => Api.TypeUpdate, wrap: Wrap, delivery: QtsDelivery = {}): Api.TypeUpdate | undefined {
+export function sendNumbered(
+  world: World,
+  botId: number,
+  make: (qts: number) => Api.TypeUpdate,
+  wrap: Wrap,
+  delivery: QtsDelivery = {},
+): Api.TypeUpdate | undefined {
   const update = advanceQts(world, botId, make);
   const except = botId === delivery.actorId ? delivery.exceptSessionKey : undefined;
   if (world.onlineUsers().has(botId)) world.push(botId, wrap([...(delivery.extra ?? []), update]), except);

@@ -123,9 +123,7 @@ export function renderUserStatus(world: World, user: UserRecord): Api.TypeUserSt
   switch (user.status) {
     case "online": {
       const expires = user.wasOnline ?? now + 300;
-      return expires > now
-        ? new Api.UserStatusOnline({ expires })
-        : new Api.UserStatusOffline({ wasOnline: expires });
+      return expires > now ? new Api.UserStatusOnline({ expires }) : new Api.UserStatusOffline({ wasOnline: expires });
     }
     case "offline":
       return new Api.UserStatusOffline({ wasOnline: user.wasOnline ?? now - 3600 });
@@ -191,11 +189,7 @@ export function resolveInputUser(
   return found;
 }
 
-function findInputUser(
-  world: World,
-  viewerId: number,
-  input: Api.TypeInputUser | Api.TypeInputPeer,
-): UserRecord | undefined {
+function findInputUser(world: World, viewerId: number, input: Api.TypeInputUser | Api.TypeInputPeer): UserRecord | undefined {
   if (input instanceof Api.InputUserSelf || input instanceof Api.InputPeerSelf) return world.users.get(viewerId);
   if (input instanceof Api.InputUser || input instanceof Api.InputPeerUser) {
     const id = fromLong(input.userId);
@@ -223,7 +217,7 @@ export function resolveInputPeer(world: World, viewerId: number, input: Api.Type
   if (input instanceof Api.InputPeerChat) {
     const id = fromLong(input.chatId);
     const chat = world.chats.get(id);
-    if (!chat || chat.kind !== "group" || !chat.participants.has(viewerId)) throw badRequest("PEER_ID_INVALID");
+    if (chat?.kind !== "group" || !chat.participants.has(viewerId)) throw badRequest("PEER_ID_INVALID");
     return { type: "chat", id };
   }
   if (input instanceof Api.InputPeerChannel || input instanceof Api.InputPeerChannelFromMessage) {

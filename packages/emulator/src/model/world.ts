@@ -8,8 +8,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
 import { FileStore, type StoredMedia } from "./files.js";
-import { UploadStore } from "./uploads.js";
 import type { QtsBox } from "./qts.js";
+import { UploadStore } from "./uploads.js";
 
 export type UserStatusKind = "online" | "offline" | "recently" | "lastWeek" | "lastMonth" | "longAgo" | "empty";
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { sha1 } from "./crypto/hash.js";
-import { SaltSchedule, type FutureSalt } from "./salts.js";
+import { type FutureSalt, SaltSchedule } from "./salts.js";
 
 /** How long the salt handed out by the handshake stays valid, in seconds. */
 const INITIAL_SALT_LIFETIME = 1800;

@@ -132,7 +132,12 @@ export class Connection implements ConnectionControl {
     if (!this.session) {
       const session = this.deps.sessionFor(record, msg.sessionId);
       this.session = session;
-      this.outbox = new Outbox(session, this.deps.msgIds, () => this.deps.keys.currentSalt(record), (p) => this.write(p));
+      this.outbox = new Outbox(
+        session,
+        this.deps.msgIds,
+        () => this.deps.keys.currentSalt(record),
+        (p) => this.write(p),
+      );
     } else if (this.session.sessionId !== msg.sessionId) {
       return this.destroy();
     }

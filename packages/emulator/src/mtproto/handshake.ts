@@ -4,19 +4,16 @@
  * set_client_DH_params, with the checks the documents require of each step.
  */
 import { generatePrimeSync, randomBytes } from "node:crypto";
-import { authKeyAuxHash, authKeyIdOf, type AuthKeyStore } from "./auth-keys.js";
+import { type AuthKeyStore, authKeyAuxHash, authKeyIdOf } from "./auth-keys.js";
 import { DH_G, DH_PRIME, generateServerSecret, inSafeRange, sharedSecret, sharedSecretUnchecked } from "./crypto/dh.js";
 import { bigFromBytes, bytesFromBig, sha1, xorBytes } from "./crypto/hash.js";
 import { igeDecrypt, igeEncrypt } from "./crypto/ige.js";
-import { legacyDecode, rsaPadDecode, type RsaServerKey } from "./crypto/rsa.js";
-import { ID } from "./tl-ids.js";
+import { legacyDecode, type RsaServerKey, rsaPadDecode } from "./crypto/rsa.js";
 import { TlReadError, TlReader, TlWriter } from "./tl.js";
+import { ID } from "./tl-ids.js";
 
 /** What the connection does with a plain message: send a reply, send a transport error, or close. */
-export type HandshakeOutcome =
-  | { kind: "reply"; body: Buffer }
-  | { kind: "transportError"; code: number }
-  | { kind: "close" };
+export type HandshakeOutcome = { kind: "reply"; body: Buffer } | { kind: "transportError"; code: number } | { kind: "close" };
 
 /** What the handshake needs from the server. */
 export interface HandshakeDeps {
@@ -69,7 +66,7 @@ export class Handshake {
 
   /** Handles one plain message's body. */
   handle(body: Buffer): HandshakeOutcome {
-    if (this.last && this.last.request.equals(body)) return { kind: "reply", body: this.last.reply };
+    if (this.last?.request.equals(body)) return { kind: "reply", body: this.last.reply };
     if (body.length < 4) return { kind: "close" };
     const id = body.readUInt32LE(0);
     let outcome: HandshakeOutcome;

@@ -6,7 +6,7 @@
  */
 import { encryptMessage } from "./crypto/message.js";
 import type { ServerMsgIds } from "./msg-id.js";
-import { msgContainer, msgsAck, type ContainerItem } from "./service-messages.js";
+import { type ContainerItem, msgContainer, msgsAck } from "./service-messages.js";
 import type { MessageKind, Session } from "./session.js";
 
 /** Containers stay within 2^15 bytes of messages... */

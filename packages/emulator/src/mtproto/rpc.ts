@@ -6,10 +6,10 @@
 import { Api } from "telegram";
 import { TypeNotFoundError } from "telegram/errors/index.js";
 import { BinaryReader } from "telegram/extensions/index.js";
-import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
 import { RpcError } from "../rpc/errors.js";
-import { ID } from "./tl-ids.js";
+import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
 import { TlWriter, VECTOR } from "./tl.js";
+import { ID } from "./tl-ids.js";
 
 /** Constructors GramJS reads asynchronously; inside a request they are refused instead. */
 const CORE_CONSTRUCTORS = new Set<number>([ID.gzipPacked, ID.msgContainer, ID.rpcResult]);
@@ -132,7 +132,6 @@ function writeVectorItem(w: TlWriter, item: unknown): void {
   else if (isBigInteger(item)) w.long(BigInt(item.toString()));
   else throw new TypeError(`cannot serialize a vector item of type ${describe(item)}`);
 }
-
 
 /** GramJS represents longs as big-integer objects. */
 function isBigInteger(v: unknown): v is { toString(): string } {

@@ -3,13 +3,14 @@
  * with the real handshake, and serving encrypted sessions to unmodified MTProto clients. Method
  * calls go to `handle` (the router); updates come back through pushToUser.
  */
-import { serializeObject } from "../tl/serialize.js";
-import { createServer, type Server, type Socket } from "node:net";
+
 import { randomInt } from "node:crypto";
+import { createServer, type Server, type Socket } from "node:net";
 import type { Api } from "telegram";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
-import { AuthKeyStore, type AuthKeyRecord } from "./auth-keys.js";
+import { serializeObject } from "../tl/serialize.js";
+import { type AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import { Connection } from "./connection.js";
 import { RsaServerKey } from "./crypto/rsa.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
@@ -27,6 +28,7 @@ export interface MtprotoServerOptions {
   rsaPrivateKeyPem?: string;
   world: World;
   /** The router: answers a parsed request (see rpc/context.ts). */
+  // biome-ignore lint/suspicious/noExplicitAny: each method reads its own GramJS request class
   handle: (request: any, ctx: CallContext) => Promise<unknown>;
   /**
    * Told once per distinct unexpected error: a handler throwing something other than RpcError

@@ -2,9 +2,10 @@
  * Serializers for what the server sends at the MTProto layer
  * (https://core.telegram.org/mtproto/service_messages and ..._about_messages).
  */
-import { ID } from "./tl-ids.js";
-import { TlWriter } from "./tl.js";
+
 import type { FutureSalt } from "./salts.js";
+import { TlWriter } from "./tl.js";
+import { ID } from "./tl-ids.js";
 
 /** rpc_result#f35c6d01 req_msg_id:long result:Object */
 export function rpcResult(reqMsgId: bigint, result: Buffer): Buffer {
@@ -55,7 +56,10 @@ export function msgsStateInfo(reqMsgId: bigint, info: Buffer): Buffer {
 
 /** destroy_session_ok#e22045fc / destroy_session_none#62d350c9 session_id:long */
 export function destroySessionResult(ok: boolean, sessionId: bigint): Buffer {
-  return new TlWriter(12).uint(ok ? ID.destroySessionOk : ID.destroySessionNone).long(sessionId).finish();
+  return new TlWriter(12)
+    .uint(ok ? ID.destroySessionOk : ID.destroySessionNone)
+    .long(sessionId)
+    .finish();
 }
 
 /** rpc_answer_unknown#5e2ad36e or rpc_answer_dropped_running#cd78e586 */

@@ -2,7 +2,7 @@
  * The contract between the MTProto server (mtproto/) and the method handlers
  * (methods/): what a handler is given and what it returns.
  */
-import type { World, UserRecord } from "../model/world.js";
+import type { UserRecord, World } from "../model/world.js";
 
 /** What a method handler knows about the call it serves. */
 export interface CallContext {
@@ -24,6 +24,7 @@ export interface CallContext {
  * result as GramJS TL objects, `true`/`false` for Bool, or an array for Vector<T>. Throws
  * `RpcError` for Telegram errors.
  */
+// biome-ignore lint/suspicious/noExplicitAny: each method reads its own GramJS request class
 export type MethodHandler = (request: any, ctx: CallContext) => unknown;
 
 /** Handlers keyed by the request's TL name as GramJS spells it, e.g. "messages.SendMessage". */

@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CallContext, MethodTable } from "./context.js";
-import { RpcError, badRequest, unauthorized } from "./errors.js";
-import { FloodLimiter, type FloodLimit } from "./floodLimiter.js";
+import { badRequest, RpcError, unauthorized } from "./errors.js";
+import { type FloodLimit, FloodLimiter } from "./floodLimiter.js";
 
 /** A fault queued through the control API: the next `count` calls (of `method`, or of any) fail. */
 export interface Fault {

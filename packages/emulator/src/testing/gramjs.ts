@@ -6,12 +6,7 @@ import type { TelegramClient } from "telegram";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
 
 /** Log in through GramJS's `client.start` (sendCode, signIn, 2FA with SRP when a password is given). */
-export async function loginWithCode(
-  client: TelegramClient,
-  phone: string,
-  code: () => Promise<string>,
-  password?: string,
-): Promise<void> {
+export async function loginWithCode(client: TelegramClient, phone: string, code: () => Promise<string>, password?: string): Promise<void> {
   let failure: Error | undefined;
   const started = client.start({
     phoneNumber: async () => phone,

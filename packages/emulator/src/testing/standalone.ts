@@ -2,7 +2,7 @@
  * Start the emulator as its own process (`npm run emulator`'s entry point), the way users and other
  * tools run it, and read its ready line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";

@@ -4,8 +4,9 @@
  * instead of GramJS's validate-and-concatenate per field: serving a page of 200 participants is
  * several times cheaper. Objects whose constructor the schema does not know fall back to getBytes().
  */
-import { parseTl } from "telegram/tl/generationHelpers.js";
+
 import apiTl from "telegram/tl/apiTl.js";
+import { parseTl } from "telegram/tl/generationHelpers.js";
 import schemaTl from "telegram/tl/schemaTl.js";
 import { TlWriter, VECTOR } from "../mtproto/tl.js";
 

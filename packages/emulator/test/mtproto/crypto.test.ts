@@ -3,11 +3,11 @@ import { IGE } from "telegram/crypto/IGE.js";
 import { MTProtoState } from "telegram/network/MTProtoState.js";
 import { describe, expect, it } from "vitest";
 import { authKeyIdOf } from "../../src/mtproto/auth-keys.js";
-import { DH_PRIME, inSafeRange, sharedSecret, sharedSecretUnchecked, generateServerSecret } from "../../src/mtproto/crypto/dh.js";
+import { DH_PRIME, generateServerSecret, inSafeRange, sharedSecret, sharedSecretUnchecked } from "../../src/mtproto/crypto/dh.js";
 import { bigFromBytes, bytesFromBig } from "../../src/mtproto/crypto/hash.js";
 import { igeDecrypt, igeEncrypt } from "../../src/mtproto/crypto/ige.js";
 import { CLIENT_TO_SERVER, decryptMessage, encryptMessage, messageKeys, SERVER_TO_CLIENT } from "../../src/mtproto/crypto/message.js";
-import { legacyDecode, rsaPadDecode, RsaServerKey } from "../../src/mtproto/crypto/rsa.js";
+import { legacyDecode, RsaServerKey, rsaPadDecode } from "../../src/mtproto/crypto/rsa.js";
 import { legacyPad, rsaPad } from "./raw-client.js";
 
 /** One key for the whole file: generating one takes a moment. */
@@ -34,7 +34,7 @@ describe("AES-256-IGE", () => {
 describe("MTProto 2.0 messages", () => {
   const authKey = randomBytes(256);
   const keyId = authKeyIdOf(authKey);
-  const header = { salt: 123n, sessionId: -5n, msgId: (BigInt(Date.now()) << 32n) / 1000n & ~3n, seqNo: 7 };
+  const header = { salt: 123n, sessionId: -5n, msgId: ((BigInt(Date.now()) << 32n) / 1000n) & ~3n, seqNo: 7 };
 
   it("derives the same AES key and IV as GramJS's MTProtoState._calcKey for both directions", async () => {
     const msgKey = randomBytes(16);
@@ -101,6 +101,7 @@ describe("MTProto 2.0 messages", () => {
     const key = new AuthKey();
     await key.setKey(authKey);
     const state = new MTProtoState(key, { debug() {}, warn() {} } as never);
+    // biome-ignore lint/complexity/useLiteralKeys: the session id is private in GramJS's types
     const sessionId = BigInt(state["id"].toString());
     const pong = Buffer.alloc(20);
     pong.writeUInt32LE(0x347773c5, 0);

@@ -9,7 +9,7 @@ import { crc32 } from "node:zlib";
 import { Api } from "telegram";
 import { tlobjects } from "telegram/tl/AllTLObjects.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { gramjsClient, startStubServer, type StubServer } from "./helpers.js";
+import { gramjsClient, type StubServer, startStubServer } from "./helpers.js";
 import { IDS, RawClient, W } from "./raw-client.js";
 
 /** mulberry32: a small seeded PRNG. */
@@ -98,8 +98,15 @@ function cases(registeredKeyId: Buffer, validPacket: Buffer): { name: string; ma
         return [f.subarray(0, 1 + rnd.int(f.length - 1))];
       },
     },
-    { name: "unknown auth key id", make: () => [frame(rnd.pick(transports), Buffer.concat([rnd.bytes(8), rnd.bytes(16 + 16 * (3 + rnd.int(10)))]))], expect404: true },
-    { name: "garbage after a registered key id", make: () => [frame(rnd.pick(transports), Buffer.concat([registeredKeyId, rnd.bytes(16 + 16 * (3 + rnd.int(10)))]))] },
+    {
+      name: "unknown auth key id",
+      make: () => [frame(rnd.pick(transports), Buffer.concat([rnd.bytes(8), rnd.bytes(16 + 16 * (3 + rnd.int(10)))]))],
+      expect404: true,
+    },
+    {
+      name: "garbage after a registered key id",
+      make: () => [frame(rnd.pick(transports), Buffer.concat([registeredKeyId, rnd.bytes(16 + 16 * (3 + rnd.int(10)))]))],
+    },
     {
       name: "wrong msg_key",
       make: () => {
@@ -126,11 +133,26 @@ function cases(registeredKeyId: Buffer, validPacket: Buffer): { name: string; ma
           [le32(0xdddddddd), le32(17 * 1024 * 1024)],
         ]),
     },
-    { name: "plain message with a lying length", make: () => [frame("intermediate", Buffer.concat([Buffer.alloc(8), rnd.bytes(8), le32(0x7fffffff), rnd.bytes(20)]))] },
+    {
+      name: "plain message with a lying length",
+      make: () => [frame("intermediate", Buffer.concat([Buffer.alloc(8), rnd.bytes(8), le32(0x7fffffff), rnd.bytes(20)]))],
+    },
     { name: "plain message with a random body", make: () => [frame("intermediate", Buffer.concat([Buffer.alloc(8), rnd.bytes(8), le32(40), rnd.bytes(40)]))] },
     { name: "bad obfuscated tag", make: () => [obfuscatedInit(rnd.int(0xffffffff)), rnd.bytes(rnd.int(200))] },
-    { name: "HTTP and TLS starts", make: () => [rnd.pick([Buffer.from("GET / HTTP/1.1\r\n\r\n"), Buffer.from("POST /api HTTP/1.1\r\n"), Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01])])] },
-    { name: "full transport with a bad CRC", make: () => { const f = frame("full", rnd.bytes(64)); f[f.length - 1] ^= 1; return [f]; } },
+    {
+      name: "HTTP and TLS starts",
+      make: () => [
+        rnd.pick([Buffer.from("GET / HTTP/1.1\r\n\r\n"), Buffer.from("POST /api HTTP/1.1\r\n"), Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01])]),
+      ],
+    },
+    {
+      name: "full transport with a bad CRC",
+      make: () => {
+        const f = frame("full", rnd.bytes(64));
+        f[f.length - 1] ^= 1;
+        return [f];
+      },
+    },
   ];
 }
 

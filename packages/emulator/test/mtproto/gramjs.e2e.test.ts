@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Api, type TelegramClient } from "telegram";
-import { returnBigInt } from "telegram/Helpers.js";
 import { Raw } from "telegram/events/index.js";
+import { returnBigInt } from "telegram/Helpers.js";
 import { ConnectionTCPAbridged, ConnectionTCPObfuscated } from "telegram/network/index.js";
 import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { gramjsClient, startStubServer, stringSessionWithKey, until, type StubServer } from "./helpers.js";
+import { gramjsClient, type StubServer, startStubServer, stringSessionWithKey, until } from "./helpers.js";
 
 let stub: StubServer;
 const clients: TelegramClient[] = [];
@@ -73,7 +73,10 @@ describe("GramJS against the MTProto server", () => {
     const c = client();
     await c.connect();
     let release!: () => void;
-    stub.overrides.set("updates.GetState", () => new Promise((resolve) => (release = () => resolve(new Api.updates.State({ pts: 9, qts: 0, date: 0, seq: 0, unreadCount: 0 })))));
+    stub.overrides.set(
+      "updates.GetState",
+      () => new Promise((resolve) => (release = () => resolve(new Api.updates.State({ pts: 9, qts: 0, date: 0, seq: 0, unreadCount: 0 })))),
+    );
     let slowDone = false;
     const slow = c.invoke(new Api.updates.GetState()).then((r) => {
       slowDone = true;

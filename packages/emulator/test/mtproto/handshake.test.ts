@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IDS, RawClient, W, type RawTransport } from "./raw-client.js";
-import { startStubServer, type StubServer } from "./helpers.js";
+import { type StubServer, startStubServer } from "./helpers.js";
+import { IDS, RawClient, type RawTransport, W } from "./raw-client.js";
 
 let stub: StubServer;
 beforeAll(async () => {
@@ -85,7 +85,16 @@ describe("auth key creation", () => {
 
   it("answers -404 to req_DH_params that does not continue a req_pq", async () => {
     const c = await RawClient.open(stub.port, "intermediate");
-    c.sendPlain(new W().uint(0xd712e4be).raw(Buffer.alloc(32)).bytes(Buffer.from([1])).bytes(Buffer.from([2])).long(stub.server.rsaFingerprint).bytes(Buffer.alloc(256)).done());
+    c.sendPlain(
+      new W()
+        .uint(0xd712e4be)
+        .raw(Buffer.alloc(32))
+        .bytes(Buffer.from([1]))
+        .bytes(Buffer.from([2]))
+        .long(stub.server.rsaFingerprint)
+        .bytes(Buffer.alloc(256))
+        .done(),
+    );
     expect(await c.recvPlain()).toBe(-404);
     c.close();
   });

@@ -2,17 +2,18 @@
  * Test helpers for the MTProto server: a stub method table, a server started on a free port,
  * and GramJS clients pointed at it.
  */
+
+import { createPublicKey } from "node:crypto";
 import { Api, TelegramClient } from "telegram";
 import { _serverKeys } from "telegram/crypto/RSA.js";
-import { readBigIntFromBuffer } from "telegram/Helpers.js";
-import { Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
+import { readBigIntFromBuffer } from "telegram/Helpers.js";
+import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import { StringSession } from "telegram/sessions/index.js";
-import { createPublicKey } from "node:crypto";
 import { World } from "../../src/model/world.js";
+import { MtprotoServer } from "../../src/mtproto/server.js";
 import type { CallContext } from "../../src/rpc/context.js";
 import { RpcError } from "../../src/rpc/errors.js";
-import { MtprotoServer } from "../../src/mtproto/server.js";
 
 /** A help.getConfig answer with the fields GramJS reads. */
 export function stubConfig(port: number): Api.Config {
@@ -53,6 +54,7 @@ export function stubConfig(port: number): Api.Config {
 }
 
 /** Extra stub behaviour a test can install. */
+// biome-ignore lint/suspicious/noExplicitAny: stubs read whichever GramJS request class they serve
 export type StubHandler = (request: any, ctx: CallContext) => unknown;
 
 /** A running server with a stub method table. */
@@ -136,10 +138,7 @@ export function dialing(Base: ConnectionClass, port: number): ConnectionClass {
 }
 
 /** A GramJS client for the server, with a fresh StringSession unless one is given. */
-export function gramjsClient(
-  port: number,
-  opts: { session?: string; connection?: ConnectionClass; autoReconnect?: boolean } = {},
-): TelegramClient {
+export function gramjsClient(port: number, opts: { session?: string; connection?: ConnectionClass; autoReconnect?: boolean } = {}): TelegramClient {
   const session = new StringSession(opts.session ?? "");
   session.setDC(2, "127.0.0.1", port);
   const client = new TelegramClient(session, 12345, "0123456789abcdef0123456789abcdef", {
@@ -160,7 +159,7 @@ export function stringSessionWithKey(port: number, key: Buffer): string {
   header.writeInt16BE(address.length, 1);
   const portBuf = Buffer.alloc(2);
   portBuf.writeInt16BE(port, 0);
-  return "1" + Buffer.concat([header, address, portBuf, key]).toString("base64");
+  return `1${Buffer.concat([header, address, portBuf, key]).toString("base64")}`;
 }
 
 /** Resolves when `check` holds, polling on a short interval; rejects after `timeoutMs`. */

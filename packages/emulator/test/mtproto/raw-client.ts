@@ -4,26 +4,19 @@
  * msg_id, seqno and salt a test wants, so the server's checks can be exercised one by one.
  * Its DH and RSA arithmetic is plain bigint, independent of the server's.
  */
-import { constants, createCipheriv, createDecipheriv, createHash, publicEncrypt, randomBytes, type Cipher, type Decipher } from "node:crypto";
+import { type Cipher, constants, createCipheriv, createDecipheriv, createHash, type Decipher, publicEncrypt, randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { crc32 } from "node:zlib";
 import { IGE } from "telegram/crypto/IGE.js";
 
-export type RawTransport =
-  | "abridged"
-  | "intermediate"
-  | "paddedIntermediate"
-  | "full"
-  | "obfuscatedAbridged"
-  | "obfuscatedIntermediate"
-  | "obfuscatedPadded";
+export type RawTransport = "abridged" | "intermediate" | "paddedIntermediate" | "full" | "obfuscatedAbridged" | "obfuscatedIntermediate" | "obfuscatedPadded";
 
 const sha1 = (...parts: Buffer[]) => parts.reduce((h, p) => h.update(p), createHash("sha1")).digest();
 const sha256 = (...parts: Buffer[]) => parts.reduce((h, p) => h.update(p), createHash("sha256")).digest();
-const big = (b: Buffer) => (b.length ? BigInt("0x" + b.toString("hex")) : 0n);
+const big = (b: Buffer) => (b.length ? BigInt(`0x${b.toString("hex")}`) : 0n);
 function bytes(v: bigint, size = 0): Buffer {
   let hex = v.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
+  if (hex.length % 2) hex = `0${hex}`;
   const raw = Buffer.from(hex, "hex");
   return size ? Buffer.concat([Buffer.alloc(size - raw.length), raw]) : raw;
 }
@@ -290,7 +283,8 @@ export class RawClient {
     const kind = this.inner;
     if (kind === "abridged") {
       const words = payload.length >> 2;
-      const head = words < 127 ? Buffer.from([words | (quickAck ? 0x80 : 0)]) : Buffer.from([quickAck ? 0xff : 0x7f, words & 255, (words >> 8) & 255, words >> 16]);
+      const head =
+        words < 127 ? Buffer.from([words | (quickAck ? 0x80 : 0)]) : Buffer.from([quickAck ? 0xff : 0x7f, words & 255, (words >> 8) & 255, words >> 16]);
       framed = Buffer.concat([head, payload]);
     } else if (kind === "full") {
       const head = Buffer.alloc(8);

@@ -4,8 +4,8 @@ import { Api } from "telegram";
 import { readBigIntFromBuffer, returnBigInt } from "telegram/Helpers.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { RpcError } from "../../src/rpc/errors.js";
+import { type StubServer, startStubServer } from "./helpers.js";
 import { IDS, R, RawClient, W } from "./raw-client.js";
-import { startStubServer, type StubServer } from "./helpers.js";
 
 let stub: StubServer;
 beforeAll(async () => {
@@ -141,9 +141,18 @@ describe("sessions and server salts", () => {
     const body = new W()
       .uint(IDS.msgContainer)
       .int(3)
-      .long(a).int(c.seqNo(true)).int(12).raw(ping(10n))
-      .long(b).int(c.seqNo(true)).int(12).raw(ping(11n))
-      .long(ack).int(c.seqNo(false)).int(12).raw(new W().uint(IDS.msgsAck).uint(0x1cb5c415).int(0).done())
+      .long(a)
+      .int(c.seqNo(true))
+      .int(12)
+      .raw(ping(10n))
+      .long(b)
+      .int(c.seqNo(true))
+      .int(12)
+      .raw(ping(11n))
+      .long(ack)
+      .int(c.seqNo(false))
+      .int(12)
+      .raw(new W().uint(IDS.msgsAck).uint(0x1cb5c415).int(0).done())
       .done();
     c.send(body, { seqNo: c.seqNo(false) });
     const p1 = await c.recvUntil((m) => m.id === IDS.pong);
@@ -152,7 +161,14 @@ describe("sessions and server salts", () => {
 
     // An inner msg_id not below the container's.
     const id = c.newMsgId();
-    const broken = new W().uint(IDS.msgContainer).int(1).long(id + 4n).int(c.seqNo(true)).int(12).raw(ping(1n)).done();
+    const broken = new W()
+      .uint(IDS.msgContainer)
+      .int(1)
+      .long(id + 4n)
+      .int(c.seqNo(true))
+      .int(12)
+      .raw(ping(1n))
+      .done();
     c.send(broken, { msgId: id, seqNo: c.seqNo(false) });
     expect(await badMsgCode(c, id)).toBe(64);
     c.close();
@@ -210,7 +226,14 @@ describe("service messages", () => {
     const c = await session();
     const known = c.send(ping(1n));
     await c.recvUntil((m) => m.id === IDS.pong);
-    const req = new W().uint(0xda69fb52).uint(0x1cb5c415).int(3).long(known).long(known - (1n << 34n)).long(known + (1n << 34n)).done();
+    const req = new W()
+      .uint(0xda69fb52)
+      .uint(0x1cb5c415)
+      .int(3)
+      .long(known)
+      .long(known - (1n << 34n))
+      .long(known + (1n << 34n))
+      .done();
     const id = c.send(req);
     const info = await c.recvUntil((m) => m.id === IDS.msgsStateInfo);
     const r = new R(info.body, 4);
@@ -310,10 +333,19 @@ describe("RPC calls", () => {
     const c = await session("full", key);
     stub.world.authorizations.set(createHash("sha1").update(key).digest().subarray(12, 20).toString("hex"), { userId: 77, date: 0 });
     const before = stub.calls.length;
-    const wrapped = new Api.InvokeWithLayer({ layer: 160, query: new Api.InitConnection({
-      apiId: 1, deviceModel: "d", systemVersion: "s", appVersion: "a", systemLangCode: "en", langPack: "", langCode: "en",
-      query: new Api.InvokeWithoutUpdates({ query: new Api.help.GetNearestDc() }),
-    }) });
+    const wrapped = new Api.InvokeWithLayer({
+      layer: 160,
+      query: new Api.InitConnection({
+        apiId: 1,
+        deviceModel: "d",
+        systemVersion: "s",
+        appVersion: "a",
+        systemLangCode: "en",
+        langPack: "",
+        langCode: "en",
+        query: new Api.InvokeWithoutUpdates({ query: new Api.help.GetNearestDc() }),
+      }),
+    });
     const result = await c.call(wrapped.getBytes());
     expect(result.readUInt32LE(0)).toBe(0x8e1a1775);
     const { name, ctx } = stub.calls[before];
@@ -360,7 +392,13 @@ describe("RPC calls", () => {
     stub.overrides.set("help.GetNearestDc", () => [1, -2]);
     expect(await c.call(nearestDc())).toEqual(new W().uint(0x1cb5c415).int(2).int(1).int(-2).done());
     stub.overrides.set("help.GetNearestDc", () => [1n << 40n]);
-    expect(await c.call(nearestDc())).toEqual(new W().uint(0x1cb5c415).int(1).long(1n << 40n).done());
+    expect(await c.call(nearestDc())).toEqual(
+      new W()
+        .uint(0x1cb5c415)
+        .int(1)
+        .long(1n << 40n)
+        .done(),
+    );
     const dc = new Api.NearestDc({ country: "US", thisDc: 2, nearestDc: 2 });
     stub.overrides.set("help.GetNearestDc", () => [dc, dc]);
     expect(await c.call(nearestDc())).toEqual(Buffer.concat([new W().uint(0x1cb5c415).int(2).done(), dc.getBytes(), dc.getBytes()]));
@@ -410,10 +448,13 @@ describe("RPC calls", () => {
         order.push("fast");
         return new Api.NearestDc({ country: "fast", thisDc: 2, nearestDc: 2 });
       }
-      return new Promise((r) => (release = () => {
-        order.push("slow");
-        r(new Api.NearestDc({ country: "slow", thisDc: 2, nearestDc: 2 }));
-      }));
+      return new Promise(
+        (r) =>
+          (release = () => {
+            order.push("slow");
+            r(new Api.NearestDc({ country: "slow", thisDc: 2, nearestDc: 2 }));
+          }),
+      );
     });
     const slow = c.send(nearestDc());
     await c.call(nearestDc());

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
+import bigInt from "big-integer";
 import { Api } from "telegram";
 import { BinaryReader } from "telegram/extensions/index.js";
-import bigInt from "big-integer";
-import { absentAsUndefined, errorCode, Router, tlMethodName } from "../../src/rpc/router.js";
-import type { CallContext } from "../../src/rpc/context.js";
+import { describe, expect, it } from "vitest";
 import { World } from "../../src/model/world.js";
+import type { CallContext } from "../../src/rpc/context.js";
+import { absentAsUndefined, errorCode, Router, tlMethodName } from "../../src/rpc/router.js";
 
 function ctx(userId?: number): CallContext {
   const world = new World();
@@ -54,9 +54,9 @@ describe("router", () => {
     await expect(router.handle(new Api.users.GetUsers({ id: [] }), ctx(7))).rejects.toThrow("USER_ID_INVALID");
     await expect(router.handle(new Api.users.GetUsers({ id: [] }), ctx(7))).resolves.toBe("users");
     expect(Object.fromEntries(router.stats)).toEqual({ "users.getUsers": 3, "help.getNearestDc": 1 });
-    await expect(router.handle(new Api.messages.GetDialogs({ offsetPeer: new Api.InputPeerEmpty(), offsetDate: 0, offsetId: 0, limit: 1, hash: bigInt(0) }), ctx(7))).rejects.toThrow(
-      "METHOD_NOT_IMPLEMENTED_IN_EMULATOR",
-    );
+    await expect(
+      router.handle(new Api.messages.GetDialogs({ offsetPeer: new Api.InputPeerEmpty(), offsetDate: 0, offsetId: 0, limit: 1, hash: bigInt(0) }), ctx(7)),
+    ).rejects.toThrow("METHOD_NOT_IMPLEMENTED_IN_EMULATOR");
   });
 
   it("answers FLOOD_WAIT_X once a method's bucket is empty, per account", async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStubServer, type StubServer } from "../mtproto/helpers.js";
+import { type StubServer, startStubServer } from "../mtproto/helpers.js";
 
 const script = fileURLToPath(new URL("./handshake.py", import.meta.url));
 

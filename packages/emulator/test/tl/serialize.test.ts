@@ -3,8 +3,8 @@
  * emulator answers with: users of every kind, chats, messages, participants, updates, config.
  */
 import bigInt from "big-integer";
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { allMethods } from "../../src/methods/index.js";
 import { createChat, renderChat } from "../../src/model/chats.js";
 import { postMessage, renderMessage } from "../../src/model/messages.js";
@@ -49,7 +49,12 @@ describe("fast TL serializer", () => {
   it("writes whole method results byte for byte: participant pages, config, state, dialogs", async () => {
     const input = new Api.InputChannel({ channelId: toLong(mega.id), accessHash: toLong(world.accessHash(owner.id, "channel", mega.id)) });
     for (const filter of [new Api.ChannelParticipantsRecent(), new Api.ChannelParticipantsAdmins(), new Api.ChannelParticipantsBanned({ q: "" })]) {
-      same((await methods["channels.GetParticipants"](new Api.channels.GetParticipants({ channel: input, filter, offset: 0, limit: 200, hash: bigInt(0) }), ctx)) as never);
+      same(
+        (await methods["channels.GetParticipants"](
+          new Api.channels.GetParticipants({ channel: input, filter, offset: 0, limit: 200, hash: bigInt(0) }),
+          ctx,
+        )) as never,
+      );
     }
     same((await methods["help.GetConfig"](new Api.help.GetConfig(), ctx)) as never);
     same((await methods["updates.GetState"](new Api.updates.GetState(), ctx)) as never);
@@ -62,7 +67,9 @@ describe("fast TL serializer", () => {
   });
 
   it("writes doubles, Bools, int128/256, bytes over 253 and bare types the way GramJS does", () => {
-    same(new Api.ResPQ({ nonce: bigInt("-12345678901234567890123"), serverNonce: bigInt(42), pq: Buffer.alloc(8, 7), serverPublicKeyFingerprints: [bigInt(-1)] }));
+    same(
+      new Api.ResPQ({ nonce: bigInt("-12345678901234567890123"), serverNonce: bigInt(42), pq: Buffer.alloc(8, 7), serverPublicKeyFingerprints: [bigInt(-1)] }),
+    );
     same(new Api.messages.BotCallbackAnswer({ alert: true, hasUrl: false, message: "x".repeat(300), cacheTime: 5 }));
     same(new Api.DataJSON({ data: "{}" }));
     same(new Api.UpdateShortSentMessage({ out: true, id: 5, pts: 9, ptsCount: 1, date: 1700000000 }));

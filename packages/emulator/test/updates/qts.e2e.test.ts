@@ -10,7 +10,7 @@ import { LogLevel } from "telegram/extensions/Logger.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorClient } from "../../src/client.js";
 import { ControlClient } from "../../src/controlClient.js";
-import { startEmulator, type Emulator } from "../../src/index.js";
+import { type Emulator, startEmulator } from "../../src/index.js";
 
 let emu: Emulator;
 let control: ControlClient;

@@ -2,7 +2,7 @@
  * The Diffie-Hellman group of auth key creation: Telegram's 2048-bit safe prime with g = 3
  * (https://core.telegram.org/mtproto/auth_key), and the range checks both sides must apply.
  */
-import { createDiffieHellman, randomBytes, type DiffieHellman } from "node:crypto";
+import { createDiffieHellman, type DiffieHellman, randomBytes } from "node:crypto";
 import { bigFromBytes, bytesFromBig } from "./hash.js";
 
 /** dh_prime as Telegram serves it, big-endian. */

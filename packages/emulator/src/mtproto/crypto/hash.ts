@@ -24,13 +24,13 @@ export function xorBytes(a: Uint8Array, b: Uint8Array): Buffer {
 
 /** A big-endian unsigned integer from bytes. */
 export function bigFromBytes(b: Uint8Array): bigint {
-  return b.length === 0 ? 0n : BigInt("0x" + Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex"));
+  return b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex")}`);
 }
 
 /** `v` as big-endian bytes: exactly `size` bytes (left-padded with zeros), or minimal when size is 0. */
 export function bytesFromBig(v: bigint, size = 0): Buffer {
   let hex = v.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
+  if (hex.length % 2) hex = `0${hex}`;
   const raw = Buffer.from(hex, "hex");
   if (size === 0) return raw;
   if (raw.length > size) throw new RangeError(`number does not fit in ${size} bytes`);

@@ -57,12 +57,7 @@ export interface DecryptedMessage {
  * to the sender. `lenient` drops trailing bytes that do not fill an AES block (padded
  * intermediate transport).
  */
-export function decryptMessage(
-  authKey: Buffer,
-  packet: Buffer,
-  x: Direction = CLIENT_TO_SERVER,
-  lenient = false,
-): DecryptedMessage | undefined {
+export function decryptMessage(authKey: Buffer, packet: Buffer, x: Direction = CLIENT_TO_SERVER, lenient = false): DecryptedMessage | undefined {
   let encLength = packet.length - 24;
   if (lenient) encLength -= encLength % 16;
   if (encLength < INNER_HEADER + MIN_PADDING || encLength % 16 !== 0) return undefined;
@@ -97,13 +92,7 @@ export interface OutgoingHeader {
  * Encrypts one message (the server writes with x = 8): builds the plaintext with 12..1024 random padding bytes (here the
  * least that aligns to 16, plus 16 when that would be under 12) and prepends the external header.
  */
-export function encryptMessage(
-  authKey: Buffer,
-  authKeyId: Buffer,
-  header: OutgoingHeader,
-  body: Buffer,
-  x: Direction = SERVER_TO_CLIENT,
-): Buffer {
+export function encryptMessage(authKey: Buffer, authKeyId: Buffer, header: OutgoingHeader, body: Buffer, x: Direction = SERVER_TO_CLIENT): Buffer {
   const unpadded = INNER_HEADER + body.length;
   let padding = (16 - (unpadded % 16)) % 16;
   if (padding < MIN_PADDING) padding += 16;

@@ -3,7 +3,7 @@
  * compute it, raw RSA decryption, and the two ways clients wrap p_q_inner_data in req_DH_params:
  * RSA_PAD (current) and SHA1(data) + data + padding (older clients).
  */
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, type KeyObject } from "node:crypto";
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, privateDecrypt } from "node:crypto";
 import { tlBytes } from "../tl.js";
 import { sha1, sha256, xorBytes } from "./hash.js";
 import { igeDecrypt } from "./ige.js";

@@ -5,7 +5,7 @@
  */
 import type { Cipher, Decipher } from "node:crypto";
 import { ByteQueue } from "./byte-queue.js";
-import { AbridgedCodec, FullCodec, IntermediateCodec, TransportError, type Codec, type Frame, type TransportName } from "./codecs.js";
+import { AbridgedCodec, type Codec, type Frame, FullCodec, IntermediateCodec, TransportError, type TransportName } from "./codecs.js";
 import { OBFUSCATED_TAGS, openObfuscation } from "./obfuscation.js";
 
 const ABRIDGED_TAG = 0xef;

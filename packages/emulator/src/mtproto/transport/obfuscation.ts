@@ -3,7 +3,7 @@
  * a 64-byte random init whose bytes 8-56 give the AES-256-CTR keys of both directions and whose
  * encrypted bytes 56-60 name the inner transport.
  */
-import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from "node:crypto";
+import { type Cipher, createCipheriv, createDecipheriv, type Decipher } from "node:crypto";
 
 /** The inner transport tags an obfuscated init may carry. */
 export const OBFUSCATED_TAGS = {

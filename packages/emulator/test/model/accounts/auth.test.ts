@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
 import { computeCheck } from "telegram/Password.js";
+import { describe, expect, it } from "vitest";
 import { accountMethods } from "../../../src/methods/account.js";
 import { authMethods } from "../../../src/methods/auth.js";
 import { acceptLoginToken, lastLoginCode } from "../../../src/model/auth.js";
@@ -81,7 +81,9 @@ describe("auth.sendCode / auth.signIn / auth.signUp", () => {
     const other = h.ctx("k2");
     const second = await call<Api.auth.SentCode>(authMethods, sendCode("9996627777"), other);
     expect(
-      await rpcError(call(authMethods, new Api.auth.SignUp({ phoneNumber: "9996627777", phoneCodeHash: second.phoneCodeHash, firstName: "X", lastName: "" }), other)),
+      await rpcError(
+        call(authMethods, new Api.auth.SignUp({ phoneNumber: "9996627777", phoneCodeHash: second.phoneCodeHash, firstName: "X", lastName: "" }), other),
+      ),
     ).toBe("400 PHONE_NUMBER_OCCUPIED");
   });
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { pressButton } from "../../../src/model/callbacks.js";
 import { postMessage } from "../../../src/model/messages.js";
@@ -23,8 +23,7 @@ function setup() {
   return { h, person, bot, personCtx, botCtx, question, personCopyId };
 }
 
-const getAnswer = (peer: Api.TypeInputPeer, msgId: number, data: string) =>
-  new Api.messages.GetBotCallbackAnswer({ peer, msgId, data: Buffer.from(data) });
+const getAnswer = (peer: Api.TypeInputPeer, msgId: number, data: string) => new Api.messages.GetBotCallbackAnswer({ peer, msgId, data: Buffer.from(data) });
 
 describe("inline button callbacks", () => {
   it("sends updateBotCallbackQuery to the bot and returns its answer", async () => {
@@ -37,7 +36,11 @@ describe("inline button callbacks", () => {
     expect(query.userId.toJSNumber()).toBe(person.id);
     expect((query.peer as Api.PeerUser).userId.toJSNumber()).toBe(person.id);
     expect(Buffer.from(query.data!).toString()).toBe("answer:a");
-    const ok = await call(messageMethods, new Api.messages.SetBotCallbackAnswer({ queryId: query.queryId, message: "Right!", alert: true, cacheTime: 0 }), botCtx);
+    const ok = await call(
+      messageMethods,
+      new Api.messages.SetBotCallbackAnswer({ queryId: query.queryId, message: "Right!", alert: true, cacheTime: 0 }),
+      botCtx,
+    );
     expect(ok).toBe(true);
     const answer = await pending;
     expect(answer).toMatchObject({ message: "Right!", alert: true, cacheTime: 0 });

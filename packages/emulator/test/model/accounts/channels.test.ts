@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { createChat } from "../../../src/model/chats.js";
 import { postMessage } from "../../../src/model/messages.js";
@@ -14,21 +14,26 @@ function setup() {
   const group = createChat(h.world, { type: "supergroup", title: "Mega", creatorId: owner.id, members: [{ userId: member.id, role: "member" }] });
   const ownerCtx = h.as(owner);
   const memberCtx = h.as(member);
-  const peerFor = (viewerId: number) => new Api.InputPeerChannel({ channelId: toLong(group.id), accessHash: toLong(h.world.accessHash(viewerId, "channel", group.id)) });
+  const peerFor = (viewerId: number) =>
+    new Api.InputPeerChannel({ channelId: toLong(group.id), accessHash: toLong(h.world.accessHash(viewerId, "channel", group.id)) });
   return { h, owner, member, group, ownerCtx, memberCtx, peerFor };
 }
 
 describe("messages.* on channel peers", () => {
   it("sends to a megagroup: Updates with updateMessageID and updateNewChannelMessage", async () => {
-    const { h, member, group, memberCtx, peerFor } = setup();
-    const result = await call<Api.Updates>(messageMethods, new Api.messages.SendMessage({ peer: peerFor(member.id), message: "hello all", randomId: randomId(1) }), memberCtx);
+    const { member, group, memberCtx, peerFor } = setup();
+    const result = await call<Api.Updates>(
+      messageMethods,
+      new Api.messages.SendMessage({ peer: peerFor(member.id), message: "hello all", randomId: randomId(1) }),
+      memberCtx,
+    );
     expect(result.updates.map((u) => u.className)).toEqual(["UpdateMessageID", "UpdateNewChannelMessage"]);
     const update = result.updates[1] as Api.UpdateNewChannelMessage;
     expect((update.message as Api.Message).out).toBe(true);
     expect(update.pts).toBe(group.box!.pts);
-    expect(await rpcError(call(messageMethods, new Api.messages.SendMessage({ peer: peerFor(member.id + 1), message: "x", randomId: randomId(2) }), memberCtx))).toBe(
-      "400 CHANNEL_INVALID",
-    );
+    expect(
+      await rpcError(call(messageMethods, new Api.messages.SendMessage({ peer: peerFor(member.id + 1), message: "x", randomId: randomId(2) }), memberCtx)),
+    ).toBe("400 CHANNEL_INVALID");
   });
 
   it("reads channel history as messages.channelMessages and lists the channel among dialogs", async () => {
@@ -58,7 +63,11 @@ describe("messages.* on channel peers", () => {
   it("edits a channel message through the channel model", async () => {
     const { h, member, group, memberCtx, peerFor } = setup();
     const record = postMessage(h.world, member.id, { type: "channel", id: group.id }, { text: "tpyo" });
-    const result = await call<Api.Updates>(messageMethods, new Api.messages.EditMessage({ peer: peerFor(member.id), id: record.id, message: "typo" }), memberCtx);
+    const result = await call<Api.Updates>(
+      messageMethods,
+      new Api.messages.EditMessage({ peer: peerFor(member.id), id: record.id, message: "typo" }),
+      memberCtx,
+    );
     expect(result.updates[0]).toBeInstanceOf(Api.UpdateEditChannelMessage);
     expect(group.box!.messages.get(record.id)?.text).toBe("typo");
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { updateMethods } from "../../../src/methods/updates.js";
 import { deleteMessages, editMessage, postMessage } from "../../../src/model/messages.js";
 import { createUser } from "../../../src/model/users.js";

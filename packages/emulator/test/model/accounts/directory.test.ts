@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { contactMethods } from "../../../src/methods/contacts.js";
 import { helpMethods } from "../../../src/methods/help.js";
 import { userMethods } from "../../../src/methods/users.js";
@@ -29,7 +29,9 @@ describe("users.getUsers / users.getFullUser", () => {
     const ctx = h.as(me);
     const users = await call<Api.User[]>(
       userMethods,
-      new Api.users.GetUsers({ id: [new Api.InputUserSelf(), inputUser(h.world, me, other), new Api.InputUser({ userId: toLong(other.id), accessHash: toLong(1) })] }),
+      new Api.users.GetUsers({
+        id: [new Api.InputUserSelf(), inputUser(h.world, me, other), new Api.InputUser({ userId: toLong(other.id), accessHash: toLong(1) })],
+      }),
       ctx,
     );
     expect(users.map((u) => u.firstName)).toEqual(["Me", "Other"]);
@@ -37,9 +39,9 @@ describe("users.getUsers / users.getFullUser", () => {
     const full = await call<Api.users.UserFull>(userMethods, new Api.users.GetFullUser({ id: inputUser(h.world, me, other) }), ctx);
     expect((full.fullUser as Api.UserFull).about).toBe("hello");
     expect(full.users).toHaveLength(1);
-    expect(await rpcError(call(userMethods, new Api.users.GetFullUser({ id: new Api.InputUser({ userId: toLong(other.id), accessHash: toLong(1) }) }), ctx))).toBe(
-      "400 USER_ID_INVALID",
-    );
+    expect(
+      await rpcError(call(userMethods, new Api.users.GetFullUser({ id: new Api.InputUser({ userId: toLong(other.id), accessHash: toLong(1) }) }), ctx)),
+    ).toBe("400 USER_ID_INVALID");
   });
 });
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { createChat } from "../../../src/model/chats.js";
 import { postMessage } from "../../../src/model/messages.js";
@@ -57,13 +57,9 @@ describe("private messages", () => {
     expect(await rpcError(call(messageMethods, send(peer, "x".repeat(4097), 9), aliceCtx))).toBe("400 MESSAGE_TOO_LONG");
     await call(messageMethods, send(peer, "x".repeat(4096), 9), aliceCtx);
     const carol = createUser(h.world, { firstName: "Carol" });
-    expect(await rpcError(call(messageMethods, send(inputPeer(h.world, bob, carol), "hash of another viewer", 10), aliceCtx))).toBe(
-      "400 PEER_ID_INVALID",
-    );
+    expect(await rpcError(call(messageMethods, send(inputPeer(h.world, bob, carol), "hash of another viewer", 10), aliceCtx))).toBe("400 PEER_ID_INVALID");
     const gone = createUser(h.world, { firstName: "Gone", deleted: true });
-    expect(await rpcError(call(messageMethods, send(inputPeer(h.world, alice, gone), "hello?", 11), aliceCtx))).toBe(
-      "400 INPUT_USER_DEACTIVATED",
-    );
+    expect(await rpcError(call(messageMethods, send(inputPeer(h.world, alice, gone), "hello?", 11), aliceCtx))).toBe("400 INPUT_USER_DEACTIVATED");
   });
 
   it("lets bots answer people who wrote to them, never start a chat or write to bots", async () => {
@@ -108,7 +104,15 @@ describe("basic groups", () => {
     const { h, alice, bob, aliceCtx } = pair();
     const carol = createUser(h.world, { firstName: "Carol" });
     h.online.add(carol.id);
-    const chat = createChat(h.world, { type: "group", title: "G", creatorId: alice.id, members: [{ userId: bob.id, role: "member" }, { userId: carol.id, role: "member" }] });
+    const chat = createChat(h.world, {
+      type: "group",
+      title: "G",
+      creatorId: alice.id,
+      members: [
+        { userId: bob.id, role: "member" },
+        { userId: carol.id, role: "member" },
+      ],
+    });
     const peer = new Api.InputPeerChat({ chatId: toLong(chat.id) });
     const result = await call<Api.Updates>(messageMethods, send(peer, "hey @bob_b", 1), aliceCtx);
     expect(result.updates.map((u) => u.className)).toEqual(["UpdateMessageID", "UpdateNewMessage"]);
@@ -121,9 +125,7 @@ describe("basic groups", () => {
     expect((h.pushesTo(bob.id)[0].updates as Api.UpdateShortChatMessage).mentioned).toBe(true);
     expect((h.pushesTo(carol.id)[0].updates as Api.UpdateShortChatMessage).mentioned).toBeFalsy();
     const outsider = createUser(h.world, { firstName: "Out" });
-    expect(await rpcError(() => postMessage(h.world, outsider.id, { type: "chat", id: chat.id }, { text: "let me in" }))).toBe(
-      "403 CHAT_WRITE_FORBIDDEN",
-    );
+    expect(await rpcError(() => postMessage(h.world, outsider.id, { type: "chat", id: chat.id }, { text: "let me in" }))).toBe("403 CHAT_WRITE_FORBIDDEN");
   });
 
   it("delivers a removal notice to the removed member too", () => {
@@ -181,9 +183,7 @@ describe("messages.deleteMessages", () => {
     const { h, alice, bob, bobCtx } = pair();
     const chat = createChat(h.world, { type: "group", title: "G", creatorId: alice.id, members: [{ userId: bob.id, role: "member" }] });
     postMessage(h.world, alice.id, { type: "chat", id: chat.id }, { text: "admin says" });
-    expect(await rpcError(call(messageMethods, new Api.messages.DeleteMessages({ id: [1], revoke: true }), bobCtx))).toBe(
-      "403 MESSAGE_DELETE_FORBIDDEN",
-    );
+    expect(await rpcError(call(messageMethods, new Api.messages.DeleteMessages({ id: [1], revoke: true }), bobCtx))).toBe("403 MESSAGE_DELETE_FORBIDDEN");
   });
 });
 
@@ -193,7 +193,11 @@ describe("messages.readHistory", () => {
     postMessage(h.world, alice.id, { type: "user", id: bob.id }, { text: "1" });
     postMessage(h.world, alice.id, { type: "user", id: bob.id }, { text: "2" });
     h.pushes.length = 0;
-    const affected = await call<Api.messages.AffectedMessages>(messageMethods, new Api.messages.ReadHistory({ peer: inputPeer(h.world, bob, alice), maxId: 1 }), bobCtx);
+    const affected = await call<Api.messages.AffectedMessages>(
+      messageMethods,
+      new Api.messages.ReadHistory({ peer: inputPeer(h.world, bob, alice), maxId: 1 }),
+      bobCtx,
+    );
     expect(affected).toMatchObject({ pts: 3, ptsCount: 1 });
     const inbox = h.world.boxOf(bob.id).log.at(-1)!.update as Api.UpdateReadHistoryInbox;
     expect(inbox).toBeInstanceOf(Api.UpdateReadHistoryInbox);
@@ -201,7 +205,11 @@ describe("messages.readHistory", () => {
     const outbox = (h.pushesTo(alice.id)[0].updates as Api.Updates).updates[0] as Api.UpdateReadHistoryOutbox;
     expect(outbox).toBeInstanceOf(Api.UpdateReadHistoryOutbox);
     expect(outbox.maxId).toBe(1);
-    const again = await call<Api.messages.AffectedMessages>(messageMethods, new Api.messages.ReadHistory({ peer: inputPeer(h.world, bob, alice), maxId: 1 }), bobCtx);
+    const again = await call<Api.messages.AffectedMessages>(
+      messageMethods,
+      new Api.messages.ReadHistory({ peer: inputPeer(h.world, bob, alice), maxId: 1 }),
+      bobCtx,
+    );
     expect(again.ptsCount).toBe(0);
   });
 });
@@ -214,7 +222,17 @@ describe("messages.getHistory / getMessages", () => {
     const history = (q: Partial<Api.messages.GetHistory>) =>
       call<Api.messages.TypeMessages>(
         messageMethods,
-        new Api.messages.GetHistory({ peer: inputPeer(h.world, alice, bob), offsetId: 0, offsetDate: 0, addOffset: 0, limit: 20, maxId: 0, minId: 0, hash: toLong(0), ...q }),
+        new Api.messages.GetHistory({
+          peer: inputPeer(h.world, alice, bob),
+          offsetId: 0,
+          offsetDate: 0,
+          addOffset: 0,
+          limit: 20,
+          maxId: 0,
+          minId: 0,
+          hash: toLong(0),
+          ...q,
+        }),
         aliceCtx,
       );
     const ids = (r: Api.messages.TypeMessages) => ("messages" in r ? r.messages.map((m) => m.id) : []);
@@ -252,7 +270,16 @@ describe("messages.getHistory / getMessages", () => {
     }
     const page = await call<Api.messages.MessagesSlice>(
       messageMethods,
-      new Api.messages.GetHistory({ peer: inputPeer(h.world, alice, bob), offsetId: 0, offsetDate: 1031, addOffset: 0, limit: 10, maxId: 0, minId: 0, hash: toLong(0) }),
+      new Api.messages.GetHistory({
+        peer: inputPeer(h.world, alice, bob),
+        offsetId: 0,
+        offsetDate: 1031,
+        addOffset: 0,
+        limit: 10,
+        maxId: 0,
+        minId: 0,
+        hash: toLong(0),
+      }),
       aliceCtx,
     );
     expect(page.messages.map((m) => (m as Api.Message).message)).toEqual(["t2", "t1", "t0"]);

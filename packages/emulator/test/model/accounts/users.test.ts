@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { createUser, renderUser, resolveInputPeer, resolveInputUser, toLong } from "../../../src/model/users.js";
 import { World } from "../../../src/model/world.js";
 import { inputPeer, inputUser, rpcError } from "./harness.js";

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { chatMethods } from "../../../src/methods/chats.js";
 import { toLong } from "../../../src/model/users.js";
 import type { ChatRecord, UserRecord } from "../../../src/model/world.js";
-import { fixture, inputUser, pushedTo, rpcError, updatesIn, type Fixture } from "./fixture.js";
+import { type Fixture, fixture, inputUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 const m = chatMethods;
 
@@ -55,7 +55,8 @@ describe("messages.createChat", () => {
     const f = fixture();
     const owner = f.person("Owner");
     const alice = f.person("Alice");
-    const create = (title: string, users: Api.TypeInputUser[]) => rpcError(() => m["messages.CreateChat"](new Api.messages.CreateChat({ title, users }), f.ctx(owner)));
+    const create = (title: string, users: Api.TypeInputUser[]) =>
+      rpcError(() => m["messages.CreateChat"](new Api.messages.CreateChat({ title, users }), f.ctx(owner)));
     expect(create(" ", [inputUser(f.world, owner.id, alice)]).errorMessage).toBe("CHAT_TITLE_EMPTY");
     expect(create("T", []).errorMessage).toBe("USERS_TOO_FEW");
   });
@@ -71,7 +72,9 @@ describe("messages.getFullChat / getChats", () => {
     expect(participants.version).toBe(chat.version);
     const stranger = f.person("Stranger");
     expect(fullChat(f, stranger, chat).participants).toBeInstanceOf(Api.ChatParticipantsForbidden);
-    expect(rpcError(() => m["messages.GetFullChat"](new Api.messages.GetFullChat({ chatId: toLong(12345) }), f.ctx(alice))).errorMessage).toBe("CHAT_ID_INVALID");
+    expect(rpcError(() => m["messages.GetFullChat"](new Api.messages.GetFullChat({ chatId: toLong(12345) }), f.ctx(alice))).errorMessage).toBe(
+      "CHAT_ID_INVALID",
+    );
     const chats = m["messages.GetChats"](new Api.messages.GetChats({ id: [toLong(chat.id)] }), f.ctx(alice)) as Api.messages.Chats;
     expect((chats.chats[0] as Api.Chat).participantsCount).toBe(3);
   });
@@ -94,8 +97,12 @@ describe("messages.addChatUser / deleteChatUser / editChatAdmin", () => {
     expect(add).toMatchObject({ version: chat.version });
     expect(add.inviterId.toString()).toBe(String(owner.id));
     expect(
-      rpcError(() => m["messages.AddChatUser"](new Api.messages.AddChatUser({ chatId: toLong(chat.id), userId: inputUser(f.world, owner.id, carol), fwdLimit: 0 }), f.ctx(owner)))
-        .errorMessage,
+      rpcError(() =>
+        m["messages.AddChatUser"](
+          new Api.messages.AddChatUser({ chatId: toLong(chat.id), userId: inputUser(f.world, owner.id, carol), fwdLimit: 0 }),
+          f.ctx(owner),
+        ),
+      ).errorMessage,
     ).toBe("USER_ALREADY_PARTICIPANT");
   });
 
@@ -119,12 +126,18 @@ describe("messages.addChatUser / deleteChatUser / editChatAdmin", () => {
     remove(bob, bob);
     expect(chat.participants.get(bob.id)?.role).toBe("left");
     expect(rpcError(() => remove(owner, bob)).errorMessage).toBe("USER_NOT_PARTICIPANT");
-    m["messages.EditChatAdmin"](new Api.messages.EditChatAdmin({ chatId: toLong(chat.id), userId: inputUser(f.world, owner.id, alice), isAdmin: true }), f.ctx(owner));
+    m["messages.EditChatAdmin"](
+      new Api.messages.EditChatAdmin({ chatId: toLong(chat.id), userId: inputUser(f.world, owner.id, alice), isAdmin: true }),
+      f.ctx(owner),
+    );
     expect(chat.participants.get(alice.id)?.role).toBe("admin");
     expect((fullChat(f, owner, chat).participants as Api.ChatParticipants).participants[1]).toBeInstanceOf(Api.ChatParticipantAdmin);
     expect(
       rpcError(() =>
-        m["messages.EditChatAdmin"](new Api.messages.EditChatAdmin({ chatId: toLong(chat.id), userId: inputUser(f.world, alice.id, owner), isAdmin: false }), f.ctx(alice)),
+        m["messages.EditChatAdmin"](
+          new Api.messages.EditChatAdmin({ chatId: toLong(chat.id), userId: inputUser(f.world, alice.id, owner), isAdmin: false }),
+          f.ctx(alice),
+        ),
       ).errorMessage,
     ).toBe("CHAT_ADMIN_REQUIRED");
   });

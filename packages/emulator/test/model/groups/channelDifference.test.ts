@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
-import { createChat } from "../../../src/model/chats.js";
-import { deleteChannelMessages, editChannelMessage, postChannelMessage } from "../../../src/model/channelMessages.js";
-import { channelDifference } from "../../../src/model/channelDifference.js";
-import { setMemberRole } from "../../../src/model/participants.js";
+import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
+import { channelDifference } from "../../../src/model/channelDifference.js";
+import { deleteChannelMessages, editChannelMessage, postChannelMessage } from "../../../src/model/channelMessages.js";
+import { createChat } from "../../../src/model/chats.js";
+import { setMemberRole } from "../../../src/model/participants.js";
 import { fixture, inputChannel, rpcError } from "./fixture.js";
 
 function channelWithPosts(count: number) {

@@ -1,15 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
-import { createChat } from "../../../src/model/chats.js";
-import {
-  channelReadState,
-  deleteChannelMessages,
-  editChannelMessage,
-  postChannelMessage,
-  senderUpdates,
-} from "../../../src/model/channelMessages.js";
-import { setMemberRole } from "../../../src/model/participants.js";
+import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
+import { channelReadState, deleteChannelMessages, editChannelMessage, postChannelMessage, senderUpdates } from "../../../src/model/channelMessages.js";
+import { createChat } from "../../../src/model/chats.js";
+import { setMemberRole } from "../../../src/model/participants.js";
 import { fixture, inputChannel, pushedTo, rpcError } from "./fixture.js";
 
 function megagroup() {
@@ -116,7 +110,10 @@ describe("editChannelMessage and deleteChannelMessages", () => {
     const edit = pushedTo(f.pushes, owner.id).at(-1) as Api.UpdateEditChannelMessage;
     expect(edit).toBeInstanceOf(Api.UpdateEditChannelMessage);
     expect((edit.message as Api.Message).message).toBe("final");
-    expect(rpcError(() => editChannelMessage(f.world, chat, owner.id, record.id, { text: "hijack" }))).toMatchObject({ code: 403, errorMessage: "MESSAGE_AUTHOR_REQUIRED" });
+    expect(rpcError(() => editChannelMessage(f.world, chat, owner.id, record.id, { text: "hijack" }))).toMatchObject({
+      code: 403,
+      errorMessage: "MESSAGE_AUTHOR_REQUIRED",
+    });
     expect(rpcError(() => editChannelMessage(f.world, chat, member.id, record.id, { text: "final" })).errorMessage).toBe("MESSAGE_NOT_MODIFIED");
     expect(rpcError(() => editChannelMessage(f.world, chat, member.id, 99, { text: "x" })).errorMessage).toBe("MESSAGE_ID_INVALID");
     expect(rpcError(() => editChannelMessage(f.world, chat, owner.id, 1, { text: "x" })).errorMessage).toBe("MESSAGE_ID_INVALID");
@@ -127,7 +124,10 @@ describe("editChannelMessage and deleteChannelMessages", () => {
     f.online.add(owner.id);
     const a = postChannelMessage(f.world, chat, member.id, { text: "a" });
     const b = postChannelMessage(f.world, chat, owner.id, { text: "b" });
-    expect(rpcError(() => deleteChannelMessages(f.world, chat, member.id, [a.id, b.id]))).toMatchObject({ code: 403, errorMessage: "MESSAGE_DELETE_FORBIDDEN" });
+    expect(rpcError(() => deleteChannelMessages(f.world, chat, member.id, [a.id, b.id]))).toMatchObject({
+      code: 403,
+      errorMessage: "MESSAGE_DELETE_FORBIDDEN",
+    });
     expect(chat.box?.messages.has(a.id)).toBe(true);
     const done = deleteChannelMessages(f.world, chat, owner.id, [a.id, b.id, 77]);
     expect(done).toEqual({ pts: 5, ptsCount: 2 });
@@ -156,7 +156,10 @@ describe("read state", () => {
     postChannelMessage(f.world, chat, member.id, { text: "3" });
     expect(channelReadState(chat, member.id).unreadCount).toBe(3);
     f.pushes.length = 0;
-    const ok = channelMethods["channels.ReadHistory"](new Api.channels.ReadHistory({ channel: inputChannel(f.world, member.id, chat), maxId: first.id }), f.ctx(member));
+    const ok = channelMethods["channels.ReadHistory"](
+      new Api.channels.ReadHistory({ channel: inputChannel(f.world, member.id, chat), maxId: first.id }),
+      f.ctx(member),
+    );
     expect(ok).toBe(true);
     expect(channelReadState(chat, member.id)).toMatchObject({ readInboxMaxId: first.id, unreadCount: 1 });
     const inbox = pushedTo(f.pushes, member.id)[0] as Api.UpdateReadChannelInbox;
@@ -168,8 +171,12 @@ describe("read state", () => {
     const { f, owner, member, chat } = megagroup();
     postChannelMessage(f.world, chat, owner.id, { text: "1" });
     const full = (user: typeof owner) =>
-      (channelMethods["channels.GetFullChannel"](new Api.channels.GetFullChannel({ channel: inputChannel(f.world, user.id, chat) }), f.ctx(user)) as Api.messages.ChatFull)
-        .fullChat as Api.ChannelFull;
+      (
+        channelMethods["channels.GetFullChannel"](
+          new Api.channels.GetFullChannel({ channel: inputChannel(f.world, user.id, chat) }),
+          f.ctx(user),
+        ) as Api.messages.ChatFull
+      ).fullChat as Api.ChannelFull;
     const asOwner = full(owner);
     expect(asOwner).toMatchObject({ participantsCount: 3, adminsCount: 1, kickedCount: 1, bannedCount: 1, pts: 2, canViewParticipants: true });
     const asMember = full(member);
@@ -184,15 +191,23 @@ describe("channels.createChannel and channels.getMessages", () => {
   it("creates a megagroup or a broadcast channel owned by the caller, opened by the creation message", () => {
     const f = fixture();
     const owner = f.person("Owner");
-    const result = channelMethods["channels.CreateChannel"](new Api.channels.CreateChannel({ megagroup: true, title: "Team", about: "ours" }), f.ctx(owner)) as Api.Updates;
+    const result = channelMethods["channels.CreateChannel"](
+      new Api.channels.CreateChannel({ megagroup: true, title: "Team", about: "ours" }),
+      f.ctx(owner),
+    ) as Api.Updates;
     const channel = result.chats[0] as Api.Channel;
     expect(channel).toMatchObject({ megagroup: true, creator: true, title: "Team" });
     expect(result.updates.map((u) => u.className)).toEqual(["UpdateChannel", "UpdateNewChannelMessage"]);
     const chat = f.world.chats.get(Number(channel.id.toString()))!;
     expect(chat.about).toBe("ours");
-    const broadcast = channelMethods["channels.CreateChannel"](new Api.channels.CreateChannel({ broadcast: true, title: "News", about: "" }), f.ctx(owner)) as Api.Updates;
+    const broadcast = channelMethods["channels.CreateChannel"](
+      new Api.channels.CreateChannel({ broadcast: true, title: "News", about: "" }),
+      f.ctx(owner),
+    ) as Api.Updates;
     expect((broadcast.chats[0] as Api.Channel).broadcast).toBe(true);
-    expect(rpcError(() => channelMethods["channels.CreateChannel"](new Api.channels.CreateChannel({ title: " ", about: "" }), f.ctx(owner))).errorMessage).toBe("CHAT_TITLE_EMPTY");
+    expect(rpcError(() => channelMethods["channels.CreateChannel"](new Api.channels.CreateChannel({ title: " ", about: "" }), f.ctx(owner))).errorMessage).toBe(
+      "CHAT_TITLE_EMPTY",
+    );
   });
 
   it("returns requested messages, messageEmpty for missing ids, and the box pts", () => {

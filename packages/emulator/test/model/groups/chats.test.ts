@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
-import { chatsOf, createChat, lookupChannel, renderChat, resolveChannel } from "../../../src/model/chats.js";
+import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
+import { chatsOf, createChat, lookupChannel, renderChat, resolveChannel } from "../../../src/model/chats.js";
 import { toLong } from "../../../src/model/users.js";
 import { fixture, inputChannel, rpcError } from "./fixture.js";
 
@@ -69,7 +69,13 @@ describe("createChat and renderChat", () => {
     const f = fixture();
     const owner = f.person("Owner");
     const kicked = f.person("Kicked");
-    const chat = createChat(f.world, { type: "supergroup", title: "G", username: "grp1", creatorId: owner.id, members: [{ userId: kicked.id, role: "kicked" }] });
+    const chat = createChat(f.world, {
+      type: "supergroup",
+      title: "G",
+      username: "grp1",
+      creatorId: owner.id,
+      members: [{ userId: kicked.id, role: "kicked" }],
+    });
     const seen = renderChat(f.world, kicked.id, chat) as Api.ChannelForbidden;
     expect(seen).toBeInstanceOf(Api.ChannelForbidden);
     expect(seen.megagroup).toBe(true);
@@ -118,9 +124,18 @@ describe("resolveChannel", () => {
     const owner = f.person("Owner");
     const kicked = f.person("Kicked");
     const outsider = f.person("Outsider");
-    const open = createChat(f.world, { type: "supergroup", title: "Open", username: "opengrp", creatorId: owner.id, members: [{ userId: kicked.id, role: "kicked" }] });
+    const open = createChat(f.world, {
+      type: "supergroup",
+      title: "Open",
+      username: "opengrp",
+      creatorId: owner.id,
+      members: [{ userId: kicked.id, role: "kicked" }],
+    });
     const secret = createChat(f.world, { type: "supergroup", title: "Secret", creatorId: owner.id });
-    expect(rpcError(() => resolveChannel(f.world, kicked.id, inputChannel(f.world, kicked.id, open)))).toMatchObject({ code: 406, errorMessage: "CHANNEL_PRIVATE" });
+    expect(rpcError(() => resolveChannel(f.world, kicked.id, inputChannel(f.world, kicked.id, open)))).toMatchObject({
+      code: 406,
+      errorMessage: "CHANNEL_PRIVATE",
+    });
     expect(rpcError(() => resolveChannel(f.world, outsider.id, inputChannel(f.world, outsider.id, secret))).errorMessage).toBe("CHANNEL_PRIVATE");
     expect(resolveChannel(f.world, outsider.id, inputChannel(f.world, outsider.id, open))).toBe(open);
   });

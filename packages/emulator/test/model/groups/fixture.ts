@@ -3,8 +3,8 @@
  * of every push, plus helpers to build the Input* objects a client would send.
  */
 import { Api } from "telegram";
-import { World, type ChatRecord, type UserRecord } from "../../../src/model/world.js";
 import { createUser, toLong } from "../../../src/model/users.js";
+import { type ChatRecord, type UserRecord, World } from "../../../src/model/world.js";
 import type { CallContext } from "../../../src/rpc/context.js";
 import { RpcError } from "../../../src/rpc/errors.js";
 

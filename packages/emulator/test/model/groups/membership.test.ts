@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
+import { channelMethods } from "../../../src/methods/channels.js";
 import { createChat } from "../../../src/model/chats.js";
 import { setMemberRole } from "../../../src/model/participants.js";
-import { channelMethods } from "../../../src/methods/channels.js";
 import { fixture, inputChannel, inputPeerUser, inputUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 const m = channelMethods;
@@ -30,7 +30,10 @@ describe("channels.joinChannel / leaveChannel", () => {
     const { f, owner, member, chat } = megagroup();
     const newcomer = f.person("Newcomer");
     f.online.add(owner.id).add(member.id).add(newcomer.id);
-    const result = m["channels.JoinChannel"](new Api.channels.JoinChannel({ channel: inputChannel(f.world, newcomer.id, chat) }), f.ctx(newcomer)) as Api.Updates;
+    const result = m["channels.JoinChannel"](
+      new Api.channels.JoinChannel({ channel: inputChannel(f.world, newcomer.id, chat) }),
+      f.ctx(newcomer),
+    ) as Api.Updates;
     expect(chat.participants.get(newcomer.id)?.role).toBe("member");
     expect(result.updates[0]).toBeInstanceOf(Api.UpdateChannel);
     const joined = result.updates[1] as Api.UpdateNewChannelMessage;
@@ -53,7 +56,8 @@ describe("channels.joinChannel / leaveChannel", () => {
   it("refuses private channels, the banned, bots and people already in", () => {
     const { f, member, chat } = megagroup({});
     const outsider = f.person("Outsider");
-    const join = (user: typeof member) => rpcError(() => m["channels.JoinChannel"](new Api.channels.JoinChannel({ channel: inputChannel(f.world, user.id, chat) }), f.ctx(user)));
+    const join = (user: typeof member) =>
+      rpcError(() => m["channels.JoinChannel"](new Api.channels.JoinChannel({ channel: inputChannel(f.world, user.id, chat) }), f.ctx(user)));
     expect(join(outsider)).toMatchObject({ code: 406, errorMessage: "CHANNEL_PRIVATE" });
     expect(join(member)).toMatchObject({ code: 400, errorMessage: "USER_ALREADY_PARTICIPANT" });
     const bot = f.person("Bot", { bot: true, username: "join_bot" });
@@ -62,7 +66,8 @@ describe("channels.joinChannel / leaveChannel", () => {
     const banned = pub.f.person("Banned");
     setMemberRole(pub.f.world, pub.chat.id, banned.id, "kicked", { actorId: pub.owner.id });
     expect(
-      rpcError(() => m["channels.JoinChannel"](new Api.channels.JoinChannel({ channel: inputChannel(pub.f.world, banned.id, pub.chat) }), pub.f.ctx(banned))).errorMessage,
+      rpcError(() => m["channels.JoinChannel"](new Api.channels.JoinChannel({ channel: inputChannel(pub.f.world, banned.id, pub.chat) }), pub.f.ctx(banned)))
+        .errorMessage,
     ).toBe("CHANNEL_PRIVATE");
   });
 
@@ -74,7 +79,8 @@ describe("channels.joinChannel / leaveChannel", () => {
     expect((result.chats[0] as Api.Channel).left).toBe(true);
     const left = pushedTo(f.pushes, owner.id).find((u) => u instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewChannelMessage;
     expect(((left.message as Api.MessageService).action as Api.MessageActionChatDeleteUser).userId.toString()).toBe(String(member.id));
-    const leave = (user: typeof member) => rpcError(() => m["channels.LeaveChannel"](new Api.channels.LeaveChannel({ channel: inputChannel(f.world, user.id, chat) }), f.ctx(user)));
+    const leave = (user: typeof member) =>
+      rpcError(() => m["channels.LeaveChannel"](new Api.channels.LeaveChannel({ channel: inputChannel(f.world, user.id, chat) }), f.ctx(user)));
     expect(leave(owner)).toMatchObject({ code: 400, errorMessage: "USER_CREATOR" });
     expect(leave(member).errorMessage).toBe("USER_NOT_PARTICIPANT");
   });
@@ -86,7 +92,11 @@ describe("channels.editBanned", () => {
     f.online.add(member.id);
     const ban = (rights: Api.ChatBannedRights) =>
       m["channels.EditBanned"](
-        new Api.channels.EditBanned({ channel: inputChannel(f.world, admin.id, chat), participant: inputPeerUser(f.world, admin.id, member), bannedRights: rights }),
+        new Api.channels.EditBanned({
+          channel: inputChannel(f.world, admin.id, chat),
+          participant: inputPeerUser(f.world, admin.id, member),
+          bannedRights: rights,
+        }),
         f.ctx(admin),
       ) as Api.Updates;
     ban(new Api.ChatBannedRights({ sendMessages: true, untilDate: 0 }));
@@ -173,7 +183,12 @@ describe("channels.editAdmin", () => {
     const stranger = f.person("Stranger");
     const promote = (target: typeof owner) =>
       m["channels.EditAdmin"](
-        new Api.channels.EditAdmin({ channel: inputChannel(f.world, owner.id, chat), userId: inputUser(f.world, owner.id, target), adminRights: new Api.ChatAdminRights({ banUsers: true }), rank: "" }),
+        new Api.channels.EditAdmin({
+          channel: inputChannel(f.world, owner.id, chat),
+          userId: inputUser(f.world, owner.id, target),
+          adminRights: new Api.ChatAdminRights({ banUsers: true }),
+          rank: "",
+        }),
         f.ctx(owner),
       );
     promote(bot);
@@ -186,7 +201,12 @@ describe("channels.editAdmin", () => {
     const promote = (actor: typeof owner, target: typeof owner, rights: Api.ChatAdminRights) =>
       rpcError(() =>
         m["channels.EditAdmin"](
-          new Api.channels.EditAdmin({ channel: inputChannel(f.world, actor.id, chat), userId: inputUser(f.world, actor.id, target), adminRights: rights, rank: "" }),
+          new Api.channels.EditAdmin({
+            channel: inputChannel(f.world, actor.id, chat),
+            userId: inputUser(f.world, actor.id, target),
+            adminRights: rights,
+            rank: "",
+          }),
           f.ctx(actor),
         ),
       );
@@ -256,7 +276,10 @@ describe("channels.inviteToChannel", () => {
     const chat = createChat(f.world, { type: "channel", title: "News", creatorId: owner.id, members: [{ userId: reader.id, role: "member" }] });
     const invite = (actor: typeof owner, target: typeof owner) =>
       rpcError(() =>
-        m["channels.InviteToChannel"](new Api.channels.InviteToChannel({ channel: inputChannel(f.world, actor.id, chat), users: [inputUser(f.world, actor.id, target)] }), f.ctx(actor)),
+        m["channels.InviteToChannel"](
+          new Api.channels.InviteToChannel({ channel: inputChannel(f.world, actor.id, chat), users: [inputUser(f.world, actor.id, target)] }),
+          f.ctx(actor),
+        ),
       );
     expect(invite(reader, owner).errorMessage).toBe("CHAT_ADMIN_REQUIRED");
     expect(invite(owner, bot).errorMessage).toBe("USER_BOT");

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
+import { channelMethods } from "../../../src/methods/channels.js";
 import { createChat } from "../../../src/model/chats.js";
 import { listParticipants, participantsHash } from "../../../src/model/participants.js";
-import { channelMethods } from "../../../src/methods/channels.js";
 import { toLong } from "../../../src/model/users.js";
 import type { Role } from "../../../src/model/world.js";
 import { fixture, inputChannel, inputPeerUser, rpcError } from "./fixture.js";
@@ -37,7 +37,12 @@ describe("listParticipants", () => {
     const f = fixture();
     const owner = f.person("Owner");
     const members = Array.from({ length: 30 }, (_, i) => f.person(`M${i}`));
-    const chat = createChat(f.world, { type: "supergroup", title: "Big", creatorId: owner.id, members: members.map((m) => ({ userId: m.id, role: "member" as Role })) });
+    const chat = createChat(f.world, {
+      type: "supergroup",
+      title: "Big",
+      creatorId: owner.id,
+      members: members.map((m) => ({ userId: m.id, role: "member" as Role })),
+    });
     f.world.limits.participantsPerCall = 8;
     f.world.limits.recentParticipantsCap = 20;
     const first = listParticipants(f.world, chat, owner.id, new Api.ChannelParticipantsRecent(), 0, 200);
@@ -111,7 +116,9 @@ describe("listParticipants", () => {
       code: 403,
       errorMessage: "CHAT_ADMIN_REQUIRED",
     });
-    expect(rpcError(() => listParticipants(f.world, chat, people[0].id, new Api.ChannelParticipantsBanned({ q: "" }), 0, 10)).errorMessage).toBe("CHAT_ADMIN_REQUIRED");
+    expect(rpcError(() => listParticipants(f.world, chat, people[0].id, new Api.ChannelParticipantsBanned({ q: "" }), 0, 10)).errorMessage).toBe(
+      "CHAT_ADMIN_REQUIRED",
+    );
     const channel = groupWith(["member", "admin"], { type: "channel" });
     expect(rpcError(() => listParticipants(channel.f.world, channel.chat, channel.people[0].id, new Api.ChannelParticipantsRecent(), 0, 10)).errorMessage).toBe(
       "CHAT_ADMIN_REQUIRED",
@@ -144,10 +151,21 @@ describe("channels.getParticipants", () => {
   it("renders each participant for the caller and answers NotModified for a matching hash", () => {
     const { f, owner, people, chat } = groupWith(["member", "admin", "restricted"]);
     const request = (hash: bigint) =>
-      new Api.channels.GetParticipants({ channel: inputChannel(f.world, people[0].id, chat), filter: new Api.ChannelParticipantsRecent(), offset: 0, limit: 10, hash: toLong(hash) });
+      new Api.channels.GetParticipants({
+        channel: inputChannel(f.world, people[0].id, chat),
+        filter: new Api.ChannelParticipantsRecent(),
+        offset: 0,
+        limit: 10,
+        hash: toLong(hash),
+      });
     const result = getParticipants(request(0n), f.ctx(people[0])) as Api.channels.ChannelParticipants;
     expect(result.count).toBe(4);
-    expect(result.participants.map((p) => p.className)).toEqual(["ChannelParticipantBanned", "ChannelParticipantAdmin", "ChannelParticipantSelf", "ChannelParticipantCreator"]);
+    expect(result.participants.map((p) => p.className)).toEqual([
+      "ChannelParticipantBanned",
+      "ChannelParticipantAdmin",
+      "ChannelParticipantSelf",
+      "ChannelParticipantCreator",
+    ]);
     expect(result.users.map((u) => Number(u.id.toString())).sort()).toEqual([owner.id, ...people.map((p) => p.id)].sort());
     const hash = participantsHash([people[2].id, people[1].id, people[0].id, owner.id]);
     expect(getParticipants(request(hash), f.ctx(people[0]))).toBeInstanceOf(Api.channels.ChannelParticipantsNotModified);
@@ -157,7 +175,7 @@ describe("channels.getParticipants", () => {
   it("computes the documented pagination hash", () => {
     expect(participantsHash([])).toBe(0n);
     expect(participantsHash([1])).toBe(1n);
-    expect(participantsHash([1, 2])).toBe(BigInt.asIntN(64, ((1n ^ (1n << 35n)) ^ ((1n ^ (1n << 35n)) >> 4n)) + 2n));
+    expect(participantsHash([1, 2])).toBe(BigInt.asIntN(64, (1n ^ (1n << 35n) ^ ((1n ^ (1n << 35n)) >> 4n)) + 2n));
   });
 });
 
@@ -167,7 +185,10 @@ describe("channels.getParticipant", () => {
     const status = (viewer: number, target: number) => {
       const viewerUser = f.world.users.get(viewer)!;
       const result = getParticipant(
-        new Api.channels.GetParticipant({ channel: inputChannel(f.world, viewer, chat), participant: inputPeerUser(f.world, viewer, f.world.users.get(target)!) }),
+        new Api.channels.GetParticipant({
+          channel: inputChannel(f.world, viewer, chat),
+          participant: inputPeerUser(f.world, viewer, f.world.users.get(target)!),
+        }),
         f.ctx(viewerUser),
       ) as Api.channels.ChannelParticipant;
       return result.participant;
@@ -193,7 +214,10 @@ describe("channels.getParticipant", () => {
     const stranger = f.person("Stranger");
     const ask = (viewer: typeof owner, target: typeof owner) =>
       rpcError(() =>
-        getParticipant(new Api.channels.GetParticipant({ channel: inputChannel(f.world, viewer.id, chat), participant: inputPeerUser(f.world, viewer.id, target) }), f.ctx(viewer)),
+        getParticipant(
+          new Api.channels.GetParticipant({ channel: inputChannel(f.world, viewer.id, chat), participant: inputPeerUser(f.world, viewer.id, target) }),
+          f.ctx(viewer),
+        ),
       );
     expect(ask(owner, stranger)).toMatchObject({ code: 400, errorMessage: "USER_NOT_PARTICIPANT" });
     expect(ask(people[0], owner)).toMatchObject({ code: 403, errorMessage: "CHAT_ADMIN_REQUIRED" });

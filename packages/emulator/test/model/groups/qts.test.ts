@@ -3,8 +3,9 @@
  * gets in its call result, and updates.getState / getDifference over pts and qts together (order,
  * slices, qts_limit, the bounded log). Over TCP with GramJS: test/updates/qts.e2e.test.ts.
  */
-import { describe, expect, it } from "vitest";
+
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
 import { contactMethods } from "../../../src/methods/contacts.js";
 import { updateMethods } from "../../../src/methods/updates.js";
@@ -14,7 +15,7 @@ import { setMemberRole } from "../../../src/model/participants.js";
 import { currentQts } from "../../../src/model/qts.js";
 import { fromLong } from "../../../src/model/users.js";
 import type { UserRecord } from "../../../src/model/world.js";
-import { fixture, inputChannel, inputPeerUser, pushedTo, rpcError, updatesIn, type Fixture } from "./fixture.js";
+import { type Fixture, fixture, inputChannel, inputPeerUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 /** qts-numbered updates pushed to a user, as [className, qts, affected user]. */
 function numbered(f: Fixture, user: UserRecord): [string, number, number][] {
@@ -44,7 +45,10 @@ function megagroup() {
 }
 
 function difference(f: Fixture, user: UserRecord, request: Partial<Api.updates.GetDifference>): Api.updates.TypeDifference {
-  const answer = updateMethods["updates.GetDifference"](new Api.updates.GetDifference({ pts: 0, date: 0, qts: 0, ...request }), f.ctx(user)) as Api.updates.TypeDifference;
+  const answer = updateMethods["updates.GetDifference"](
+    new Api.updates.GetDifference({ pts: 0, date: 0, qts: 0, ...request }),
+    f.ctx(user),
+  ) as Api.updates.TypeDifference;
   answer.getBytes(); // what the server would send must be valid TL
   return answer;
 }

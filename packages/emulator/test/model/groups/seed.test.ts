@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Api } from "telegram";
+import { describe, expect, it } from "vitest";
 import { createChat, memberCount } from "../../../src/model/chats.js";
 import { listParticipants } from "../../../src/model/participants.js";
 import { seedMembers } from "../../../src/model/seed.js";
