@@ -40,20 +40,23 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-/** Bring one feature's tables up to its newest migration; each step runs in its own transaction. */
+/**
+ * Bring one feature's tables up to its newest migration. The version is read and every step applied
+ * inside one IMMEDIATE transaction, so processes opening the same fresh database at once (a burst of
+ * `npm run send`) migrate it once: the others wait for the write lock, then find nothing to do.
+ */
 export function migrate(db: Db, feature: string, migrations: readonly Migration[]): void {
-  const row = db.prepare("SELECT version FROM schema_versions WHERE feature = ?").get(feature) as { version: number } | undefined;
-  let current = row?.version ?? 0;
-  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
-  for (const step of pending) {
-    db.transaction(() => {
+  const steps = [...migrations].sort((a, b) => a.version - b.version);
+  db.transaction(() => {
+    const row = db.prepare("SELECT version FROM schema_versions WHERE feature = ?").get(feature) as { version: number } | undefined;
+    const current = row?.version ?? 0;
+    for (const step of steps.filter((m) => m.version > current)) {
       if (typeof step.up === "string") db.exec(step.up);
       else step.up(db);
       db.prepare("INSERT INTO schema_versions (feature, version) VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET version = excluded.version").run(
         feature,
         step.version,
       );
-    })();
-    current = step.version;
-  }
+    }
+  }).immediate();
 }

@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { migrate, openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 
@@ -36,5 +38,26 @@ describe("session database", () => {
     expect(() => migrate(db, "t", [{ version: 2, up: "CREATE TABLE half (y); THIS IS NOT SQL" }])).toThrow();
     expect(db.prepare("SELECT version FROM schema_versions WHERE feature = 't'").get()).toEqual({ version: 1 });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+  });
+
+  it("migrates once when another process is migrating the same database at that moment", async () => {
+    // The other process takes the write lock, creates the tables and records their version, then holds the
+    // lock a while before committing; this process's migrate must wait for it and then find nothing to do.
+    const file = join(mkdtempSync(join(tmpdir(), "store-")), "race.db");
+    const steps = [{ version: 1, up: "CREATE TABLE t (x)" }];
+    openDatabase(file).close();
+    const script = `
+      import Database from "better-sqlite3";
+      const db = new Database(${JSON.stringify(file)});
+      db.exec("BEGIN IMMEDIATE; CREATE TABLE t (x); INSERT INTO schema_versions (feature, version) VALUES ('t', 1)");
+      process.stdout.write("locked\\n");
+      setTimeout(() => { db.exec("COMMIT"); db.close(); }, 400);`;
+    const other = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = once(other, "exit");
+    await once(other.stdout, "data");
+    const db = openDatabase(file);
+    migrate(db, "t", steps);
+    expect(db.prepare("SELECT version FROM schema_versions WHERE feature = 't'").get()).toEqual({ version: 1 });
+    expect(await exited).toEqual([0, null]);
   });
 });
