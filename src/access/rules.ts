@@ -4,6 +4,8 @@
  * which statuses in which group pass it. The runtime reads an in-memory snapshot that is rebuilt
  * whenever the tables change, also when another process (the CLI) changed them.
  */
+
+import { UserError } from "../errors.js";
 import type { Db } from "../store/database.js";
 import { DEFAULT_PASSING, isMemberStatus, MEMBER_STATUSES, type MemberStatus } from "./status.js";
 
@@ -60,9 +62,7 @@ export function ruleKey(subject: Subject, peerId: string): string {
 }
 
 /** An invalid rule or gate; the message is one line for the user. */
-export class AccessInputError extends Error {
-  override name = "AccessInputError";
-}
+export class AccessInputError extends UserError {}
 
 const COMMAND = /^[a-z][a-z0-9_]{0,31}$/;
 const GATE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;

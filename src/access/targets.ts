@@ -5,7 +5,7 @@
  */
 import { Api, type TelegramClient, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName } from "../errors.js";
 import { PeerError, type PeerInput, parsePeerInput, resolvePeer } from "../telegram/peers.js";
 import type { PeerResolver } from "./membership.js";
 import { AccessInputError, type Gate, type RuleTarget } from "./rules.js";

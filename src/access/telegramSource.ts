@@ -5,7 +5,7 @@
  */
 import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName, UserError } from "../errors.js";
 import type { StatusEntry } from "./membershipCache.js";
 import { channelParticipantUserId, type MemberStatus, statusOfChannelParticipant, statusOfChatParticipant } from "./status.js";
 
@@ -18,9 +18,7 @@ export interface GroupRef {
 }
 
 /** Membership could not be determined (RPC error, timeout, hidden member list); access must be denied. */
-export class MembershipUnknownError extends Error {
-  override name = "MembershipUnknownError";
-
+export class MembershipUnknownError extends UserError {
   /** Creates the error with a short reason, e.g. "RPC_CALL_FAIL" or "timed out after 5000 ms". */
   constructor(readonly reason: string) {
     super(`membership could not be determined: ${reason}`);

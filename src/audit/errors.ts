@@ -1,4 +1,5 @@
 /** Why a chat could not be audited, in words meant for the person running the audit. */
+import { UserError } from "../errors.js";
 
 /** Exit code of `npm run audit` when a --fail-on rule matched. */
 export const FAIL_ON_EXIT_CODE = 3;
@@ -19,26 +20,20 @@ export type AuditProblem =
   | "flood-wait";
 
 /** A chat that cannot be audited; the message is one line for the user. */
-export class AuditError extends Error {
-  readonly exitCode = NOT_AUDITED_EXIT_CODE;
-
+export class AuditError extends UserError {
   /** Creates the error for a problem, with the line to show. */
   constructor(
     readonly problem: AuditProblem,
     message: string,
   ) {
-    super(message);
-    this.name = "AuditError";
+    super(message, NOT_AUDITED_EXIT_CODE);
   }
 }
 
 /** Thrown when the audit was stopped (Ctrl-C): nothing of the interrupted chat was kept. */
-export class AuditInterrupted extends Error {
-  readonly exitCode = INTERRUPTED_EXIT_CODE;
-
+export class AuditInterrupted extends UserError {
   /** Creates the error. */
   constructor() {
-    super("audit interrupted: no snapshot was written for the chat in progress");
-    this.name = "AuditInterrupted";
+    super("audit interrupted: no snapshot was written for the chat in progress", INTERRUPTED_EXIT_CODE);
   }
 }

@@ -10,18 +10,14 @@
  * no-username. Metrics of the changes since the previous snapshot: joined, left, promoted, demoted,
  * newly-restricted, newly-kicked, unbanned, renamed. Change rules never fire on a chat's first audit.
  */
+
+import { UserError } from "../errors.js";
 import type { ChangeCounts } from "./diff.js";
 import type { Totals } from "./summary.js";
 
 /** A --fail-on value that is not a rule; the message says what is accepted. */
-export class FailOnRuleError extends Error {
-  readonly exitCode = 2;
-
+export class FailOnRuleError extends UserError {
   /** Creates the error with the line to show. */
-  constructor(message: string) {
-    super(message);
-    this.name = "FailOnRuleError";
-  }
 }
 
 type Op = ">" | ">=" | "<" | "<=" | "=";

@@ -18,7 +18,7 @@ import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
 import { BinaryReader } from "telegram/extensions/index.js";
 import { RequestState } from "telegram/network/RequestState.js";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName } from "../errors.js";
 import { guardContainers } from "../telegram/internals.js";
 import { describePeerInput, type PeerInput, resolvePeer } from "../telegram/peers.js";
 import { AuditError } from "./errors.js";

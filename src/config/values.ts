@@ -1,24 +1,22 @@
 /** Environment variables by name. */
+import { BAD_INPUT_EXIT_CODE, UserError } from "../errors.js";
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Problems found while validating: the variable and the line to print. */
 export type Problems = [variable: string, message: string][];
 
 /** Exit code of a CLI that stops on a configuration error. */
-export const CONFIG_EXIT_CODE = 2;
+export const CONFIG_EXIT_CODE = BAD_INPUT_EXIT_CODE;
 
 /** A bad or missing variable; the message is the one line to print (no stack trace), naming it and a valid value. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   /** The variable of the first problem. */
   readonly variable: string;
   /** Every problem found, first one in `message`. */
   readonly problems: readonly string[];
-  readonly exitCode = CONFIG_EXIT_CODE;
-
   /** Creates the error from the problems found (at least one). */
   constructor(problems: Problems) {
-    super(problems[0][1]);
-    this.name = "ConfigError";
+    super(problems[0][1], CONFIG_EXIT_CODE);
     this.variable = problems[0][0];
     this.problems = problems.map(([, message]) => message);
   }

@@ -1,21 +1,21 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { UserError } from "../errors.js";
 import { isPlugin, type Plugin } from "./plugin.js";
 
 /** The folder whose modules are the features: src/plugins/. */
 export const PLUGINS_DIR = fileURLToPath(new URL("../plugins/", import.meta.url));
 
 /** A plugin module that failed to load or is invalid; the message names the file and the fix. */
-export class PluginLoadError extends Error {
+export class PluginLoadError extends UserError {
   /** Creates the error for a file (shown relative to the working directory). */
   constructor(
     readonly file: string,
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`plugin ${relative(process.cwd(), file) || file}: ${problem}`, options);
-    this.name = "PluginLoadError";
+    super(`plugin ${relative(process.cwd(), file) || file}: ${problem}`, undefined, options);
   }
 }
 

@@ -4,8 +4,8 @@
  * and the new session is saved so the next start does not import it again.
  */
 import { Api, type TelegramClient } from "telegram";
-import { UserError } from "../cli/run.js";
 import type { Config } from "../config.js";
+import { UserError } from "../errors.js";
 import { type Logger, secrets } from "../log.js";
 import { botIdOf } from "../telegram/botToken.js";
 import { createTelegramClient, sessionString } from "../telegram/client.js";

@@ -1,4 +1,7 @@
 /** Reading Telegram's RPC errors as GramJS raises them. */
+import { rpcErrorName } from "../errors.js";
+
+export { rpcErrorName };
 
 /** Error names meaning the session's authorization is gone for good (core.telegram.org/api/errors, 401). */
 export const REVOKED_ERRORS: ReadonlySet<string> = new Set([
@@ -10,13 +13,6 @@ export const REVOKED_ERRORS: ReadonlySet<string> = new Set([
   "USER_DEACTIVATED",
   "USER_DEACTIVATED_BAN",
 ]);
-
-/** The Telegram error name of a GramJS RPC error (e.g. "PHONE_CODE_INVALID"), or undefined for other errors. */
-export function rpcErrorName(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const name = (error as { errorMessage?: unknown }).errorMessage;
-  return typeof name === "string" ? name : undefined;
-}
 
 /** True when the error says the session was revoked, expired or the account is gone: the user must log in again. */
 export function isRevokedError(error: unknown): boolean {

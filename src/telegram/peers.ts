@@ -4,6 +4,7 @@
  * wrong and what to type instead.
  */
 import { Api, type TelegramClient } from "telegram";
+import { UserError } from "../errors.js";
 
 export type PeerInput =
   | { kind: "me" }
@@ -12,9 +13,7 @@ export type PeerInput =
   | { kind: "id"; id: string };
 
 /** A chat or person reference that cannot be parsed or found; the message is meant for the user. */
-export class PeerError extends Error {
-  override name = "PeerError";
-}
+export class PeerError extends UserError {}
 
 const USERNAME = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
 const HINT = "use @username, a t.me link, a numeric id or me";

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { UserError } from "../errors.js";
 
 /** Asks the person questions during login; tests script the answers. */
 export interface Prompter {
@@ -13,11 +14,10 @@ export interface Prompter {
 }
 
 /** The input ended before a question was answered. */
-export class PromptClosedError extends Error {
+export class PromptClosedError extends UserError {
   /** Creates the error for the unanswered question. */
   constructor(question: string) {
     super(`input ended before an answer to "${question}" was given`);
-    this.name = "PromptClosedError";
   }
 }
 

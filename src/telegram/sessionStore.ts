@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { UserError } from "../errors.js";
 
 /** What a valid session name looks like, for error messages. */
 export const SESSION_NAME_RULE = "1-64 letters, digits, '-' or '_' (no dots or slashes)";
@@ -16,7 +17,7 @@ export function isValidSessionName(name: string): boolean {
 export type SessionProblem = "invalid-name" | "missing" | "empty" | "corrupt" | "revoked";
 
 /** A session that cannot be used; the message is the one line to print, telling the user to run `npm run login`. */
-export class SessionError extends Error {
+export class SessionError extends UserError {
   /** Creates the error; `keptAs` is where the unusable file was moved. */
   constructor(
     readonly problem: SessionProblem,
@@ -24,7 +25,6 @@ export class SessionError extends Error {
     readonly keptAs?: string,
   ) {
     super(message);
-    this.name = "SessionError";
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Api, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName } from "../errors.js";
 
 /** What the manager invokes Telegram through (a TelegramClient fits). */
 export interface UpdatesApi {

@@ -1,16 +1,14 @@
 import type { Api } from "telegram";
+import { UserError } from "../../errors.js";
 import { formatWait, rpcErrorName } from "../errors.js";
 import { floodWaitSeconds } from "../floodWait.js";
 import type { Prompter } from "../prompter.js";
 
 /** A login that cannot go on; the message is the one line to print. */
-export class LoginError extends Error {
-  readonly exitCode = 2;
-
+export class LoginError extends UserError {
   /** Creates the error with the line to print. */
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "LoginError";
+    super(message, undefined, options);
   }
 }
 

@@ -7,6 +7,7 @@
 import { constants, type Stats } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { UserError } from "../../errors.js";
 import { type ImageInfo, PHOTO_LIMITS, photoDimensionsValid, readImageInfo } from "../../media/image.js";
 
 /** Telegram's largest file for accounts without Premium: 4,000 parts of 512 KB (the "2 GB" of its FAQ). */
@@ -26,9 +27,7 @@ export interface FileToSend {
 }
 
 /** A file that cannot be sent; the message is one line for the user. */
-export class FileInputError extends Error {
-  override name = "FileInputError";
-}
+export class FileInputError extends UserError {}
 
 /** A size in words: "512 bytes", "1.5 MB", "2.1 GB" (powers of 1,024, as Telegram counts). */
 export function formatSize(bytes: number): string {

@@ -2,6 +2,7 @@
  * Formatted text as Telegram takes it: plain text plus entities (bold, links, code...) addressed by
  * UTF-16 offsets, kept free of GramJS types so markup parsing and splitting stay pure (and load fast).
  */
+import { UserError } from "../../errors.js";
 
 /** The kinds of formatting the parse modes produce. */
 export type EntityType = "bold" | "italic" | "underline" | "strike" | "spoiler" | "code" | "pre" | "link" | "blockquote";
@@ -27,9 +28,7 @@ export interface FormattedText {
 export type ParseMode = "plain" | "markdown" | "html";
 
 /** Broken markup; the message says where and how to fix it. */
-export class MarkupError extends Error {
-  override name = "MarkupError";
-}
+export class MarkupError extends UserError {}
 
 /** Line and column (both from 1) of a position in a text, for error messages. */
 export function positionOf(text: string, index: number): string {
