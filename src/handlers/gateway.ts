@@ -1,5 +1,3 @@
-import { type FloodWaitPolicy, withFloodWait } from "../telegram/floodWait.js";
-import type { RateLimiter } from "../telegram/rateLimiter.js";
 import type { InlineKeyboard } from "./keyboard.js";
 import type { Message, UserInfo } from "./message.js";
 
@@ -42,21 +40,4 @@ export function parseUserRef(text: string): UserRef | undefined {
   if (/^\d{1,20}$/.test(value)) return { id: value };
   const username = /^@?([A-Za-z][A-Za-z0-9_]{3,31})$/.exec(value);
   return username === null ? undefined : { username: username[1] };
-}
-
-/** Wraps a gateway so sends and edits wait for the rate limiter and every call follows the flood-wait policy. */
-export function guardGateway(gateway: TelegramGateway, guards: { limiter: RateLimiter; flood: FloodWaitPolicy }): TelegramGateway {
-  const { limiter, flood } = guards;
-  return {
-    async sendMessage(chatId, text, options) {
-      await limiter.acquire(chatId);
-      return withFloodWait("messages.sendMessage", () => gateway.sendMessage(chatId, text, options), flood);
-    },
-    async editMessage(chatId, messageId, text, options) {
-      await limiter.acquire(chatId);
-      return withFloodWait("messages.editMessage", () => gateway.editMessage(chatId, messageId, text, options), flood);
-    },
-    getMessage: (chatId, messageId) => withFloodWait("messages.getMessages", () => gateway.getMessage(chatId, messageId), flood),
-    getUser: (ref) => withFloodWait("users.getUsers", () => gateway.getUser(ref), flood),
-  };
 }

@@ -1,11 +1,11 @@
 /** The handler API in one import, for plugin modules under src/plugins/. */
 
-export { FloodWaitError } from "../telegram/floodWait.js";
 export type { CallbackContext, CallbackHandler, CallbackQuery } from "./callback.js";
 export { onCallback } from "./callback.js";
 export type { CommandHelp, Context, Me } from "./context.js";
 export type { AskOptions, Flow } from "./conversation.js";
 export { ConversationEnded, invalid } from "./conversation.js";
+export { FloodWaitError } from "./errors.js";
 export * as filters from "./filters.js";
 export type { SendOptions, SentMessage, TelegramGateway, UserRef } from "./gateway.js";
 export { parseUserRef } from "./gateway.js";

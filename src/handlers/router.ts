@@ -1,8 +1,8 @@
 import type { Logger } from "../log.js";
-import { FloodWaitError } from "../telegram/floodWait.js";
 import { type CommandSyntax, type ParsedCommand, parseCommand } from "./commands.js";
 import { type CommandHelp, type ContextServices, createContext } from "./context.js";
 import { ConversationEnded } from "./conversation.js";
+import { FloodWaitError } from "./errors.js";
 import { fromSelf } from "./filters.js";
 import type { Message } from "./message.js";
 import type { Handler, Plugin } from "./plugin.js";

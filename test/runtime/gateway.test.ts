@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { guardGateway, parseUserRef } from "../../src/handlers/gateway.js";
-import { FloodWaitError } from "../../src/telegram/floodWait.js";
+import { FloodWaitError } from "../../src/handlers/errors.js";
+import { parseUserRef } from "../../src/handlers/gateway.js";
+import { guardGateway } from "../../src/telegram/guardGateway.js";
 import { RateLimiter } from "../../src/telegram/rateLimiter.js";
 import { FakeGateway } from "./fakes.js";
 

@@ -1,10 +1,10 @@
 import type { TelegramClient } from "telegram";
 import { describe, expect, it } from "vitest";
 import { commandSyntax } from "../../src/handlers/commands.js";
-import { guardGateway } from "../../src/handlers/gateway.js";
 import type { Message } from "../../src/handlers/message.js";
 import { command, definePlugin } from "../../src/handlers/plugin.js";
 import { Router } from "../../src/handlers/router.js";
+import { guardGateway } from "../../src/telegram/guardGateway.js";
 import { RateLimiter } from "../../src/telegram/rateLimiter.js";
 import { Dispatcher } from "../../src/updates/dispatcher.js";
 import { captureLogger, deferred, FakeGateway, makeMessage } from "./fakes.js";

@@ -2,10 +2,10 @@ import type { TelegramClient } from "telegram";
 import { describe, expect, it } from "vitest";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import type { Context } from "../../src/handlers/context.js";
+import { FloodWaitError } from "../../src/handlers/errors.js";
 import { isGroup } from "../../src/handlers/filters.js";
 import { command, definePlugin, onMessage, onPattern, type Plugin } from "../../src/handlers/plugin.js";
 import { type AccessPolicy, Router } from "../../src/handlers/router.js";
-import { FloodWaitError } from "../../src/telegram/floodWait.js";
 import { captureLogger, FakeGateway, makeMessage } from "./fakes.js";
 
 /** A parsed JSON log line, read field by field in assertions. */
