@@ -22,9 +22,9 @@ import { groupOfGate, resolveGroup, telegramResolver } from "../access/targets.j
 import { telegramSource } from "../access/telegramSource.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
-import { chooseSessionName, openSession } from "../runtime/session.js";
 import { type Db, openDatabase, sessionDatabasePath } from "../store/database.js";
 import { parsePeerInput } from "../telegram/peers.js";
+import { chooseSessionName, openSession } from "../telegram/session.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";

@@ -6,9 +6,10 @@
  * person asked in a private chat, the --from people and the owners (ACCESS_OWNERS; a user account itself)
  * may answer; the message is edited to show the outcome and who answered.
  */
-import { chooseSessionName } from "../runtime/sessionName.js";
+
+import { MAX_MESSAGE_LENGTH } from "../send/split.js";
 import { type PeerInput, parsePeerInput } from "../telegram/peers.js";
-import { MAX_MESSAGE_LENGTH } from "../telegram/send/split.js";
+import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
@@ -57,13 +58,13 @@ runMain(async () => {
 
   const [{ openScriptSession }, { resolveTarget }, { resolveUserIds }, { confirm }, { ConfirmationStore }, { CONFIRM_EXIT, outcomeLine }, { explainRefusal }] =
     await Promise.all([
-      import("../telegram/send/scriptSession.js"),
-      import("../telegram/send/target.js"),
-      import("../telegram/send/people.js"),
+      import("../send/scriptSession.js"),
+      import("../send/target.js"),
+      import("../send/people.js"),
       import("../confirm/confirm.js"),
       import("../confirm/store.js"),
       import("../confirm/outcome.js"),
-      import("../telegram/send/refusal.js"),
+      import("../send/refusal.js"),
     ]);
   let interrupt: () => void = () => {};
   const cancelled = new Promise<void>((resolve) => (interrupt = resolve));

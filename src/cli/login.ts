@@ -72,7 +72,7 @@ runMain(async () => {
       import("../telegram/login/bot.js"),
       import("../telegram/login/code.js"),
       import("../telegram/login/qr.js"),
-      import("../runtime/session.js"),
+      import("../telegram/session.js"),
     ]);
     client = createTelegramClient(config, "", log);
     await client.connect();

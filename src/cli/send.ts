@@ -10,13 +10,13 @@
  * the session. Exit 0 once Telegram accepted every message; 2 for bad input; 1 when Telegram refused.
  */
 import { createInterface } from "node:readline";
-import { chooseSessionName } from "../runtime/sessionName.js";
+import { MAX_CAPTION_LENGTH, placeCaption } from "../send/caption.js";
+import { checkFile, FileInputError, type FileToSend } from "../send/fileInput.js";
+import { type FormattedText, MarkupError, type ParseMode } from "../send/formatted.js";
+import { readMarkup } from "../send/markup.js";
+import { splitFormatted } from "../send/split.js";
 import { type PeerInput, parsePeerInput } from "../telegram/peers.js";
-import { MAX_CAPTION_LENGTH, placeCaption } from "../telegram/send/caption.js";
-import { checkFile, FileInputError, type FileToSend } from "../telegram/send/fileInput.js";
-import { type FormattedText, MarkupError, type ParseMode } from "../telegram/send/formatted.js";
-import { readMarkup } from "../telegram/send/markup.js";
-import { splitFormatted } from "../telegram/send/split.js";
+import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
@@ -111,12 +111,12 @@ runMain(async () => {
 
   // GramJS loads only once the input is known to be usable: mistakes are answered at once.
   const [{ openScriptSession }, { resolveTarget }, { deliver }, { deliverFile }, { explainRefusal }, { uploadProgressFor }] = await Promise.all([
-    import("../telegram/send/scriptSession.js"),
-    import("../telegram/send/target.js"),
-    import("../telegram/send/deliver.js"),
-    import("../telegram/send/deliverFile.js"),
-    import("../telegram/send/refusal.js"),
-    import("../telegram/send/uploadProgress.js"),
+    import("../send/scriptSession.js"),
+    import("../send/target.js"),
+    import("../send/deliver.js"),
+    import("../send/deliverFile.js"),
+    import("../send/refusal.js"),
+    import("../send/uploadProgress.js"),
   ]);
   const session = await openScriptSession(config, store, sessionName);
   const sent: number[] = [];

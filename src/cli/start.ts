@@ -4,7 +4,7 @@
  * until SIGINT / SIGTERM. No prompts.
  */
 import { readdirSync } from "node:fs";
-import { chooseSessionName } from "../runtime/sessionName.js";
+import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseFlags, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";

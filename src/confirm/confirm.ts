@@ -8,14 +8,14 @@ import type { TelegramClient } from "telegram";
 import type { CallbackQuery } from "../handlers/callback.js";
 import type { Message } from "../handlers/message.js";
 import type { Logger } from "../log.js";
+import { deliver, editDelivered } from "../send/deliver.js";
+import type { Pacer } from "../send/pace.js";
+import type { Target } from "../send/target.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { startIntake } from "../telegram/intake.js";
 import { onRawUpdate } from "../telegram/internals.js";
-import { deliver, editDelivered } from "../telegram/send/deliver.js";
-import type { Pacer } from "../telegram/send/pace.js";
-import type { Target } from "../telegram/send/target.js";
 import { answererName, type ConfirmOutcome, lateAnswer, settledText } from "./outcome.js";
 import { type ConfirmationStore, confirmButton, newConfirmationId } from "./store.js";
 

@@ -13,9 +13,9 @@ import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/index.js";
+import { KnownPeers } from "../send/knownPeers.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
-import { KnownPeers } from "../telegram/send/knownPeers.js";
 import { ConversationManager } from "./manager.js";
 
 /** The running extension, with its parts (for tests and other extensions). */

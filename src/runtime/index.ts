@@ -24,10 +24,10 @@ import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { guardGateway } from "../telegram/guardGateway.js";
 import { startIntake } from "../telegram/intake.js";
 import { RateLimiter } from "../telegram/rateLimiter.js";
+import { chooseSessionName, openSession } from "../telegram/session.js";
 import { type SessionError, SessionStore } from "../telegram/sessionStore.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
 import { UpdateStateStore } from "../updates/stateStore.js";
-import { chooseSessionName, openSession } from "./session.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
 
 /** How long stop() lets running handlers finish by default. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { MarkupError } from "../../src/telegram/send/formatted.js";
-import { parseHtml } from "../../src/telegram/send/html.js";
-import { parseMarkdown } from "../../src/telegram/send/markdown.js";
-import { readMarkup } from "../../src/telegram/send/markup.js";
+import { MarkupError } from "../../src/send/formatted.js";
+import { parseHtml } from "../../src/send/html.js";
+import { parseMarkdown } from "../../src/send/markdown.js";
+import { readMarkup } from "../../src/send/markup.js";
 
 /** The message of the MarkupError a parse throws. */
 function brokenMessage(parse: () => unknown): string {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { SharedPacer } from "../../src/send/pace.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import type { Clock, RateLimits } from "../../src/telegram/rateLimiter.js";
-import { SharedPacer } from "../../src/telegram/send/pace.js";
 
 /** A clock whose sleeps move time forward at once. */
 class FakeClock implements Clock {

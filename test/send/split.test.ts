@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_MESSAGE_LENGTH, splitFormatted } from "../../src/telegram/send/split.js";
+import { MAX_MESSAGE_LENGTH, splitFormatted } from "../../src/send/split.js";
 
 const plain = (text: string) => ({ text, entities: [] });
 

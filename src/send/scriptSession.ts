@@ -4,12 +4,12 @@
  * config. Only errors are logged.
  */
 import type { Api, TelegramClient } from "telegram";
-import type { Config } from "../../config.js";
-import { createLogger, type Logger } from "../../log.js";
-import { openSession } from "../../runtime/session.js";
-import { type Db, openDatabase, sessionDatabasePath } from "../../store/database.js";
-import type { FloodWaitPolicy } from "../floodWait.js";
-import type { SessionStore } from "../sessionStore.js";
+import type { Config } from "../config.js";
+import { createLogger, type Logger } from "../log.js";
+import { type Db, openDatabase, sessionDatabasePath } from "../store/database.js";
+import type { FloodWaitPolicy } from "../telegram/floodWait.js";
+import { openSession } from "../telegram/session.js";
+import type { SessionStore } from "../telegram/sessionStore.js";
 import { KnownPeers } from "./knownPeers.js";
 import { SharedPacer } from "./pace.js";
 

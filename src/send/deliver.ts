@@ -3,9 +3,9 @@
  * session) and retried through short flood waits, in order; inline buttons go under the last part.
  */
 import { Api, type TelegramClient } from "telegram";
-import type { InlineKeyboard } from "../../handlers/keyboard.js";
-import { toReplyMarkup } from "../callbacks.js";
-import { type FloodWaitPolicy, withFloodWait } from "../floodWait.js";
+import type { InlineKeyboard } from "../handlers/keyboard.js";
+import { toReplyMarkup } from "../telegram/callbacks.js";
+import { type FloodWaitPolicy, withFloodWait } from "../telegram/floodWait.js";
 import type { Entity, FormattedText } from "./formatted.js";
 import type { Pacer } from "./pace.js";
 

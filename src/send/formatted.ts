@@ -2,7 +2,7 @@
  * Formatted text as Telegram takes it: plain text plus entities (bold, links, code...) addressed by
  * UTF-16 offsets, kept free of GramJS types so markup parsing and splitting stay pure (and load fast).
  */
-import { UserError } from "../../errors.js";
+import { UserError } from "../errors.js";
 
 /** The kinds of formatting the parse modes produce. */
 export type EntityType = "bold" | "italic" | "underline" | "strike" | "spoiler" | "code" | "pre" | "link" | "blockquote";

@@ -7,8 +7,8 @@
 import { constants, type Stats } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { UserError } from "../../errors.js";
-import { type ImageInfo, PHOTO_LIMITS, photoDimensionsValid, readImageInfo } from "../../media/image.js";
+import { UserError } from "../errors.js";
+import { type ImageInfo, PHOTO_LIMITS, photoDimensionsValid, readImageInfo } from "./image.js";
 
 /** Telegram's largest file for accounts without Premium: 4,000 parts of 512 KB (the "2 GB" of its FAQ). */
 export const MAX_FILE_BYTES = 4000 * 512 * 1024;

@@ -8,7 +8,7 @@
 import type { Statement } from "better-sqlite3";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { type Db, migrate } from "../../store/database.js";
+import { type Db, migrate } from "../store/database.js";
 
 interface Row {
   kind: "user" | "chat" | "channel";

@@ -7,11 +7,11 @@ import { Api, type TelegramClient } from "telegram";
 import type { Config } from "../config.js";
 import { UserError } from "../errors.js";
 import { type Logger, secrets } from "../log.js";
-import { botIdOf } from "../telegram/botToken.js";
-import { createTelegramClient, sessionString } from "../telegram/client.js";
-import { isRevokedError } from "../telegram/errors.js";
-import { loginBot } from "../telegram/login/bot.js";
-import { SessionError, type SessionStore } from "../telegram/sessionStore.js";
+import { botIdOf } from "./botToken.js";
+import { createTelegramClient, sessionString } from "./client.js";
+import { isRevokedError } from "./errors.js";
+import { loginBot } from "./login/bot.js";
+import { SessionError, type SessionStore } from "./sessionStore.js";
 
 export { chooseSessionName } from "./sessionName.js";
 

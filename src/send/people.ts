@@ -1,7 +1,7 @@
 /** People named on a command line (--from @alice, 12345, me), resolved to user ids; groups and channels are refused. */
 import { Api, type TelegramClient } from "telegram";
-import { rpcErrorName } from "../errors.js";
-import { describePeerInput, PeerError, type PeerInput } from "../peers.js";
+import { rpcErrorName } from "../telegram/errors.js";
+import { describePeerInput, PeerError, type PeerInput } from "../telegram/peers.js";
 
 /** The user ids of the people named; `selfId` stands for "me". */
 export async function resolveUserIds(client: TelegramClient, people: readonly PeerInput[], selfId: string): Promise<string[]> {

@@ -6,8 +6,8 @@
  * reservation is one IMMEDIATE transaction, so concurrent processes queue up rather than race.
  */
 import type { Statement } from "better-sqlite3";
-import { type Db, migrate } from "../../store/database.js";
-import { CHAT_BURST, type Clock, type Limit, type RateLimits, SlidingWindow, TokenBucket } from "../rateLimiter.js";
+import { type Db, migrate } from "../store/database.js";
+import { CHAT_BURST, type Clock, type Limit, type RateLimits, SlidingWindow, TokenBucket } from "../telegram/rateLimiter.js";
 
 /** What paces sends: resolves when one more message may go to the chat. */
 export interface Pacer {

@@ -1,6 +1,6 @@
 import { jpegHead, pngImage } from "@tg-toolkit/emulator/testing";
 import { describe, expect, it } from "vitest";
-import { photoDimensionsValid, readImageInfo } from "../../src/media/image.js";
+import { photoDimensionsValid, readImageInfo } from "../../src/send/image.js";
 
 describe("readImageInfo", () => {
   it("reads a PNG's size from its IHDR chunk", () => {

@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import { botIdOf } from "../telegram/botToken.js";
+import { botIdOf } from "./botToken.js";
 
 /** The session name to use: the one asked for, else in bot mode "bot-ID" (the bot's own file), else config's ("default"). */
 export function chooseSessionName(config: Config, asked: string | undefined): string {
