@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/app/config.js";
 import { deliver } from "../src/send/deliver.js";
 import { openScriptSession, type ScriptSession } from "../src/send/scriptSession.js";
 import { resolveTarget, type Target } from "../src/send/target.js";

@@ -1,5 +1,6 @@
 import { type DestinationStream, type LevelWithSilent, type Logger as PinoLogger, pino } from "pino";
 import pretty from "pino-pretty";
+import { type Env, type Problems, variable } from "./config.js";
 
 /** The structured logger every module takes. */
 export type Logger = PinoLogger;
@@ -138,4 +139,20 @@ export function redactText(text: string, registry: SecretRegistry = secrets): st
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** How the logger writes. */
+export interface LogConfig {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+}
+
+/** Reads LOG_LEVEL and LOG_FORMAT, recording each problem. */
+export function parseLogConfig(env: Env, problems: Problems): LogConfig {
+  const level = variable(env, "LOG_LEVEL") ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(["LOG_LEVEL", `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`]);
+  const format = variable(env, "LOG_FORMAT") ?? "auto";
+  if (!["auto", "pretty", "json"].includes(format))
+    problems.push(["LOG_FORMAT", "LOG_FORMAT must be auto (pretty on a terminal, JSON otherwise), pretty or json"]);
+  return { level: level as LogLevel, format: format as LogFormat };
 }

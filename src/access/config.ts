@@ -1,8 +1,8 @@
 /**
- * The access layer's settings from the environment (ACCESS_*), validated the way src/config.ts
- * validates everything else: every problem names its variable and a valid value.
+ * The access layer's settings from the environment (ACCESS_*), validated with the helpers of src/config.ts
+ * like every other feature's: every problem names its variable and a valid value.
  */
-import { type Env, optionalInteger, type Problems } from "../config/values.js";
+import { type Env, optionalInteger, type Problems } from "../config.js";
 import type { DefaultAccess } from "./policy.js";
 
 /** Access settings; times in seconds as configured. */

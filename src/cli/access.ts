@@ -20,7 +20,7 @@ import { checkGateName, type Effect, parseCommandList, parseStatusList, passingS
 import { migrateAccess } from "../access/schema.js";
 import { groupOfGate, resolveGroup, telegramResolver } from "../access/targets.js";
 import { telegramSource } from "../access/telegramSource.js";
-import type { Config } from "../config.js";
+import type { Config } from "../app/config.js";
 import { createLogger } from "../log.js";
 import { type Db, openDatabase, sessionDatabasePath } from "../store/database.js";
 import { parsePeerInput } from "../telegram/peers.js";

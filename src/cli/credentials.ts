@@ -1,4 +1,5 @@
-import { type Config, type Env, parseConfig, readEnv } from "../config.js";
+import { type Config, parseConfig } from "../app/config.js";
+import { type Env, readEnv } from "../config.js";
 import { fail } from "./run.js";
 
 /** What to do when nothing at all is configured. */

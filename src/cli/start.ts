@@ -36,7 +36,7 @@ runMain(async () => {
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run ${hint} first.${saved}`);
   }
   // GramJS and the runtime load only once the input is known to be usable: mistakes are answered at once.
-  const [{ startUserbot }, { handleSignals }] = await Promise.all([import("../runtime/userbot.js"), import("../runtime/signals.js")]);
+  const [{ startUserbot }, { handleSignals }] = await Promise.all([import("../app/userbot.js"), import("../runtime/signals.js")]);
   const signals = handleSignals();
   const runtime = await startUserbot({ config, store, sessionName, onReady: signals.attach });
   const result = await runtime.stopped;

@@ -1,6 +1,6 @@
 /**
  * Conversations and inline buttons as a runtime extension, over the session database:
- * `startRuntime({ ..., extend: [accessExtension(db), conversationsExtension(db)] })`.
+ * `startRuntime({ ..., extend: [accessExtension(db, config.access), conversationsExtension(db)] })`.
  * It offers ctx.ask / ctx.startFlow (taking answers before the dispatcher), runs the plugins' flows
  * (resuming saved ones), routes button presses to the plugins' onCallback handlers (bot mode), answers
  * presses on `npm run confirm` buttons whose script has finished or died, and notes the access hashes of
@@ -12,7 +12,7 @@ import { ConfirmationStore, confirmButton } from "../confirm/store.js";
 import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
-import type { RuntimeExtension, RuntimeServices } from "../runtime/index.js";
+import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
 import { KnownPeers } from "../send/knownPeers.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";

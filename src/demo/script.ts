@@ -3,10 +3,11 @@
  * login flow, run `npm start`'s runtime (user mode, then bot mode) with the built-in plugins, have simulated
  * people send commands, and narrate what happened.
  */
+
+import { startUserbot } from "../app/userbot.js";
 import type { Message } from "../handlers/message.js";
 import { createLogger } from "../log.js";
 import type { Runtime } from "../runtime/index.js";
-import { startUserbot } from "../runtime/userbot.js";
 import { createTelegramClient, sessionString } from "../telegram/client.js";
 import { loginWithCode } from "../telegram/login/code.js";
 import type { Prompter } from "../telegram/prompter.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
 import { EMULATOR_API_HASH, EMULATOR_API_ID } from "@tg-toolkit/emulator/client";
 import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
-import { type Config, parseConfig } from "../config.js";
+import { type Config, parseConfig } from "../app/config.js";
 
 /** A chat the demo talks in, with the name the transcript shows. */
 export interface DemoChat {

@@ -5,18 +5,15 @@
  * close, the client disconnects.
  */
 import { Api, type TelegramClient } from "telegram";
-import type { Config } from "../config.js";
-import { configSecrets } from "../config.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { Me } from "../handlers/context.js";
-import type { ConversationService } from "../handlers/conversation.js";
-import type { TelegramGateway } from "../handlers/gateway.js";
 import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
 import { loadPlugins } from "../handlers/registry.js";
 import { type AccessPolicy, Router } from "../handlers/router.js";
 import { createLogger, type Logger, secrets } from "../log.js";
 import type { Db } from "../store/database.js";
+import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import { isRevokedError } from "../telegram/errors.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
@@ -28,6 +25,8 @@ import { chooseSessionName, openSession } from "../telegram/session.js";
 import { type SessionError, SessionStore } from "../telegram/sessionStore.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
 import { UpdateStateStore } from "../updates/stateStore.js";
+import type { RuntimeConfig } from "./config.js";
+import type { ExtendFunction, RuntimeExtension } from "./extension.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
 
 /** How long stop() lets running handlers finish by default. */
@@ -44,42 +43,9 @@ export interface Closeable {
   close(): void | Promise<void>;
 }
 
-/** What the runtime offers an extension once the account is signed in. */
-export interface RuntimeServices {
-  readonly config: Config;
-  readonly client: TelegramClient;
-  readonly me: Me;
-  /** The rate-limited, flood-wait-aware gateway handlers use. */
-  readonly telegram: TelegramGateway;
-  readonly log: Logger;
-  /** The plugins the runtime runs (their button handlers and flows, for an extension that serves them). */
-  readonly plugins: readonly Plugin[];
-}
-
-/** What an extension (such as the access layer) adds to the runtime. */
-export interface RuntimeExtension {
-  /** The router's access policy (RuntimeOptions.policy wins when both are given). */
-  readonly policy?: AccessPolicy;
-  /** Hears every Telegram update the client receives. */
-  onUpdate?(update: Api.TypeUpdate | Api.TypeUpdates): void;
-  /** Hears the users and chats that come with updates, before the updates themselves. */
-  onEntities?(entities: readonly (Api.TypeUser | Api.TypeChat)[]): void;
-  /** Called when the runtime stops, after the handlers drained and before the closeables. */
-  close?(): void | Promise<void>;
-  /** Offered to handlers as ctx.ask and ctx.startFlow (the first extension offering it wins). */
-  readonly conversations?: ConversationService;
-  /** Sees each new message before the dispatcher; true takes it (no handler sees it), e.g. an answer a handler waits for. */
-  interceptMessage?(message: Message): boolean;
-  /** Called as the runtime begins to stop, before running handlers drain (e.g. to end their waits). */
-  stopping?(): void;
-}
-
-/** Builds an extension once the account is signed in. */
-export type ExtendFunction = (services: RuntimeServices) => RuntimeExtension | Promise<RuntimeExtension>;
-
 /** What startRuntime needs; only `config` is required. */
 export interface RuntimeOptions {
-  readonly config: Config;
+  readonly config: RuntimeConfig;
   /** Session to run on (default: chooseSessionName's choice). */
   readonly sessionName?: string;
   /** Where sessions are saved (default: ./sessions). */
@@ -147,6 +113,8 @@ export interface RuntimeStats {
   readonly running: number;
   readonly queued: number;
 }
+
+export type { ExtendFunction, RuntimeExtension, RuntimeServices } from "./extension.js";
 
 /** Starts the runtime and resolves once it is ready to handle messages (plugins load while the client connects). */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {

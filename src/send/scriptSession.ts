@@ -4,9 +4,9 @@
  * config. Only errors are logged.
  */
 import type { Api, TelegramClient } from "telegram";
-import type { Config } from "../config.js";
-import { createLogger, type Logger } from "../log.js";
+import { createLogger, type LogConfig, type Logger } from "../log.js";
 import { type Db, openDatabase, sessionDatabasePath } from "../store/database.js";
+import type { TelegramConfig } from "../telegram/config.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { openSession } from "../telegram/session.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
@@ -29,7 +29,11 @@ export interface ScriptSession {
 }
 
 /** Connects the session `sessionName` of `store` (logging a bot in with its token when needed). */
-export async function openScriptSession(config: Config, store: SessionStore, sessionName: string): Promise<ScriptSession> {
+export async function openScriptSession(
+  config: TelegramConfig & { readonly log: LogConfig },
+  store: SessionStore,
+  sessionName: string,
+): Promise<ScriptSession> {
   const log = createLogger({ level: "warn", format: config.log.format });
   const db = openDatabase(sessionDatabasePath(store.dir, sessionName));
   try {

@@ -6,8 +6,8 @@
 import { TelegramClient } from "telegram";
 import { Logger as GramLogger, LogLevel } from "telegram/extensions/Logger.js";
 import { StringSession } from "telegram/sessions/index.js";
-import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import type { TelegramConfig } from "./config.js";
 import { customServerConnection, pointSessionAt, trustServerKey } from "./customServer.js";
 import { guardContainersOnConnect } from "./internals.js";
 
@@ -15,7 +15,7 @@ import { guardContainersOnConnect } from "./internals.js";
 export const DEVICE_MODEL = "tg-userbot-toolkit";
 
 /** Builds (does not connect) the client for a config and a saved session string ("" for a new login). */
-export function createTelegramClient(config: Config, session: string, log: Logger): TelegramClient {
+export function createTelegramClient(config: TelegramConfig, session: string, log: Logger): TelegramClient {
   const stringSession = new StringSession(session);
   const server = config.server;
   if (server !== undefined) {

@@ -4,11 +4,11 @@
  * and the new session is saved so the next start does not import it again.
  */
 import { Api, type TelegramClient } from "telegram";
-import type { Config } from "../config.js";
 import { UserError } from "../errors.js";
 import { type Logger, secrets } from "../log.js";
 import { botIdOf } from "./botToken.js";
 import { createTelegramClient, sessionString } from "./client.js";
+import type { TelegramConfig } from "./config.js";
 import { isRevokedError } from "./errors.js";
 import { loginBot } from "./login/bot.js";
 import { SessionError, type SessionStore } from "./sessionStore.js";
@@ -22,7 +22,7 @@ export interface OpenSession {
 }
 
 /** Connects with the saved session `name`; in bot mode logs the bot in with its token when that session cannot be used. */
-export async function openSession(config: Config, store: SessionStore, name: string, log: Logger): Promise<OpenSession> {
+export async function openSession(config: TelegramConfig, store: SessionStore, name: string, log: Logger): Promise<OpenSession> {
   const token = config.botToken;
   if (token === undefined) return connectSaved(config, store, name, log);
   let saved: OpenSession | undefined;
@@ -45,7 +45,7 @@ export async function openSession(config: Config, store: SessionStore, name: str
 }
 
 /** Connects with a saved session and checks it is signed in; revoked sessions are kept aside and reported. */
-async function connectSaved(config: Config, store: SessionStore, name: string, log: Logger): Promise<OpenSession> {
+async function connectSaved(config: TelegramConfig, store: SessionStore, name: string, log: Logger): Promise<OpenSession> {
   const saved = store.load(name);
   secrets.add(saved);
   const client = createTelegramClient(config, saved, log);
@@ -62,7 +62,7 @@ async function connectSaved(config: Config, store: SessionStore, name: string, l
 }
 
 /** Logs the bot in with its token on a fresh session and saves it. */
-async function importBotToken(config: Config, store: SessionStore, name: string, token: string, log: Logger): Promise<OpenSession> {
+async function importBotToken(config: TelegramConfig, store: SessionStore, name: string, token: string, log: Logger): Promise<OpenSession> {
   const client = createTelegramClient(config, "", log);
   try {
     await client.connect();

@@ -14,7 +14,7 @@ import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
 import { accessExtension } from "../../src/access/runtime.js";
-import { parseConfig } from "../../src/config.js";
+import { parseConfig } from "../../src/app/config.js";
 import { createLogger } from "../../src/log.js";
 import accessPlugin from "../../src/plugins/access.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
@@ -73,7 +73,7 @@ beforeAll(async () => {
     store,
     plugins: [demoPlugin, accessPlugin],
     log: createLogger({ level: "silent" }),
-    extend: accessExtension(db),
+    extend: accessExtension(db, config.access),
     closeables: [{ close: () => void db.close() }],
   });
   const layer = accessLayerFor(runtime.client)!;

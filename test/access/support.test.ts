@@ -6,7 +6,7 @@ import { DEFAULT_REFUSAL, parseAccessConfig } from "../../src/access/config.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import { statusOfChannelParticipant } from "../../src/access/status.js";
 import { Throttle } from "../../src/access/throttle.js";
-import type { Problems } from "../../src/config/values.js";
+import type { Problems } from "../../src/config.js";
 import { openDatabase } from "../../src/store/database.js";
 
 describe("participant statuses", () => {

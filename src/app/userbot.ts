@@ -5,12 +5,14 @@
  */
 import { accessExtension } from "../access/runtime.js";
 import { conversationsExtension } from "../conversations/runtime.js";
+import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
-import { type Runtime, type RuntimeOptions, startRuntime } from "./index.js";
+import type { Config } from "./config.js";
 
 /** What startUserbot needs: the runtime's options with the store and session name settled. */
-export interface UserbotOptions extends Omit<RuntimeOptions, "extend" | "closeables" | "database"> {
+export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend" | "closeables" | "database"> {
+  readonly config: Config;
   readonly store: SessionStore;
   readonly sessionName: string;
 }
@@ -22,7 +24,7 @@ export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
     return await startRuntime({
       ...options,
       database: db,
-      extend: [accessExtension(db), conversationsExtension(db)],
+      extend: [accessExtension(db, options.config.access), conversationsExtension(db)],
       closeables: [{ close: () => void db.close() }],
     });
   } catch (error) {
