@@ -14,8 +14,9 @@ import type { Target } from "../send/target.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
-import { startIntake } from "../telegram/intake.js";
 import { onRawUpdate } from "../telegram/internals.js";
+import { gramjsUpdateSource } from "../telegram/updateSource.js";
+import { startIntake } from "../updates/intake.js";
 import { answererName, type ConfirmOutcome, lateAnswer, settledText } from "./outcome.js";
 import { type ConfirmationStore, confirmButton, newConfirmationId } from "./store.js";
 
@@ -151,7 +152,7 @@ function listenForReplies(
       );
     }
   };
-  const intake = startIntake(options.client, { context: { mode: "user", selfId: options.selfId, directory }, onMessage });
+  const intake = startIntake(gramjsUpdateSource(options.client, { mode: "user", selfId: options.selfId, directory }), { onMessage });
   return () => intake.stop();
 }
 

@@ -19,11 +19,12 @@ import { isRevokedError } from "../telegram/errors.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { guardGateway } from "../telegram/guardGateway.js";
-import { startIntake } from "../telegram/intake.js";
 import { RateLimiter } from "../telegram/rateLimiter.js";
 import { chooseSessionName, openSession } from "../telegram/session.js";
 import { type SessionError, SessionStore } from "../telegram/sessionStore.js";
+import { gramjsUpdateSource } from "../telegram/updateSource.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
+import { startIntake } from "../updates/intake.js";
 import { UpdateStateStore } from "../updates/stateStore.js";
 import type { RuntimeConfig } from "./config.js";
 import type { ExtendFunction, RuntimeExtension } from "./extension.js";
@@ -215,8 +216,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     maxQueuePerKey: config.dispatch.queuePerChat,
     slowAfterMs: config.dispatch.slowHandlerMs,
   });
-  const intake = startIntake(client, {
-    context,
+  const intake = startIntake(gramjsUpdateSource(client, context), {
     store: parts.database === undefined ? undefined : new UpdateStateStore(parts.database),
     catchUp: config.catchUp,
     log: log.child({ module: "updates" }),

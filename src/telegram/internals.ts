@@ -8,15 +8,13 @@ import type { Api, TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
 import { type MTProtoSender, UpdateConnectionState } from "telegram/network/index.js";
 import { RPCResult } from "telegram/tl/core/index.js";
+import type { ConnectionState } from "../updates/intake.js";
 
 /** A user or chat that came with an update. */
 export type Entity = Api.TypeUser | Api.TypeChat;
 
 /** What GramJS hands a raw handler: a Telegram update, or its own connection-state notice. */
 export type RawUpdate = Api.TypeUpdate | Api.TypeUpdates | UpdateConnectionState;
-
-/** Connection states GramJS reports. */
-export type ConnectionState = "connected" | "disconnected" | "broken";
 
 /**
  * Calls `handler` synchronously for every update GramJS receives (GramJS awaits one update's handlers in

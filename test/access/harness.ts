@@ -22,7 +22,8 @@ import { type Db, openDatabase } from "../../src/store/database.js";
 import { PeerDirectory } from "../../src/telegram/convert.js";
 import { customServerConnection } from "../../src/telegram/customServer.js";
 import { GramjsGateway } from "../../src/telegram/gramjsGateway.js";
-import { type Intake, startIntake } from "../../src/telegram/intake.js";
+import { gramjsUpdateSource } from "../../src/telegram/updateSource.js";
+import { type Intake, startIntake } from "../../src/updates/intake.js";
 import { captureLogger } from "../runtime/fakes.js";
 
 /** What one message led to. */
@@ -119,8 +120,7 @@ export async function startHarness(options: {
 
   const updateWaiters = new Set<() => void>();
   const handledWaiters = new Map<string, (message: Message) => void>();
-  const intake: Intake = startIntake(client, {
-    context,
+  const intake: Intake = startIntake(gramjsUpdateSource(client, context), {
     onUpdate: (update) => {
       layer.onUpdate(update);
       for (const check of [...updateWaiters]) check();

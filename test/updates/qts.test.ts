@@ -14,7 +14,8 @@ import { Api, type TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerDirectory } from "../../src/telegram/convert.js";
-import { type Intake, startIntake } from "../../src/telegram/intake.js";
+import { gramjsUpdateSource } from "../../src/telegram/updateSource.js";
+import { type Intake, startIntake } from "../../src/updates/intake.js";
 
 let emu: Emulator;
 let control: ControlClient;
@@ -69,8 +70,7 @@ beforeAll(async () => {
   club = (await control.createChat({ type: "supergroup", title: "Club", creatorId: ids.owner, members: [{ userId: ids.bot, role: "admin" }] })).id;
   client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(ids.bot), logLevel: LogLevel.NONE });
   await client.connect();
-  intake = startIntake(client, {
-    context: { mode: "bot", selfId: ids.bot, directory: new PeerDirectory(ids.bot) },
+  intake = startIntake(gramjsUpdateSource(client, { mode: "bot", selfId: ids.bot, directory: new PeerDirectory(ids.bot) }), {
     onMessage: (_message, handled) => handled(),
     onUpdate: (update) => {
       if (!(update instanceof Api.UpdateChannelParticipant)) return;
