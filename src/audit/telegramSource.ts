@@ -2,24 +2,15 @@
  * The GramJS side of an audit: resolving and checking the chat, the member list of a basic group,
  * and channels.getParticipants pages as plain rows.
  *
- * Pages are sent straight to GramJS's MTProto sender instead of `client.invoke`, and parsed with a
- * reader whose 64-bit integers skip GramJS's hex-string round trip: `invoke` adds every user of every
- * result to the session's entity list (a Set of fresh arrays that never deduplicates) and to the
- * entity cache, so memory would grow with the group; and reading ids and access hashes through
- * hex strings costs more CPU than the rest of the page. Rows are built while the answer is read,
- * so no Api object outlives its page.
- *
- * GramJS 2.26 also stops reading a msg_container at the first rpc_error in it: the answers after
- * it are dropped and their requests never settle. With pages pipelined, Telegram packs several
- * answers per container, so one FLOOD_WAIT would strand its neighbours; guardContainers() (in
- * telegram/internals.ts) keeps the sender reading (the failed request still gets its error).
+ * Pages go through sendUncached (telegram/internals.ts): straight to GramJS's MTProto sender, without
+ * the entity bookkeeping of `client.invoke` that would grow with the group, read with 64-bit integers
+ * taken straight from the buffer, and with rows built while the answer is read, so no Api object
+ * outlives its page.
  */
 import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
-import { BinaryReader } from "telegram/extensions/index.js";
-import { RequestState } from "telegram/network/RequestState.js";
 import { rpcErrorName } from "../errors.js";
-import { guardContainers } from "../telegram/internals.js";
+import { sendUncached } from "../telegram/internals.js";
 import { describePeerInput, type PeerInput, resolvePeer } from "../telegram/peers.js";
 import { AuditError } from "./errors.js";
 import type { PageResult, ParticipantsSource } from "./fetcher.js";
@@ -32,32 +23,17 @@ export class PageTimeoutError extends Error {
   override name = "PageTimeoutError";
 }
 
-/** A BinaryReader that reads 64-bit integers straight from the buffer. */
-class LongReader extends BinaryReader {
-  override readLargeInt(bits: number, signed = true): bigInt.BigInteger {
-    if (bits !== 64) return super.readLargeInt(bits, signed);
-    const bytes = this.read(8);
-    return bigInt(signed ? bytes.readBigInt64LE(0) : bytes.readBigUInt64LE(0));
+/** A channels.getParticipants answer as a page of rows, built while the answer is read. */
+function pageOf(answer: unknown): PageResult {
+  if (!(answer instanceof Api.channels.ChannelParticipants)) return { count: 0, rows: [] };
+  const users = usersById(answer.users);
+  const now = Math.floor(Date.now() / 1000);
+  const rows: MemberRow[] = [];
+  for (const participant of answer.participants) {
+    const row = memberFromChannelParticipant(participant, users, now);
+    if (row) rows.push(row);
   }
-}
-
-/**
- * channels.getParticipants whose answer is read straight into a page of rows. (GramJS's typings
- * declare readResult static; at run time the sender calls the instance method this replaces.)
- */
-class ParticipantsPageRequest extends Api.channels.GetParticipants {
-  readResult(reader: BinaryReader): PageResult {
-    const answer = new LongReader(reader.read()).tgReadObject() as Api.channels.TypeChannelParticipants;
-    if (!(answer instanceof Api.channels.ChannelParticipants)) return { count: 0, rows: [] };
-    const users = usersById(answer.users);
-    const now = Math.floor(Date.now() / 1000);
-    const rows: MemberRow[] = [];
-    for (const participant of answer.participants) {
-      const row = memberFromChannelParticipant(participant, users, now);
-      if (row) rows.push(row);
-    }
-    return { count: answer.count, rows };
-  }
+  return { count: answer.count, rows };
 }
 
 function filterOf(filter: ParticipantFilter, q: string): Api.TypeChannelParticipantsFilter {
@@ -75,28 +51,6 @@ function filterOf(filter: ParticipantFilter, q: string): Api.TypeChannelParticip
     case "search":
       return new Api.ChannelParticipantsSearch({ q });
   }
-}
-
-/** Sends a request on the client's connection without GramJS's entity bookkeeping; rejects after timeoutMs. */
-function sendUncached<T>(client: TelegramClient, request: Api.AnyRequest, timeoutMs: number): Promise<T> {
-  const sender = client._sender;
-  if (sender === undefined || sender.userDisconnected) return Promise.reject(new Error("the Telegram client is not connected"));
-  guardContainers(sender);
-  const state = new RequestState(request);
-  sender.addStateToQueue(state);
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new PageTimeoutError(`no answer to ${request.className} within ${timeoutMs} ms`)), timeoutMs);
-    (state.promise as Promise<T>).then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The user-facing error for an RPC error that denies access to a chat's members; other errors unchanged. */
@@ -189,15 +143,16 @@ async function channelChat(client: TelegramClient, channel: Api.InputChannel, la
 export function channelSource(client: TelegramClient, channel: Api.InputChannel, label: string, timeoutMs = 30_000): ParticipantsSource {
   return {
     async fetch(task: PageTask): Promise<PageResult> {
-      const request = new ParticipantsPageRequest({
+      const request = new Api.channels.GetParticipants({
         channel,
         filter: filterOf(task.query.filter, task.query.q),
         offset: task.offset,
         limit: task.limit,
         hash: bigInt.zero,
       });
+      const timeout = () => new PageTimeoutError(`no answer to ${request.className} within ${timeoutMs} ms`);
       try {
-        return await sendUncached<PageResult>(client, request, timeoutMs);
+        return await sendUncached(client, request, pageOf, { ms: timeoutMs, error: timeout });
       } catch (error) {
         throw accessError(error, label);
       }

@@ -1,12 +1,16 @@
 /**
  * The one module that reaches into GramJS beyond its documented API: raw update subscription with the
  * entities GramJS attaches to each update, the update containers its connection receives (before GramJS
- * splits them and drops their seq), the results of every call, its connection-state pseudo-updates, and DC
- * switching. When GramJS changes, this is the file to check.
+ * splits them and drops their seq), the results of every call, its connection-state pseudo-updates, DC
+ * switching, containers with an error in them, and requests sent past its entity bookkeeping. When GramJS
+ * changes, this is the file to check.
  */
+import bigInt from "big-integer";
 import type { Api, TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
+import { BinaryReader } from "telegram/extensions/index.js";
 import { type MTProtoSender, UpdateConnectionState } from "telegram/network/index.js";
+import { RequestState } from "telegram/network/RequestState.js";
 import { RPCResult } from "telegram/tl/core/index.js";
 import type { ConnectionState } from "../updates/intake.js";
 
@@ -125,4 +129,49 @@ export function guardContainersOnConnect(client: TelegramClient): void {
     if (sender) guardContainers(sender);
     return connected;
   };
+}
+
+/** A BinaryReader that reads 64-bit integers straight from the buffer, skipping GramJS's hex-string round trip. */
+class LongReader extends BinaryReader {
+  override readLargeInt(bits: number, signed = true): bigInt.BigInteger {
+    if (bits !== 64) return super.readLargeInt(bits, signed);
+    const bytes = this.read(8);
+    return bigInt(signed ? bytes.readBigInt64LE(0) : bytes.readBigUInt64LE(0));
+  }
+}
+
+/**
+ * Sends a request straight to the client's MTProto sender instead of `client.invoke`, and hands its answer,
+ * as read, to `read`; rejects with `timeout.error()` after `timeout.ms`. `invoke` adds every user of every
+ * result to the session's entity list (a Set of fresh arrays that never deduplicates) and to the entity
+ * cache, so memory would grow with a large group's member pages; reading ids and access hashes through hex
+ * strings costs more CPU than the rest of a page. Whatever `read` builds is all that outlives the answer.
+ * The sender's containers are guarded (guardContainers), so pipelined requests survive a neighbour's error.
+ */
+export function sendUncached<T>(
+  client: TelegramClient,
+  request: Api.AnyRequest,
+  read: (answer: unknown) => T,
+  timeout: { readonly ms: number; readonly error: () => Error },
+): Promise<T> {
+  const sender = client._sender;
+  if (sender === undefined || sender.userDisconnected) return Promise.reject(new Error("the Telegram client is not connected"));
+  guardContainers(sender);
+  // The sender reads an answer with its request's readResult (an instance method at run time, whatever the typings say).
+  Object.defineProperty(request, "readResult", { value: (reader: BinaryReader) => read(new LongReader(reader.read()).tgReadObject()) });
+  const state = new RequestState(request);
+  sender.addStateToQueue(state);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeout.error()), timeout.ms);
+    (state.promise as Promise<T>).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

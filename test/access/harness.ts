@@ -24,7 +24,7 @@ import { customServerConnection } from "../../src/telegram/customServer.js";
 import { GramjsGateway } from "../../src/telegram/gramjsGateway.js";
 import { gramjsUpdateSource } from "../../src/telegram/updateSource.js";
 import { type Intake, startIntake } from "../../src/updates/intake.js";
-import { captureLogger } from "../runtime/fakes.js";
+import { captureLogger } from "../kit/fakes.js";
 
 /** What one message led to. */
 export interface Outcome {

@@ -8,7 +8,7 @@ import type { MemberStatus } from "../../src/access/status.js";
 import type { MembershipSource } from "../../src/access/telegramSource.js";
 import { command, onMessage } from "../../src/handlers/plugin.js";
 import { openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../runtime/fakes.js";
+import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
 
 /** A source where person "1" is a member and everyone else is not in the group. */
 const source: MembershipSource & { calls: number } = {

@@ -7,7 +7,7 @@ import { commandSyntax } from "../../src/handlers/commands.js";
 import { Router } from "../../src/handlers/router.js";
 import accessPlugin from "../../src/plugins/access.js";
 import { openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../runtime/fakes.js";
+import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
 
 /** A user-mode router with the access plugin, over a fake gateway; with or without an access layer. */
 function setup(withLayer = true) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate, finishGate, isGateCheck, type PolicySettings, type Verdict } from "../../src/access/policy.js";
 import { type Gate, type Rule, type RulePair, type RuleSet, ruleKey } from "../../src/access/rules.js";
 import { command, type Handler, onMessage } from "../../src/handlers/plugin.js";
-import { makeMessage } from "../runtime/fakes.js";
+import { makeMessage } from "../kit/fakes.js";
 
 const GATE: Gate = { name: "vip", chatId: "-100500", accessHash: "77", label: "@vipclub", passing: ["creator", "admin", "member"] };
 

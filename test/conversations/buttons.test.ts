@@ -5,7 +5,7 @@ import { CallbackRouter, EXPIRED_BUTTON_TEXT } from "../../src/handlers/callback
 import { CallbackDataError, callbackData, checkKeyboard } from "../../src/handlers/keyboard.js";
 import { definePlugin } from "../../src/handlers/plugin.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
-import { captureLogger, FakeGateway } from "../runtime/fakes.js";
+import { captureLogger, FakeGateway } from "../kit/fakes.js";
 
 const vote = callbackData("vote", { poll: "int", choice: "string", final: "bool" });
 

@@ -6,7 +6,7 @@ import { ConversationEnded } from "../../src/handlers/conversation.js";
 import type { SendOptions, SentMessage } from "../../src/handlers/gateway.js";
 import type { Message } from "../../src/handlers/message.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../runtime/fakes.js";
+import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
 
 const ALICE = "2000";
 const BOB = "3000";

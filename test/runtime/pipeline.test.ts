@@ -7,7 +7,7 @@ import { Router } from "../../src/handlers/router.js";
 import { guardGateway } from "../../src/telegram/guardGateway.js";
 import { RateLimiter } from "../../src/telegram/rateLimiter.js";
 import { Dispatcher } from "../../src/updates/dispatcher.js";
-import { captureLogger, deferred, FakeGateway, makeMessage } from "./fakes.js";
+import { captureLogger, deferred, FakeGateway, makeMessage } from "../kit/fakes.js";
 
 describe("dispatcher, router and guarded gateway together", () => {
   it("answers commands per chat in order while a stuck chat does not hold up another", async () => {

@@ -12,7 +12,7 @@ import type { UpdatesApi } from "../../src/updates/fetch.js";
 import { type Delivery, UpdateManager, type UpdateSink } from "../../src/updates/manager.js";
 import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLogger, deferred } from "../runtime/fakes.js";
+import { captureLogger, deferred } from "../kit/fakes.js";
 
 const big = returnBigInt;
 const SELF = "1";

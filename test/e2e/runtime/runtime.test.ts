@@ -14,7 +14,7 @@ import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
 import { type Runtime, startRuntime } from "../../../src/runtime/index.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
-import { deferred } from "../../runtime/fakes.js";
+import { deferred } from "../../kit/fakes.js";
 import { captureLog, handled, latest, preSharedSession, say, startWorld, type World } from "./harness.js";
 
 /** The built-in plugins, one handler set for both modes. */

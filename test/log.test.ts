@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, isSecretKey, REDACTED, redactText, SecretRegistry } from "../../src/log.js";
-import { captureLogger } from "./fakes.js";
+import { createLogger, isSecretKey, REDACTED, redactText, SecretRegistry } from "../src/log.js";
+import { captureLogger } from "./kit/fakes.js";
 
 /** A parsed JSON log line, read field by field in assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON

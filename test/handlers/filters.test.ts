@@ -18,7 +18,7 @@ import {
   sender,
   text,
 } from "../../src/handlers/filters.js";
-import { makeMessage } from "./fakes.js";
+import { makeMessage } from "../kit/fakes.js";
 
 describe("filters", () => {
   const privateIn = makeMessage();

@@ -6,7 +6,7 @@ import help from "../../src/plugins/help.js";
 import id from "../../src/plugins/id.js";
 import ping from "../../src/plugins/ping.js";
 import whois from "../../src/plugins/whois.js";
-import { FakeGateway, makeContext, makeMessage } from "./fakes.js";
+import { FakeGateway, makeContext, makeMessage } from "../kit/fakes.js";
 
 /** Runs the plugin's only handler on a context built for the message. */
 async function run(plugin: Plugin, message: Message, options: Parameters<typeof makeContext>[1] = {}): Promise<FakeGateway> {

@@ -6,7 +6,7 @@ import { FloodWaitError } from "../../src/handlers/errors.js";
 import { isGroup } from "../../src/handlers/filters.js";
 import { command, definePlugin, onMessage, onPattern, type Plugin } from "../../src/handlers/plugin.js";
 import { type AccessPolicy, Router } from "../../src/handlers/router.js";
-import { captureLogger, FakeGateway, makeMessage } from "./fakes.js";
+import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
 
 /** A parsed JSON log line, read field by field in assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON
