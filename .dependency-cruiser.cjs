@@ -46,6 +46,13 @@ module.exports = {
     },
     ...layerRules,
     {
+      name: "gramjs-internals-in-one-place",
+      comment: "GramJS's internals (its sender, request states, TL core, RSA key table) are reached only from src/telegram/internals.ts.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/telegram/internals\\.ts$" },
+      to: { path: "node_modules/telegram/(crypto/RSA|network/RequestState|network/MTProtoSender|tl/core)" },
+    },
+    {
       name: "product-not-on-emulator",
       comment: "Only the demo runs the emulator; the product talks to Telegram (or the emulator) over MTProto.",
       severity: "error",

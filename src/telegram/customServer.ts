@@ -1,13 +1,12 @@
 /**
- * Custom MTProto servers (our emulator): the one place that touches GramJS's RSA key table and
- * points a session at an address other than Telegram's. Used only when a custom server was
+ * Custom MTProto servers (our emulator): trusting their RSA key (in GramJS's key table, through
+ * internals.ts) and pointing a session at an address other than Telegram's. Used only when a custom server was
  * configured explicitly (TELEGRAM_SERVER + TELEGRAM_SERVER_KEY) or by tests and the demo.
  */
 import { createHash, createPublicKey } from "node:crypto";
-import bigInt from "big-integer";
-import { _serverKeys } from "telegram/crypto/RSA.js";
 import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import type { Session } from "telegram/sessions/index.js";
+import { trustRsaKey } from "./internals.js";
 
 /** The DC our custom server presents itself as; the emulator answers as DC 2. */
 export const CUSTOM_SERVER_DC = 2;
@@ -40,7 +39,7 @@ export function rsaFingerprint(n: bigint, e: bigint): string {
 export function trustServerKey(pem: string): string {
   const { n, e } = rsaPublicNumbers(pem);
   const fingerprint = rsaFingerprint(n, e);
-  _serverKeys.set(fingerprint, { n: bigInt(n.toString()), e: Number(e) });
+  trustRsaKey(fingerprint, n, e);
   return fingerprint;
 }
 

@@ -2,11 +2,13 @@
  * The one module that reaches into GramJS beyond its documented API: raw update subscription with the
  * entities GramJS attaches to each update, the update containers its connection receives (before GramJS
  * splits them and drops their seq), the results of every call, its connection-state pseudo-updates, DC
- * switching, containers with an error in them, and requests sent past its entity bookkeeping. When GramJS
+ * switching, containers with an error in them, requests sent past its entity bookkeeping, and its table
+ * of trusted server keys. When GramJS
  * changes, this is the file to check.
  */
 import bigInt from "big-integer";
 import type { Api, TelegramClient } from "telegram";
+import { _serverKeys } from "telegram/crypto/RSA.js";
 import { Raw } from "telegram/events/Raw.js";
 import { BinaryReader } from "telegram/extensions/index.js";
 import { type MTProtoSender, UpdateConnectionState } from "telegram/network/index.js";
@@ -174,4 +176,9 @@ export function sendUncached<T>(
       },
     );
   });
+}
+
+/** Adds an RSA public key to the table of server keys GramJS accepts during the auth-key handshake. */
+export function trustRsaKey(fingerprint: string, n: bigint, e: bigint): void {
+  _serverKeys.set(fingerprint, { n: bigInt(n.toString()), e: Number(e) });
 }
