@@ -3,6 +3,13 @@
  * connected GramJS client → the account → plugins, router and dispatcher → update intake; then a "ready"
  * log line. `stop()` shuts down gracefully: no new updates, running handlers finish (bounded), resources
  * close, the client disconnects.
+ *
+ * The path of an update, file by file: GramJS's connection → telegram/updateSource.ts (update containers,
+ * call results, connection changes) → updates/intake.ts → updates/manager.ts (pts / qts / seq order, gaps,
+ * catch-up, exactly-once) → each extension's onUpdate, and new messages read by telegram/convert.ts →
+ * extensions' interceptMessage → updates/dispatcher.ts (per-chat order, cross-chat concurrency) →
+ * handlers/router.ts (access policy, commands, filters) → the plugin's handler, whose calls go through
+ * telegram/guardGateway.ts (rate limiter, flood waits) → telegram/gramjsGateway.ts → GramJS.
  */
 import { Api, type TelegramClient } from "telegram";
 import { commandSyntax } from "../handlers/commands.js";
