@@ -1,7 +1,7 @@
 /**
- * The tree's shape, checked with the rest of the suite so CI fails on it: Biome's formatting and lint
- * rules, the import rules of .dependency-cruiser.cjs (the data flow of DESIGN.md), and no cycle between
- * folders, in the product or in the emulator package.
+ * The tree's shape, checked with the rest of the suite so CI fails on it: the type check, Biome's
+ * formatting and lint rules, the import rules of .dependency-cruiser.cjs (the data flow of DESIGN.md),
+ * and no cycle between folders, in the product or in the emulator package.
  */
 import { execFile } from "node:child_process";
 import { dirname } from "node:path";
@@ -56,6 +56,11 @@ function folderCycles(edges: Map<string, Set<string>>): string[][] {
 }
 
 describe("the tree", () => {
+  it("type-checks (tsc --noEmit over src, packages, test and bench)", { timeout: 180_000 }, async () => {
+    const { code, output } = await tool("tsc", ["--noEmit", "-p", "."]);
+    expect(code, output).toBe(0);
+  });
+
   it("is formatted and passes Biome's lint rules", async () => {
     const { code, output } = await tool("biome", ["check", "--error-on-warnings", "."]);
     expect(code, output).toBe(0);
