@@ -17,10 +17,11 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { Logger } from "../log.js";
-import { ConnectionResetError, GuardedCalls } from "./calls.js";
+import { GuardedCalls } from "./calls.js";
 import { asNewMessage, bareChannelId, channelChatId, chatIdOf, counterOf, expandShortMessage, type NewMessageUpdate, newMessageOf } from "./classify.js";
 import { type DialogInfo, type Entity, fetchChannelDifference, fetchDialogs, fetchDifference, fetchHistoryPage, type UpdatesApi } from "./fetch.js";
 import { type CatchUpOptions, DEFAULT_CATCH_UP, GAP_WAIT_MS } from "./options.js";
+import { Retrier } from "./retry.js";
 import { type Ready, Sequence } from "./sequence.js";
 import type { CommonState, HandledKey, StateChange, UpdateStateStore } from "./stateStore.js";
 import { type Hold, Watermark } from "./watermark.js";
@@ -110,9 +111,6 @@ const BOT_CHANNEL_LIMIT = 1000;
 const PARALLEL_CHANNELS = 4;
 /** Dialog pages fetched at a first start and for a common tooLong (100 dialogs each). */
 const DIALOG_PAGES = 20;
-/** Retry delays after a failed catch-up call. */
-const RETRY_FIRST_MS = 1000;
-const RETRY_MAX_MS = 30_000;
 
 /** Applies updates, fills gaps and catches up for one account; see the module comment. */
 export class UpdateManager {
@@ -139,13 +137,14 @@ export class UpdateManager {
   /** Handled messages not yet recorded (the next flush records them). */
   private pendingHandled: { key: string; chatId: string; messageId: number }[] = [];
   private stopped = false;
-  private readonly sleeps = new Set<() => void>();
+  private readonly retry: Retrier;
   private counts = { received: 0, duplicates: 0, tooOld: 0 };
 
   /** Creates the manager; `start` loads the state and catches up. */
   constructor(private readonly options: UpdateManagerOptions) {
     this.catchUp = options.catchUp ?? DEFAULT_CATCH_UP;
     this.api = new GuardedCalls(options.api);
+    this.retry = new Retrier(options.log);
     this.gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.common = newBox("common", undefined);
@@ -166,7 +165,7 @@ export class UpdateManager {
       if (channel.pts !== undefined) this.channelBox(channel.chatId, channel.pts).saved = channel.pts;
     }
     if (saved.common === undefined || !this.catchUp.enabled) {
-      await this.retrying("record the current update state", () => this.recordCurrentState(saved.common));
+      await this.retry.run("record the current update state", () => this.recordCurrentState(saved.common));
       if (this.stopped) return;
       this.firstStartReplay = true;
       this.replayEarly();
@@ -211,7 +210,7 @@ export class UpdateManager {
     if (this.stopped) return;
     this.stopped = true;
     for (const box of [this.common, ...this.channels.values()]) clearTimeout(box.timer);
-    for (const wake of this.sleeps) wake();
+    this.retry.stop();
     this.api.close();
     this.flush();
   }
@@ -442,7 +441,7 @@ export class UpdateManager {
       try {
         do {
           box.rerun = false;
-          await this.retrying(box === this.common ? "fetch the difference" : `fetch the difference of channel ${box.key}`, () =>
+          await this.retry.run(box === this.common ? "fetch the difference" : `fetch the difference of channel ${box.key}`, () =>
             box === this.common ? this.recoverCommon() : this.recoverChannel(box),
           );
         } while (box.rerun && !this.stopped);
@@ -791,33 +790,6 @@ export class UpdateManager {
     const hash = this.accessHashes.get(chatId);
     if (hash === undefined) return undefined;
     return new Api.InputChannel({ channelId: bareChannelId(chatId), accessHash: returnBigInt(hash) });
-  }
-
-  /** Runs a catch-up step, retrying with growing pauses until it succeeds or the manager stops. */
-  private async retrying(what: string, step: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt += 1) {
-      try {
-        await step();
-        return;
-      } catch (err) {
-        if (this.stopped) return;
-        if (err instanceof ConnectionResetError) {
-          attempt = -1;
-          continue;
-        }
-        const retryMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
-        this.options.log.warn({ err, retryMs }, `could not ${what}; retrying`);
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            clearTimeout(timer);
-            this.sleeps.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, retryMs);
-          this.sleeps.add(wake);
-        });
-      }
-    }
   }
 }
 
