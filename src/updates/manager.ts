@@ -17,14 +17,16 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { Logger } from "../log.js";
+import type { BoxChanges } from "./boxes.js";
 import { GuardedCalls } from "./calls.js";
 import { asNewMessage, bareChannelId, channelChatId, chatIdOf, counterOf, expandShortMessage, type NewMessageUpdate, newMessageOf } from "./classify.js";
 import { type DialogInfo, type Entity, fetchChannelDifference, fetchDialogs, fetchDifference, fetchHistoryPage, type UpdatesApi } from "./fetch.js";
+import { Ledger, type LedgerStats } from "./ledger.js";
 import { type CatchUpOptions, DEFAULT_CATCH_UP, GAP_WAIT_MS } from "./options.js";
 import { Retrier } from "./retry.js";
 import { type Ready, Sequence } from "./sequence.js";
-import type { CommonState, HandledKey, StateChange, UpdateStateStore } from "./stateStore.js";
-import { type Hold, Watermark } from "./watermark.js";
+import type { CommonState, UpdateStateStore } from "./stateStore.js";
+import { Watermark } from "./watermark.js";
 
 /** A new message handed on; `handled` must be called once its handlers finished (it records it). */
 export interface Delivery {
@@ -67,14 +69,7 @@ export interface UpdateManagerOptions {
 export type UpdateSource = "push" | "result";
 
 /** Counters of the manager. */
-export interface UpdateManagerStats {
-  /** Messages handed on. */
-  readonly received: number;
-  /** Messages not handed on again: queued, running or recorded as handled already. */
-  readonly duplicates: number;
-  /** Caught-up messages older than the age limit, not handed on. */
-  readonly tooOld: number;
-}
+export type UpdateManagerStats = LedgerStats;
 
 /** An update waiting its turn in a box. */
 interface Incoming {
@@ -117,7 +112,6 @@ export class UpdateManager {
   private readonly catchUp: CatchUpOptions;
   private readonly api: GuardedCalls;
   private readonly gapWaitMs: number;
-  private readonly now: () => number;
   private readonly common: Box;
   private readonly qts = new Sequence<Incoming>(undefined);
   private readonly seq = new Sequence<Container>(undefined);
@@ -125,28 +119,29 @@ export class UpdateManager {
   private savedCommon: CommonState | undefined;
   private readonly channels = new Map<string, Box>();
   private readonly accessHashes = new Map<string, string>();
-  private readonly inFlight = new Set<string>();
   private early: { updates: Api.TypeUpdates; source: UpdateSource }[] | undefined = [];
   /** While replaying what arrived during a first start: updates at or below the recorded state are new too. */
   private firstStartReplay = false;
   private disconnected = false;
   private catchingUp: Promise<void> | undefined;
   private catchUpAgain = false;
-  private flushing = false;
   private readonly dirty = new Set<Box>();
-  /** Handled messages not yet recorded (the next flush records them). */
-  private pendingHandled: { key: string; chatId: string; messageId: number }[] = [];
   private stopped = false;
   private readonly retry: Retrier;
-  private counts = { received: 0, duplicates: 0, tooOld: 0 };
+  private readonly ledger: Ledger;
 
   /** Creates the manager; `start` loads the state and catches up. */
   constructor(private readonly options: UpdateManagerOptions) {
     this.catchUp = options.catchUp ?? DEFAULT_CATCH_UP;
     this.api = new GuardedCalls(options.api);
     this.retry = new Retrier(options.log);
+    this.ledger = new Ledger({
+      store: options.store,
+      maxAgeSeconds: this.catchUp.maxAgeSeconds,
+      now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+      boxChanges: () => this.boxChanges(),
+    });
     this.gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
-    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.common = newBox("common", undefined);
   }
 
@@ -212,12 +207,12 @@ export class UpdateManager {
     for (const box of [this.common, ...this.channels.values()]) clearTimeout(box.timer);
     this.retry.stop();
     this.api.close();
-    this.flush();
+    this.ledger.stop();
   }
 
   /** Counters so far. */
   stats(): UpdateManagerStats {
-    return { ...this.counts };
+    return this.ledger.stats();
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -325,22 +320,12 @@ export class UpdateManager {
     if (message !== undefined && box !== undefined) this.deliver(box, message, before, incoming.catchUp);
   }
 
-  /** Hands a new message on unless it is queued, running, handled already or (caught up) too old. */
+  /** Hands a new message on unless the ledger has it already (or, caught up, it is too old). */
   private deliver(box: Box, update: NewMessageUpdate, before: number, catchUp: boolean): void {
     const message = update.message;
     const chatId = chatIdOf(message);
-    const key = `${chatId}:${message.id}`;
-    if (this.inFlight.has(key) || this.options.store.isHandled({ chatId, messageId: message.id, kind: "new" })) {
-      this.counts.duplicates += 1;
-      return;
-    }
-    if (catchUp && this.catchUp.maxAgeSeconds > 0 && message.date < this.now() - this.catchUp.maxAgeSeconds) {
-      this.counts.tooOld += 1;
-      return;
-    }
+    if (!this.ledger.admit(chatId, message.id, message.date, catchUp)) return;
     const hold = box.watermark.hold(before);
-    this.inFlight.add(key);
-    this.counts.received += 1;
     let done = false;
     this.options.sink.message({
       update,
@@ -348,28 +333,18 @@ export class UpdateManager {
       handled: () => {
         if (done) return;
         done = true;
-        this.handled(box, hold, key, chatId, message.id);
+        box.watermark.release(hold);
+        this.markDirty(box);
+        this.ledger.handled(chatId, message.id);
       },
     });
-  }
-
-  /**
-   * Records a handled message and the state it lets the box save, in one transaction with whatever else
-   * finished in the same turn of the event loop (at once after stop). It counts as in flight until then,
-   * so a repeat arriving meanwhile is still a duplicate.
-   */
-  private handled(box: Box, hold: Hold, key: string, chatId: string, messageId: number): void {
-    box.watermark.release(hold);
-    this.pendingHandled.push({ key, chatId, messageId });
-    this.markDirty(box);
-    if (this.stopped) this.flush();
   }
 
   /** The account's own sent messages (call results) are recorded as handled at once: never handed on, even if a difference repeats them. */
   private recordOwnMessages(updates: Api.TypeUpdates): void {
     for (const update of this.innerUpdates(updates)) {
       const message = newMessageOf(update)?.message;
-      if (message !== undefined) this.options.store.commit({ handled: [{ chatId: chatIdOf(message), messageId: message.id, kind: "new" }] });
+      if (message !== undefined) this.ledger.recordOwn(chatIdOf(message), message.id);
     }
   }
 
@@ -396,7 +371,7 @@ export class UpdateManager {
         const boxes = [this.common, ...[...this.channels.values()].filter((box) => box.pts.value !== undefined)];
         for (const box of boxes) this.markRecovering(box);
         const began = performance.now();
-        const before = { ...this.counts };
+        const before = this.ledger.stats();
         this.options.log.info({ reason, channels: boxes.length - 1 }, "catching up on missed updates");
         await this.recover(this.common);
         const channels = boxes.slice(1);
@@ -406,12 +381,13 @@ export class UpdateManager {
           }),
         );
         if (this.stopped) return;
+        const after = this.ledger.stats();
         this.options.log.info(
           {
             reason,
-            messages: this.counts.received - before.received,
-            duplicates: this.counts.duplicates - before.duplicates,
-            tooOld: this.counts.tooOld - before.tooOld,
+            messages: after.received - before.received,
+            duplicates: after.duplicates - before.duplicates,
+            tooOld: after.tooOld - before.tooOld,
             ms: Math.round(performance.now() - began),
           },
           "caught up",
@@ -706,7 +682,7 @@ export class UpdateManager {
   }
 
   /** The box's state change since it was last saved, if any. */
-  private changeOf(box: Box): Pick<StateChange, "common" | "channels"> {
+  private changeOf(box: Box): Partial<BoxChanges> {
     if (box === this.common) {
       const state = this.commonState();
       const saved = this.savedCommon;
@@ -721,33 +697,23 @@ export class UpdateManager {
     return { channels: [{ chatId: box.key, pts: safe }] };
   }
 
-  /** Saves the box's state soon (one transaction for everything that changed meanwhile). */
+  /** Saves the box's state soon (one transaction, with the ledger's, for everything that changed meanwhile). */
   private markDirty(box: Box): void {
     this.dirty.add(box);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => this.flush());
+    this.ledger.saveSoon();
   }
 
-  /** Saves the handled messages and the boxes' states that changed since the last flush, in one transaction. */
-  private flush(): void {
-    this.flushing = false;
-    const handled = this.pendingHandled;
-    this.pendingHandled = [];
-    const change: { common?: CommonState; channels: { chatId: string; pts: number }[]; handled: HandledKey[] } = {
-      channels: [],
-      handled: handled.map(({ chatId, messageId }) => ({ chatId, messageId, kind: "new" })),
-    };
-    if (this.early === undefined || this.savedCommon !== undefined) {
-      for (const box of this.dirty) {
-        const boxChange = this.changeOf(box);
-        if (boxChange.common !== undefined) change.common = boxChange.common;
-        change.channels.push(...(boxChange.channels ?? []));
-      }
-      this.dirty.clear();
+  /** The states of the boxes that changed since the last save (none while the start has no state to save yet). */
+  private boxChanges(): BoxChanges {
+    const changes: { common?: CommonState; channels: { chatId: string; pts: number }[] } = { channels: [] };
+    if (this.early !== undefined && this.savedCommon === undefined) return changes;
+    for (const box of this.dirty) {
+      const boxChange = this.changeOf(box);
+      if (boxChange.common !== undefined) changes.common = boxChange.common;
+      changes.channels.push(...(boxChange.channels ?? []));
     }
-    if (change.common !== undefined || change.channels.length > 0 || change.handled.length > 0) this.options.store.commit(change);
-    for (const { key } of handled) this.inFlight.delete(key);
+    this.dirty.clear();
+    return changes;
   }
 
   private channelBox(chatId: string, pts: number | undefined): Box {
