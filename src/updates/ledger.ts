@@ -1,0 +1,113 @@
+/**
+ * The exactly-once ledger: a new message is handed on unless it is queued or running, or recorded as
+ * handled (or, caught up, older than the age limit). Once its handlers finished it is recorded, in one
+ * transaction with the box states this lets the manager save and with whatever else finished in the same
+ * turn of the event loop (at once after stop): a crash makes the next start fetch again only what was not
+ * recorded. It counts as in flight until then, so a repeat arriving meanwhile is still a duplicate. The
+ * account's own sent messages are recorded at once.
+ */
+import type { BoxChanges } from "./boxes.js";
+import type { HandledKey, UpdateStateStore } from "./stateStore.js";
+
+/** Counters of the ledger. */
+export interface LedgerStats {
+  /** Messages handed on. */
+  readonly received: number;
+  /** Messages not handed on again: queued, running or recorded as handled already. */
+  readonly duplicates: number;
+  /** Caught-up messages older than the age limit, not handed on. */
+  readonly tooOld: number;
+}
+
+/** What the ledger needs. */
+export interface LedgerOptions {
+  readonly store: UpdateStateStore;
+  /** Caught-up messages older than this many seconds are not handed on (0: no limit). */
+  readonly maxAgeSeconds: number;
+  /** Unix seconds now. */
+  readonly now: () => number;
+  /** The box states to save with the next record (boxes.ts's takeChanges). */
+  readonly boxChanges: () => BoxChanges;
+}
+
+/** A message handed on whose handlers finished, not recorded yet. */
+interface Finished {
+  readonly key: string;
+  readonly chatId: string;
+  readonly messageId: number;
+}
+
+/** The handled-message ledger of one account; see the module comment. */
+export class Ledger {
+  private readonly inFlight = new Set<string>();
+  private finished: Finished[] = [];
+  private saving = false;
+  private stopped = false;
+  private counts = { received: 0, duplicates: 0, tooOld: 0 };
+
+  /** Creates the ledger over the store. */
+  constructor(private readonly options: LedgerOptions) {}
+
+  /** Whether a new message is to be handed on (it is then in flight until recorded): not a duplicate, not too old. */
+  admit(chatId: string, messageId: number, date: number, catchUp: boolean): boolean {
+    const key = keyOf(chatId, messageId);
+    if (this.inFlight.has(key) || this.options.store.isHandled({ chatId, messageId, kind: "new" })) {
+      this.counts.duplicates += 1;
+      return false;
+    }
+    if (catchUp && this.options.maxAgeSeconds > 0 && date < this.options.now() - this.options.maxAgeSeconds) {
+      this.counts.tooOld += 1;
+      return false;
+    }
+    this.inFlight.add(key);
+    this.counts.received += 1;
+    return true;
+  }
+
+  /** The handlers of an admitted message finished: it is recorded with the next save (at once after stop). */
+  handled(chatId: string, messageId: number): void {
+    this.finished.push({ key: keyOf(chatId, messageId), chatId, messageId });
+    this.saveSoon();
+    if (this.stopped) this.save();
+  }
+
+  /** Records one of the account's own sent messages as handled at once: it is never handed on, even if a difference repeats it. */
+  recordOwn(chatId: string, messageId: number): void {
+    this.options.store.commit({ handled: [{ chatId, messageId, kind: "new" }] });
+  }
+
+  /** Saves soon: on the next turn of the event loop, in one transaction with everything that changed meanwhile. */
+  saveSoon(): void {
+    if (this.saving) return;
+    this.saving = true;
+    setImmediate(() => this.save());
+  }
+
+  /** Records the finished messages and the box states that changed since the last save, in one transaction. */
+  save(): void {
+    this.saving = false;
+    const finished = this.finished;
+    this.finished = [];
+    const handled: HandledKey[] = finished.map(({ chatId, messageId }) => ({ chatId, messageId, kind: "new" }));
+    const boxes = this.options.boxChanges();
+    if (boxes.common !== undefined || boxes.channels.length > 0 || handled.length > 0) {
+      this.options.store.commit({ common: boxes.common, channels: boxes.channels, handled });
+    }
+    for (const { key } of finished) this.inFlight.delete(key);
+  }
+
+  /** Saves what is pending now; from then on every finished message is recorded at once (until the database closes). */
+  stop(): void {
+    this.stopped = true;
+    this.save();
+  }
+
+  /** Counters so far. */
+  stats(): LedgerStats {
+    return { ...this.counts };
+  }
+}
+
+function keyOf(chatId: string, messageId: number): string {
+  return `${chatId}:${messageId}`;
+}

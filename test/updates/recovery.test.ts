@@ -1,0 +1,262 @@
+/**
+ * The recovery loop against the emulator over TCP, with a real message box, ledger and store: a first start
+ * records the state and the dialogs' channels; a gap left open is given time, then filled from
+ * updates.getDifference, while one filled in time costs no call; updateChannelTooLong fetches that channel's
+ * difference at once; a catch-up fetches the common difference, then each known channel's; a channel
+ * difference past the tooLong limit is refetched from the history or skipped, by policy; a failed call is
+ * retried while the box's live updates wait; a channel the account can no longer read is forgotten.
+ * Updates are "lost" by holding back the emulator's pushes to the account; the messages are real.
+ */
+import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
+import { emulatorClient } from "@tg-toolkit/emulator/client";
+import { ControlClient } from "@tg-toolkit/emulator/control";
+import { postMessage } from "@tg-toolkit/emulator/model";
+import { Api, type TelegramClient } from "telegram";
+import { LogLevel } from "telegram/extensions/Logger.js";
+import { returnBigInt } from "telegram/Helpers.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/store/database.js";
+import { guardContainersOnConnect } from "../../src/telegram/internals.js";
+import { chatIdOf, newMessageOf } from "../../src/updates/classify.js";
+import { channelAccessHashes, type Incoming, pushOf } from "../../src/updates/incoming.js";
+import { Ledger } from "../../src/updates/ledger.js";
+import { MessageBox } from "../../src/updates/messageBox.js";
+import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options.js";
+import { Recovery } from "../../src/updates/recovery.js";
+import { Retrier } from "../../src/updates/retry.js";
+import { UpdateStateStore } from "../../src/updates/stateStore.js";
+import { captureLogger } from "../runtime/fakes.js";
+
+let emu: Emulator;
+let control: ControlClient;
+let client: TelegramClient;
+const ids: Record<string, string> = {};
+/** The supergroup the account follows, as the account sees it (marked id) and as a sender posts to it. */
+let team: { chatId: string; id: number };
+const stops: (() => void)[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  control = new ControlClient(emu.controlUrl);
+  for (const name of ["owner", "alice"]) ids[name] = (await control.createUser({ firstName: name })).id;
+  const chat = await control.createChat({ type: "supergroup", title: "Team", creatorId: ids.alice, members: [{ userId: ids.owner, role: "member" }] });
+  team = { chatId: `-100${chat.id}`, id: Number(chat.id) };
+  client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(ids.owner), logLevel: LogLevel.NONE });
+  // As the product's client does: the channels' differences are fetched in parallel, and one answer may be an error.
+  guardContainersOnConnect(client);
+  await client.connect();
+  // A message in each chat, so that a first start records where each chat's history stands.
+  direct("hello");
+  inTeam("welcome");
+});
+
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await emu?.stop();
+});
+
+/** Alice writes to the account. */
+function direct(text: string): void {
+  postMessage(emu.model, Number(ids.alice), { type: "user", id: Number(ids.owner) }, { text });
+}
+
+/** Alice posts in the supergroup. */
+function inTeam(text: string): void {
+  postMessage(emu.model, Number(ids.alice), { type: "channel", id: team.id }, { text });
+}
+
+/** Runs `post` with the emulator's pushes to the account held back; returns them (to give the box, or never). */
+function heldBack(post: () => void): Api.TypeUpdates[] {
+  const push = emu.model.push;
+  const held: Api.TypeUpdates[] = [];
+  emu.model.push = (userId, updates, except) => {
+    if (userId === Number(ids.owner)) held.push(updates);
+    else push(userId, updates, except);
+  };
+  try {
+    post();
+  } finally {
+    emu.model.push = push;
+  }
+  return held;
+}
+
+const calls = async (method: string) => (await control.stats()).rpc[method] ?? 0;
+
+/**
+ * A recovery loop over a fresh message box, ledger and store, started as a first start (the current state
+ * recorded). New messages handed on are listed by text, "*" marking caught-up ones.
+ */
+async function setup(options: { catchUp?: Partial<CatchUpOptions> } = {}) {
+  const messageBox = new MessageBox<Incoming>();
+  const store = new UpdateStateStore(openDatabase(":memory:"));
+  const { log, lines } = captureLogger();
+  const retry = new Retrier(log);
+  const ledger = new Ledger({ store, maxAgeSeconds: 0, now: () => Math.floor(Date.now() / 1000), boxChanges: () => messageBox.boxes.takeChanges() });
+  const handed: string[] = [];
+  let waiters: { count: number; resolve: () => void }[] = [];
+  const recovery = new Recovery({
+    messageBox,
+    api: client,
+    store,
+    log,
+    retry,
+    bot: false,
+    catchUp: { ...DEFAULT_CATCH_UP, ...options.catchUp },
+    gapWaitMs: 20,
+    handOn: (box, incoming) => {
+      const message = newMessageOf(incoming.update)?.message;
+      if (message === undefined || box === undefined || !ledger.admit(chatIdOf(message), message.id, message.date, incoming.catchUp)) return;
+      handed.push(`${message.message}${incoming.catchUp ? "*" : ""}`);
+      ledger.handled(chatIdOf(message), message.id);
+      const ready = waiters.filter((waiter) => handed.length >= waiter.count);
+      waiters = waiters.filter((waiter) => !ready.includes(waiter));
+      for (const waiter of ready) waiter.resolve();
+    },
+    seen: (entities) => {
+      for (const { chatId, accessHash } of channelAccessHashes(entities)) messageBox.boxes.noteAccessHash(chatId, accessHash);
+    },
+    writable: () => Promise.resolve(),
+    saveSoon: () => ledger.saveSoon(),
+    stats: () => ledger.stats(),
+  });
+  stops.push(() => {
+    recovery.stop();
+    retry.stop();
+  });
+  await recovery.recordCurrentState(undefined);
+  return {
+    messageBox,
+    recovery,
+    store,
+    handed,
+    logged: () => lines.map((line) => JSON.parse(line) as { msg: string; [key: string]: unknown }),
+    /** Gives the box an update container as if it had come live. */
+    live: (updates: Api.TypeUpdates) => recovery.follow(messageBox.process(pushOf(updates, "push", ids.owner)!)),
+    /** Resolves once `count` messages were handed on. */
+    handedOn: (count: number) => (handed.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+  };
+}
+
+describe("a first start", () => {
+  it("records the common state and each channel among the dialogs at its pts, with the chats' newest messages", async () => {
+    const { messageBox, store, logged } = await setup();
+    const state = await client.invoke(new Api.updates.GetState());
+    expect(store.load().common?.pts).toBe(state.pts);
+    expect(messageBox.boxes.knownChannels().map((box) => box.key)).toEqual([team.chatId]);
+    expect(store.load().channels).toEqual([expect.objectContaining({ chatId: team.chatId, pts: messageBox.boxes.knownChannels()[0].pts.value })]);
+    expect(store.cursor(team.chatId)).toBeGreaterThan(0);
+    expect(logged()).toContainEqual(expect.objectContaining({ msg: "first start: recorded the update state; only new messages will be handled", channels: 1 }));
+  });
+});
+
+describe("live gaps", () => {
+  it("gives a gap time to fill, then fetches the common difference: the missed messages, marked caught up", async () => {
+    const { handed, live, handedOn } = await setup();
+    const held = heldBack(() => ["a", "b", "c"].forEach(direct));
+    expect(held).toHaveLength(3);
+    const before = await calls("updates.getDifference");
+    live(held[2]);
+    expect(handed).toEqual([]);
+    await handedOn(3);
+    expect(handed).toEqual(["a*", "b*", "c*"]);
+    expect(await calls("updates.getDifference")).toBe(before + 1);
+  });
+
+  it("fetches nothing for a gap filled in time", async () => {
+    const { handed, live } = await setup();
+    const held = heldBack(() => ["d", "e"].forEach(direct));
+    const before = await calls("updates.getDifference");
+    live(held[1]);
+    live(held[0]);
+    expect(handed).toEqual(["d", "e"]);
+    expect(await calls("updates.getDifference")).toBe(before);
+  });
+
+  it("fetches a channel's difference at once on updateChannelTooLong", async () => {
+    const { handed, live, handedOn } = await setup();
+    heldBack(() => ["t1", "t2"].forEach(inTeam));
+    const before = await calls("updates.getChannelDifference");
+    live(new Api.UpdateShort({ update: new Api.UpdateChannelTooLong({ channelId: returnBigInt(team.id) }), date: 0 }));
+    await handedOn(2);
+    expect(handed).toEqual(["t1*", "t2*"]);
+    expect(await calls("updates.getChannelDifference")).toBe(before + 1);
+  });
+});
+
+describe("catch-up", () => {
+  it("fetches the common difference, then each known channel's from its pts, and saves where they stand", async () => {
+    const { recovery, messageBox, store, handed, logged } = await setup();
+    const recorded = messageBox.boxes.knownChannels()[0].pts.value!;
+    heldBack(() => {
+      inTeam("t3");
+      direct("f");
+      inTeam("t4");
+    });
+    await recovery.catchUpAll("reconnected");
+    expect(handed).toEqual(["f*", "t3*", "t4*"]);
+    expect(logged()).toContainEqual(expect.objectContaining({ msg: "caught up", reason: "reconnected", messages: 3 }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.load().channels[0].pts).toBe(recorded + 2);
+  });
+
+  it("refetches from the history the messages of a channel difference past the tooLong limit (history policy)", async () => {
+    const { recovery, handed, logged } = await setup();
+    heldBack(() => ["h1", "h2", "h3", "h4", "h5"].forEach(inTeam));
+    await control.setLimits({ channelDifferenceTooLong: 3 });
+    try {
+      await recovery.catchUpAll("reconnected");
+    } finally {
+      await control.setLimits({ channelDifferenceTooLong: 100_000 });
+    }
+    expect(handed).toEqual(["h1*", "h2*", "h3*", "h4*", "h5*"]);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "channel difference too long: recovering the missed messages from its history", chat: team.chatId, messages: 5 }),
+    );
+  });
+
+  it("skips a channel difference past the tooLong limit with the skip policy, and says what it skipped", async () => {
+    const { recovery, store, handed, logged } = await setup({ catchUp: { tooLong: "skip" } });
+    const cursor = store.cursor(team.chatId)!;
+    heldBack(() => ["s1", "s2", "s3", "s4"].forEach(inTeam));
+    await control.setLimits({ channelDifferenceTooLong: 3 });
+    try {
+      await recovery.catchUpAll("reconnected");
+    } finally {
+      await control.setLimits({ channelDifferenceTooLong: 100_000 });
+    }
+    expect(handed).toEqual([]);
+    expect(store.cursor(team.chatId)).toBe(cursor + 4);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: "channel difference too long: skipped to the current state", skippedMessages: 4, reason: "CATCH_UP_TOO_LONG=skip" }),
+    );
+  });
+
+  it("retries a failed call after a pause; the box's live updates wait meanwhile, and what was missed comes first", async () => {
+    const { recovery, handed, live, logged } = await setup();
+    const held = heldBack(() => ["x", "y"].forEach(direct));
+    await control.addFault({ method: "updates.getDifference", error: "INTERNAL", count: 1 });
+    const catchingUp = recovery.catchUpAll("reconnected");
+    live(held[1]);
+    expect(handed).toEqual([]);
+    await catchingUp;
+    expect(handed).toEqual(["x*", "y*"]);
+    expect(logged()).toContainEqual(expect.objectContaining({ msg: "could not fetch the difference; retrying", retryMs: 1000 }));
+  });
+
+  it("forgets a channel the account can no longer read", async () => {
+    const gone = await control.createChat({ type: "supergroup", title: "Gone", creatorId: ids.alice, members: [{ userId: ids.owner, role: "member" }] });
+    postMessage(emu.model, Number(ids.alice), { type: "channel", id: Number(gone.id) }, { text: "soon gone" });
+    const { recovery, messageBox, store, logged } = await setup();
+    expect(messageBox.boxes.knownChannels().map((box) => box.key)).toContain(`-100${gone.id}`);
+    await control.setMember(gone.id, ids.owner, "kicked");
+    await recovery.catchUpAll("reconnected");
+    expect(messageBox.boxes.knownChannels().map((box) => box.key)).toEqual([team.chatId]);
+    expect(store.load().channels.map((channel) => channel.chatId)).toEqual([team.chatId]);
+    expect(logged()).toContainEqual(expect.objectContaining({ msg: "no longer in the channel: stopped following its updates", chat: `-100${gone.id}` }));
+  });
+});
