@@ -25,7 +25,7 @@ import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options
 import { Recovery } from "../../src/updates/recovery.js";
 import { Retrier } from "../../src/updates/retry.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLogger } from "../runtime/fakes.js";
+import { captureLogger } from "../kit/fakes.js";
 
 let emu: Emulator;
 let control: ControlClient;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectionResetError } from "../../src/updates/calls.js";
 import { Retrier, retryDelayMs } from "../../src/updates/retry.js";
-import { captureLogger } from "../runtime/fakes.js";
+import { captureLogger } from "../kit/fakes.js";
 
 afterEach(() => {
   vi.useRealTimers();
