@@ -24,11 +24,11 @@ import {
   renderChat,
   resolveChannel,
 } from "../model/chats.js";
+import { badRequest, forbidden, notAcceptable } from "../model/errors.js";
 import { applyMemberRole, listParticipants, participantsHash, renderChannelParticipant } from "../model/participants.js";
 import { renderUsers, resolveInputUser, toLong } from "../model/users.js";
 import type { ChatRecord, Role, UserRecord, World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 
 /** The user an InputPeer names for participant methods (PARTICIPANT_ID_INVALID for chats/channels). */
 function participantUser(world: World, viewerId: number, input: Api.TypeInputPeer): UserRecord {

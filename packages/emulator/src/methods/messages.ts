@@ -7,6 +7,7 @@ import { Api } from "telegram";
 import { answerCallback, pressButton } from "../model/callbacks.js";
 import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
 import { currentState } from "../model/difference.js";
+import { badRequest, RpcError } from "../model/errors.js";
 import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
 import {
   announcementOf,
@@ -32,7 +33,6 @@ import {
 import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
 import type { ChatRecord, MessageRecord, PeerRef, UserRecord, World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, RpcError } from "../rpc/errors.js";
 
 /** Longest callback answer text Telegram shows. */
 const CALLBACK_ANSWER_MAX = 200;

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest, notAcceptable, unauthorized } from "../rpc/errors.js";
+import { badRequest, notAcceptable, unauthorized } from "./errors.js";
 import { challengeFor, checkProof, SRP_G, SRP_PRIME } from "./srp.js";
 import { createUser, normalizePhone, renderUser, toLong } from "./users.js";
 import type { UserRecord, World } from "./world.js";

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
+import { badRequest } from "./errors.js";
 import { copyIn, wrapUpdates } from "./messages.js";
 import { peerKey, peerOf, toLong } from "./users.js";
 import type { MessageRecord, PeerRef, World } from "./world.js";

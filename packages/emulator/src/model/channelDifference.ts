@@ -5,10 +5,10 @@
  * the latest messages when the gap is beyond what the server replays or what the caller may fetch.
  */
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
 import { eventsAfter } from "./box.js";
 import { channelBox, channelReadState, messageUserIds, renderChannelMessage } from "./channelMessages.js";
 import { renderChat } from "./chats.js";
+import { badRequest } from "./errors.js";
 import { renderUsers, toLong } from "./users.js";
 import type { ChatRecord, MessageRecord, World } from "./world.js";
 

@@ -4,9 +4,9 @@
  * connected member, and per-member read state.
  */
 import { Api } from "telegram";
-import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 import { addMessage, advancePts } from "./box.js";
 import { holdsAdminRight, isMemberRole, participantOf, renderBareChannelMessage, renderChat } from "./chats.js";
+import { badRequest, forbidden, notAcceptable } from "./errors.js";
 import type { StoredMedia } from "./files.js";
 import { sameTl } from "./messages.js";
 import { renderUsers, toLong } from "./users.js";

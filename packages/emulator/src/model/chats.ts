@@ -4,8 +4,8 @@
  * index (member order, counts, role lists) that listing and rendering share.
  */
 import { Api } from "telegram";
-import { badRequest, notAcceptable } from "../rpc/errors.js";
 import { addMessage, advancePts } from "./box.js";
+import { badRequest, notAcceptable } from "./errors.js";
 import { renderMedia } from "./files.js";
 import { renderMessage } from "./messages.js";
 import { fromLong, toLong } from "./users.js";

@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { badRequest } from "../rpc/errors.js";
+import { badRequest } from "./errors.js";
 import { PHOTO_RULES, photoSizeAccepted, readPhotoHeader } from "./imageHeader.js";
 import type { World } from "./world.js";
 

@@ -5,10 +5,10 @@
  * peers go to the channel model (channelMessages.ts).
  */
 import { Api } from "telegram";
-import { badRequest, forbidden } from "../rpc/errors.js";
 import { addMessage, advancePts } from "./box.js";
 import { channelReadState, type DeliveryOptions, type MessageContent, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import { chatsOf, isAdminRole, isMemberRole, renderBareChannelMessage, renderChat } from "./chats.js";
+import { badRequest, forbidden } from "./errors.js";
 import { renderMedia } from "./files.js";
 import { checkCaption } from "./media.js";
 import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";

@@ -4,7 +4,6 @@
  * channels.getParticipants answers (filters, caps, hidden member lists).
  */
 import { Api } from "telegram";
-import { forbidden } from "../rpc/errors.js";
 import { chatUpdates, findMessageEvent, forEachOnlineMember, markAllRead, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
 import {
   creatorRights,
@@ -17,6 +16,7 @@ import {
   participantIndex,
   participantOf,
 } from "./chats.js";
+import { forbidden } from "./errors.js";
 import { postMessage } from "./messages.js";
 import { sendNumbered } from "./qts.js";
 import { toLong } from "./users.js";

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
+import { badRequest } from "./errors.js";
 import type { World } from "./world.js";
 
 /** Largest part (FILE_PART_TOO_BIG above). */

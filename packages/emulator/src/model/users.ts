@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { badRequest } from "../rpc/errors.js";
 import { resolveChannel } from "./chats.js";
+import { badRequest } from "./errors.js";
 import { createPasswordRecord } from "./srp.js";
 import type { PeerRef, UserRecord, UserStatusKind, World } from "./world.js";
 

@@ -5,9 +5,9 @@
  * and RPC calls, answered with rpc_result whenever each is ready.
  */
 import { gunzipSync } from "node:zlib";
+import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
-import { RpcError } from "../rpc/errors.js";
 import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";

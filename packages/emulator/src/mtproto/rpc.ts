@@ -6,7 +6,7 @@
 import { Api } from "telegram";
 import { TypeNotFoundError } from "telegram/errors/index.js";
 import { BinaryReader } from "telegram/extensions/index.js";
-import { RpcError } from "../rpc/errors.js";
+import { RpcError } from "../model/errors.js";
 import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
 import { TlWriter, VECTOR } from "./tl.js";
 import { ID } from "./tl-ids.js";
