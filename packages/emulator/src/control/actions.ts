@@ -14,8 +14,8 @@ import { createUser } from "../model/users.js";
 import type { MessageRecord, PeerRef, Role, World } from "../model/world.js";
 import type { Router } from "../rpc/router.js";
 import { errorCode } from "../rpc/router.js";
+import { ControlError } from "./errors.js";
 import { id, optBool, optId, optNumber, optStr, peerRef, str } from "./fields.js";
-import { ControlError } from "./http.js";
 
 /** The parts of the emulator the control API drives. */
 export interface ControlTargets {

@@ -3,7 +3,7 @@
  * should be. Ids are accepted as decimal strings (the contract) or plain numbers.
  */
 import type { PeerRef } from "../model/world.js";
-import { ControlError } from "./http.js";
+import { ControlError } from "./errors.js";
 
 type Body = Record<string, unknown>;
 
