@@ -13,10 +13,11 @@ import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { BAD_MSG, clientMsgIdProblem } from "./msg-id.js";
+import { KIND, type MessageKind } from "./outbox.js";
 import { MSG_STATE } from "./received-window.js";
 import { errorFor, parseRequest, serializeResult, type TlRequest, type UnwrappedCall, unwrapCall } from "./rpc.js";
 import * as sm from "./service-messages.js";
-import { KIND, type MessageKind, type RunningCall, type Session } from "./session.js";
+import type { RunningCall, Session } from "./session.js";
 import { ID } from "./tl-ids.js";
 
 /** Most bytes a client gzip_packed may inflate to. */
