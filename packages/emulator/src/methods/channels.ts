@@ -26,8 +26,9 @@ import {
 } from "../model/chats.js";
 import { badRequest, forbidden, notAcceptable } from "../model/errors.js";
 import { applyMemberRole, listParticipants, participantsHash, renderChannelParticipant } from "../model/participants.js";
+import type { ChatRecord, Role, UserRecord } from "../model/records.js";
 import { renderUsers, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, Role, UserRecord, World } from "../model/world.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 
 /** The user an InputPeer names for participant methods (PARTICIPANT_ID_INVALID for chats/channels). */

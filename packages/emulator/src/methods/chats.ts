@@ -9,8 +9,9 @@ import { createChat, isMemberRole, participantIndex, participantOf, renderChat }
 import { badRequest, forbidden } from "../model/errors.js";
 import { postMessage } from "../model/messages.js";
 import { applyMemberRole, ownNewMessageUpdate, renderChatParticipants } from "../model/participants.js";
+import type { ChatRecord } from "../model/records.js";
 import { fromLong, renderUser, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, World } from "../model/world.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 
 /** The basic group a chat_id names (CHAT_ID_INVALID for unknown ids, megagroups and channels). */

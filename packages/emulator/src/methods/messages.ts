@@ -30,8 +30,9 @@ import {
   renderPeerSet,
   wrapUpdates,
 } from "../model/messages.js";
+import type { ChatRecord, MessageRecord, PeerRef, UserRecord } from "../model/records.js";
 import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, MessageRecord, PeerRef, UserRecord, World } from "../model/world.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 
 /** Longest callback answer text Telegram shows. */

@@ -2,8 +2,9 @@
 import { Api } from "telegram";
 import { chatsOf } from "../model/chats.js";
 import { RpcError } from "../model/errors.js";
+import type { UserRecord } from "../model/records.js";
 import { renderUser, resolveInputUser, toLong } from "../model/users.js";
-import type { UserRecord, World } from "../model/world.js";
+import type { World } from "../model/world.js";
 import type { MethodTable } from "../rpc/context.js";
 
 /** Groups and channels both users are in, for userFull.common_chats_count. */

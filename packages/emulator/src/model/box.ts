@@ -3,7 +3,7 @@
  * Pure operations on MessageBox; callers render and push the updates they produce.
  */
 import type { Api } from "telegram";
-import type { MessageBox, MessageRecord, PtsEvent } from "./world.js";
+import type { MessageBox, MessageRecord, PtsEvent } from "./records.js";
 
 /** Store a new message under the box's next id and return that id. */
 export function addMessage(box: MessageBox, message: Omit<MessageRecord, "id">): MessageRecord {

@@ -6,8 +6,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { Api } from "telegram";
 import { badRequest } from "./errors.js";
 import { copyIn, wrapUpdates } from "./messages.js";
+import type { MessageRecord, PeerRef } from "./records.js";
 import { peerKey, peerOf, toLong } from "./users.js";
-import type { MessageRecord, PeerRef, World } from "./world.js";
+import type { World } from "./world.js";
 
 /** What the bot answers: the toast or alert text, a URL, and how long clients may cache it. */
 export interface CallbackAnswer {

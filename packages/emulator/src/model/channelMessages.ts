@@ -9,8 +9,9 @@ import { holdsAdminRight, isMemberRole, participantOf, renderBareChannelMessage,
 import { badRequest, forbidden, notAcceptable } from "./errors.js";
 import type { StoredMedia } from "./files.js";
 import { sameTl } from "./messages.js";
+import type { ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
 import { renderUsers, toLong } from "./users.js";
-import type { ChatRecord, MessageBox, MessageRecord, PtsEvent, World } from "./world.js";
+import type { World } from "./world.js";
 
 /** What a message carries; the same shape `postMessage` takes. */
 export interface MessageContent {

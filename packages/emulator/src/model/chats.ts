@@ -8,8 +8,9 @@ import { addMessage, advancePts } from "./box.js";
 import { badRequest, notAcceptable } from "./errors.js";
 import { renderMedia } from "./files.js";
 import { renderMessage } from "./messages.js";
+import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type ParticipantIndex, type Role } from "./records.js";
 import { fromLong, toLong } from "./users.js";
-import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type Role, type World } from "./world.js";
+import type { World } from "./world.js";
 
 /** Roles of people who are in the chat (see it and count in participants_count). */
 export function isMemberRole(role: Role | undefined): boolean {
@@ -119,24 +120,6 @@ export function participantOf(world: World, chat: ChatRecord, userId: number): P
   chat.participants.set(userId, lifted);
   chat.version++;
   return lifted;
-}
-
-/** Derived views of a chat's participants, rebuilt when the participants change. */
-export interface ParticipantIndex {
-  version: number;
-  size: number;
-  /** Creator, admins, members and restricted people, most recently joined first. */
-  recent: Participant[];
-  /** Creator first, then admins in promotion order. */
-  admins: Participant[];
-  /** Bots among `recent`. */
-  bots: Participant[];
-  /** Restricted people still in the chat (the "banned" list). */
-  restricted: Participant[];
-  /** Banned people (view_messages forbidden, the "kicked" list), most recent first. */
-  kicked: Participant[];
-  /** Lower-case " first last" and username per entry of `recent`, built on the first search. */
-  searchKeys?: { name: string; username: string }[];
 }
 
 const indexes = new WeakMap<ChatRecord, ParticipantIndex>();

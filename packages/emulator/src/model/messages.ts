@@ -11,8 +11,9 @@ import { chatsOf, isAdminRole, isMemberRole, renderBareChannelMessage, renderCha
 import { badRequest, forbidden } from "./errors.js";
 import { renderMedia } from "./files.js";
 import { checkCaption } from "./media.js";
+import type { ChatRecord, MessageBox, MessageRecord, PeerRef, UserRecord } from "./records.js";
 import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";
-import type { ChatRecord, MessageBox, MessageRecord, PeerRef, UserRecord, World } from "./world.js";
+import type { World } from "./world.js";
 
 export type { DeliveryOptions, MessageContent };
 

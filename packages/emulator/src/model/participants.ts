@@ -19,8 +19,9 @@ import {
 import { forbidden } from "./errors.js";
 import { postMessage } from "./messages.js";
 import { sendNumbered } from "./qts.js";
+import type { ChatRecord, Participant, Role, UserRecord } from "./records.js";
 import { toLong } from "./users.js";
-import type { ChatRecord, Participant, Role, UserRecord, World } from "./world.js";
+import type { World } from "./world.js";
 
 /** Who acts and how, for a role change. */
 export interface RoleOptions {

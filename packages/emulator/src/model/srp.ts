@@ -5,7 +5,17 @@
  * 2048-bit prime.
  */
 import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
-import type { PasswordRecord } from "./world.js";
+
+/** A 2FA password as the server keeps it: SRP salts and the verifier v = g^x mod p, never the password. */
+export interface PasswordRecord {
+  salt1: Buffer;
+  salt2: Buffer;
+  /** The SRP verifier g^x mod p, 256 bytes big-endian. */
+  verifier: Buffer;
+  hint?: string;
+  /** Changes whenever the password changes, as srp_id does on Telegram. */
+  srpId: bigint;
+}
 
 /** Telegram's 2048-bit safe prime for SRP (the same p as the MTProto DH exchange). */
 export const SRP_PRIME = Buffer.from(

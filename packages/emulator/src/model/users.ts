@@ -8,8 +8,9 @@ import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { resolveChannel } from "./chats.js";
 import { badRequest } from "./errors.js";
+import type { PeerRef, UserRecord, UserStatusKind } from "./records.js";
 import { createPasswordRecord } from "./srp.js";
-import type { PeerRef, UserRecord, UserStatusKind, World } from "./world.js";
+import type { World } from "./world.js";
 
 /** GramJS's TL `long` (a big-integer BigInteger). */
 export type Long = ReturnType<typeof returnBigInt>;

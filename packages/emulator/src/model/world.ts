@@ -1,149 +1,17 @@
 /**
  * The emulator's model of Telegram: plain data in memory, no I/O. Method handlers
- * (methods/) read and change it; the MTProto server delivers what it pushes.
- *
- * Ids are JavaScript numbers (all below 2^53). Users and chats share one id counter so that an id
- * names one thing only, which keeps the control API and test output unambiguous.
+ * (methods/) read and change it; the MTProto server delivers what it pushes. The World holds the
+ * records (records.ts) and the stores; the other model modules are functions over it.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
-import { FileStore, type StoredMedia } from "./files.js";
-import type { QtsBox } from "./qts.js";
+import { FileStore } from "./files.js";
+import type { Authorization, ChatRecord, MessageBox, PeerRef, UserRecord } from "./records.js";
+import { newBox } from "./records.js";
 import { UploadStore } from "./uploads.js";
-
-export type UserStatusKind = "online" | "offline" | "recently" | "lastWeek" | "lastMonth" | "longAgo" | "empty";
-
-/** A 2FA password as the server keeps it: SRP salts and the verifier v = g^x mod p, never the password. */
-export interface PasswordRecord {
-  salt1: Buffer;
-  salt2: Buffer;
-  /** The SRP verifier g^x mod p, 256 bytes big-endian. */
-  verifier: Buffer;
-  hint?: string;
-  /** Changes whenever the password changes, as srp_id does on Telegram. */
-  srpId: bigint;
-}
-
-export interface UserRecord {
-  id: number;
-  firstName: string;
-  lastName?: string;
-  username?: string;
-  /** Digits only, no "+". */
-  phone?: string;
-  bot: boolean;
-  /** "id:secret", for auth.importBotAuthorization. */
-  botToken?: string;
-  deleted: boolean;
-  scam: boolean;
-  fake: boolean;
-  premium: boolean;
-  verified: boolean;
-  status: UserStatusKind;
-  /** Unix seconds, for status "offline" (was_online) and "online" (expires). */
-  wasOnline?: number;
-  password?: PasswordRecord;
-  about?: string;
-  /** The common message box (private chats and basic groups); created on first use. */
-  box?: MessageBox;
-  /** The secondary event sequence (qts: bot updates); created on first use, see qts.ts. */
-  qts?: QtsBox;
-  /** Users this account blocked (contacts.block). */
-  blocked?: Set<number>;
-}
-
-export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
-
-export interface Participant {
-  userId: number;
-  role: Role;
-  /** Unix seconds the person joined (or was banned, for kicked). */
-  date: number;
-  inviterId?: number;
-  /** For admins (and the creator): the rights held. */
-  adminRights?: Api.ChatAdminRights;
-  /** For restricted and kicked: what is forbidden and until when. */
-  bannedRights?: Api.ChatBannedRights;
-  rank?: string;
-  /** Who promoted (admins) or banned (restricted, kicked) them. */
-  actorId?: number;
-}
-
-export type ChatKind = "group" | "megagroup" | "channel";
-
-export interface ChatRecord {
-  id: number;
-  kind: ChatKind;
-  title: string;
-  username?: string;
-  about?: string;
-  creatorId: number;
-  date: number;
-  /** Every person the chat knows, including left and kicked ones (channels and megagroups). */
-  participants: Map<number, Participant>;
-  /** Megagroups: only admins may list members (participants_hidden). */
-  participantsHidden: boolean;
-  /** Basic groups: participants version, bumped on every change. */
-  version: number;
-  /** Megagroups and channels: their own message box and pts. Basic groups use each member's box. */
-  box?: MessageBox;
-  /** A basic group that was migrated or deactivated. */
-  deactivated?: boolean;
-}
-
-export type PeerRef = { type: "user" | "chat" | "channel"; id: number };
-
-export interface MessageRecord {
-  id: number;
-  /** The chat the message is in, as its box's owner sees it (a private chat is the other user). */
-  peer: PeerRef;
-  fromId: number;
-  /** Sent by the owner of the box (always false in channel boxes). */
-  out: boolean;
-  text: string;
-  date: number;
-  replyToId?: number;
-  editDate?: number;
-  entities?: Api.TypeMessageEntity[];
-  replyMarkup?: Api.TypeReplyMarkup;
-  /** A service message (join, leave, ...) instead of text. */
-  action?: Api.TypeMessageAction;
-  /** A document or photo; `text` is then its caption. */
-  media?: StoredMedia;
-  /** Private and basic-group copies of the same message in other boxes share this key. */
-  globalKey?: number;
-  /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
-  mentioned?: boolean;
-}
-
-/** One pts step in a box: what getDifference / getChannelDifference replays. */
-export interface PtsEvent {
-  pts: number;
-  ptsCount: number;
-  date: number;
-  /** Viewer-independent update (it holds peer ids, never access hashes). */
-  update: Api.TypeUpdate;
-}
-
-/** A sequence of message ids with its pts: one per account (common box) and one per channel. */
-export interface MessageBox {
-  pts: number;
-  lastMessageId: number;
-  messages: Map<number, MessageRecord>;
-  log: PtsEvent[];
-}
-
-export function newBox(): MessageBox {
-  return { pts: 0, lastMessageId: 0, messages: new Map(), log: [] };
-}
 
 /** Where to deliver updates: every connected session of userId except the one named. */
 export type PushFn = (userId: number, updates: Api.TypeUpdates, exceptSessionKey?: string) => void;
-
-export interface Authorization {
-  userId: number;
-  date: number;
-}
 
 export class World {
   readonly users = new Map<number, UserRecord>();

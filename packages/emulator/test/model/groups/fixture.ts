@@ -4,8 +4,9 @@
  */
 import { Api } from "telegram";
 import { RpcError } from "../../../src/model/errors.js";
+import type { ChatRecord, UserRecord } from "../../../src/model/records.js";
 import { createUser, toLong } from "../../../src/model/users.js";
-import { type ChatRecord, type UserRecord, World } from "../../../src/model/world.js";
+import { World } from "../../../src/model/world.js";
 import type { CallContext } from "../../../src/rpc/context.js";
 
 export interface Push {

@@ -13,8 +13,8 @@ import { createChat } from "../../../src/model/chats.js";
 import { postMessage } from "../../../src/model/messages.js";
 import { setMemberRole } from "../../../src/model/participants.js";
 import { currentQts } from "../../../src/model/qts.js";
+import type { UserRecord } from "../../../src/model/records.js";
 import { fromLong } from "../../../src/model/users.js";
-import type { UserRecord } from "../../../src/model/world.js";
 import { type Fixture, fixture, inputChannel, inputPeerUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 /** qts-numbered updates pushed to a user, as [className, qts, affected user]. */
