@@ -10,7 +10,6 @@ import { currentState } from "../model/difference.js";
 import { badRequest, RpcError } from "../model/errors.js";
 import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
 import {
-  announcementOf,
   checkText,
   collectMessagePeers,
   type DialogEntry,
@@ -76,7 +75,7 @@ function storedMarkup(sender: UserRecord, markup: Api.TypeReplyMarkup | undefine
 function sentResult(world: World, user: UserRecord, peer: PeerRef, record: MessageRecord, randomId: Api.UpdateMessageID["randomId"]): Api.TypeUpdates {
   const messageId = new Api.UpdateMessageID({ id: record.id, randomId });
   if (peer.type === "channel") return senderUpdates(world, channelOf(world, peer), record, [messageId]);
-  const announcement = announcementOf(world, record);
+  const announcement = record.announcement;
   if (!announcement) throw new Error(`message ${record.id} was not announced`);
   if (peer.type === "user" && !record.replyMarkup && !record.media) {
     return new Api.UpdateShortSentMessage({

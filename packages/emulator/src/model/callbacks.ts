@@ -18,22 +18,6 @@ export interface CallbackAnswer {
   cacheTime: number;
 }
 
-interface PendingQuery {
-  botId: number;
-  resolve: (answer: Api.messages.BotCallbackAnswer) => void;
-}
-
-const pendingByWorld = new WeakMap<World, Map<string, PendingQuery>>();
-
-function pendingOf(world: World): Map<string, PendingQuery> {
-  let pending = pendingByWorld.get(world);
-  if (!pending) {
-    pending = new Map();
-    pendingByWorld.set(world, pending);
-  }
-  return pending;
-}
-
 /** The message a user sees at (peer, messageId): their own copy, or the channel's message. */
 function messageAt(world: World, userId: number, peer: PeerRef, messageId: number): MessageRecord {
   const box = peer.type === "channel" ? world.chats.get(peer.id)?.box : world.boxOf(userId);
@@ -67,7 +51,7 @@ export async function pressButton(world: World, userId: number, peer: PeerRef, m
   const botCopy = peer.type === "channel" ? record : copyIn(world, record, bot.id);
   if (!botCopy) throw badRequest("MESSAGE_ID_INVALID");
   const queryId = randomBytes(8).readBigInt64LE(0);
-  const pending = pendingOf(world);
+  const pending = world.callbackQueries;
   const answer = new Promise<Api.messages.BotCallbackAnswer>((resolve, reject) => {
     const timer = setTimeout(() => {
       pending.delete(queryId.toString());
@@ -99,7 +83,7 @@ export async function pressButton(world: World, userId: number, peer: PeerRef, m
  * that is unknown, already answered, timed out or sent to another bot.
  */
 export function answerCallback(world: World, botId: number, queryId: bigint, answer: CallbackAnswer): void {
-  const pending = pendingOf(world);
+  const pending = world.callbackQueries;
   const key = queryId.toString();
   const query = pending.get(key);
   if (!query || query.botId !== botId) throw badRequest("QUERY_ID_INVALID");

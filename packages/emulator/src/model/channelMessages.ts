@@ -9,7 +9,7 @@ import { holdsAdminRight, isMemberRole, participantOf, renderBareChannelMessage,
 import { badRequest, forbidden, notAcceptable } from "./errors.js";
 import type { StoredMedia } from "./files.js";
 import { sameTl } from "./messages.js";
-import type { ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
+import type { ChannelReads, ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
 import { renderUsers, toLong } from "./users.js";
 import type { World } from "./world.js";
 
@@ -252,22 +252,8 @@ export function deleteChannelMessages(
   return { pts: box.pts, ptsCount: existing.length };
 }
 
-interface ReadState {
-  /** Per member: the highest message id they have read. */
-  inbox: Map<number, number>;
-  /** The highest message id anybody has read (read_outbox_max_id). */
-  maxRead: number;
-}
-
-const readStates = new WeakMap<ChatRecord, ReadState>();
-
-function readStateOf(chat: ChatRecord): ReadState {
-  let state = readStates.get(chat);
-  if (!state) {
-    state = { inbox: new Map(), maxRead: 0 };
-    readStates.set(chat, state);
-  }
-  return state;
+function readStateOf(chat: ChatRecord): ChannelReads {
+  return (chat.channelReads ??= { inbox: new Map(), maxRead: 0 });
 }
 
 /** A member who just joined has read everything posted before. */

@@ -122,14 +122,12 @@ export function participantOf(world: World, chat: ChatRecord, userId: number): P
   return lifted;
 }
 
-const indexes = new WeakMap<ChatRecord, ParticipantIndex>();
-
 /**
  * The participant index of a chat. It is cached per chat and rebuilt when `chat.version` or the
  * number of records changes: whoever edits `chat.participants` directly must bump `chat.version`.
  */
 export function participantIndex(world: World, chat: ChatRecord): ParticipantIndex {
-  const cached = indexes.get(chat);
+  const cached = chat.participantIndex;
   if (cached && cached.version === chat.version && cached.size === chat.participants.size) return cached;
   const all = Array.from(chat.participants.values());
   const index: ParticipantIndex = {
@@ -166,7 +164,7 @@ export function participantIndex(world: World, chat: ChatRecord): ParticipantInd
   }
   index.admins.reverse();
   if (creator) index.admins.unshift(creator);
-  indexes.set(chat, index);
+  chat.participantIndex = index;
   return index;
 }
 

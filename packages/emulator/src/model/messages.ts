@@ -11,9 +11,9 @@ import { chatsOf, isAdminRole, isMemberRole, renderBareChannelMessage, renderCha
 import { badRequest, forbidden } from "./errors.js";
 import { renderMedia } from "./files.js";
 import { checkCaption } from "./media.js";
-import type { ChatRecord, MessageBox, MessageRecord, PeerRef, UserRecord } from "./records.js";
+import type { ChatRecord, MessageBox, MessageRecord, PeerIndex, PeerRef, UserRecord } from "./records.js";
 import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";
-import type { World } from "./world.js";
+import type { ReadMarks, World } from "./world.js";
 
 export type { DeliveryOptions, MessageContent };
 
@@ -22,62 +22,16 @@ export const MAX_MESSAGE_LENGTH = 4096;
 /** Seconds after sending during which a user may edit a message (config edit_time_limit). */
 export const EDIT_TIME_LIMIT = 172_800;
 
-interface Copy {
-  ownerId: number;
-  id: number;
-}
-
-interface ReadMarks {
-  inbox: number;
-  outbox: number;
-}
-
-interface MessageState {
-  nextGlobalKey: number;
-  /** globalKey to every stored copy of that message. */
-  copies: Map<number, Copy[]>;
-  /** "userId:randomId" of every message sent through messages.sendMessage. */
-  randomIds: Set<string>;
-  /** "ownerId|peerKey" to the read marks of that dialog. */
-  reads: Map<string, ReadMarks>;
-  /** The updateNewMessage that announced each copy. */
-  announcements: WeakMap<MessageRecord, Api.UpdateNewMessage>;
-}
-
-const states = new WeakMap<World, MessageState>();
-
-function stateOf(world: World): MessageState {
-  let state = states.get(world);
-  if (!state) {
-    state = { nextGlobalKey: 1, copies: new Map(), randomIds: new Set(), reads: new Map(), announcements: new WeakMap() };
-    states.set(world, state);
-  }
-  return state;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Per-box index of message ids by chat
 
-interface PeerIds {
-  peer: PeerRef;
-  /** Ascending message ids of this chat in the box. */
-  ids: number[];
-}
-
-interface PeerIndex {
-  lastMessageId: number;
-  byPeer: Map<string, PeerIds>;
-}
-
-const peerIndexes = new WeakMap<MessageBox, PeerIndex>();
-
 /** The box's ids grouped by chat; rebuilt when messages were added behind this module's back. */
 function peerIndex(box: MessageBox): PeerIndex {
-  const cached = peerIndexes.get(box);
+  const cached = box.peerIndex;
   if (cached && cached.lastMessageId === box.lastMessageId) return cached;
   const index: PeerIndex = { lastMessageId: box.lastMessageId, byPeer: new Map() };
   for (const record of box.messages.values()) indexInsert(index, record);
-  peerIndexes.set(box, index);
+  box.peerIndex = index;
   return index;
 }
 
@@ -104,7 +58,7 @@ function lowerBound(ids: number[], id: number): number {
 }
 
 function indexRemove(box: MessageBox, record: MessageRecord): void {
-  const ids = peerIndexes.get(box)?.byPeer.get(peerKey(record.peer))?.ids;
+  const ids = box.peerIndex?.byPeer.get(peerKey(record.peer))?.ids;
   if (!ids) return;
   const i = lowerBound(ids, record.id);
   if (ids[i] === record.id) ids.splice(i, 1);
@@ -251,12 +205,12 @@ export function checkText(text: string | undefined): void {
 
 /** Whether a user already sent a message with this random_id (Telegram answers RANDOM_ID_DUPLICATE). */
 export function randomIdUsed(world: World, userId: number, randomId: string): boolean {
-  return stateOf(world).randomIds.has(`${userId}:${randomId}`);
+  return world.messageLedger.randomIds.has(`${userId}:${randomId}`);
 }
 
 /** Record the random_id of a message a user sent. */
 export function rememberRandomId(world: World, userId: number, randomId: string): void {
-  stateOf(world).randomIds.add(`${userId}:${randomId}`);
+  world.messageLedger.randomIds.add(`${userId}:${randomId}`);
 }
 
 /** Whether any message between an account and a chat is in the account's box. */
@@ -266,18 +220,17 @@ export function hasHistory(world: World, ownerId: number, peer: PeerRef): boolea
 
 /** Store a copy in its owner's box, log its updateNewMessage and index it. */
 function store(world: World, ownerId: number, fields: Omit<MessageRecord, "id">): { record: MessageRecord; update: Api.UpdateNewMessage } {
-  const state = stateOf(world);
   const box = world.boxOf(ownerId);
   const index = peerIndex(box);
   const record = addMessage(box, fields);
   indexInsert(index, record);
   index.lastMessageId = box.lastMessageId;
   const { update } = advancePts(box, 1, record.date, (pts) => new Api.UpdateNewMessage({ message: renderMessage(world, record), pts, ptsCount: 1 }));
-  state.announcements.set(record, update);
+  record.announcement = update;
   if (record.globalKey !== undefined) {
-    const copies = state.copies.get(record.globalKey) ?? [];
+    const copies = world.messageLedger.copies.get(record.globalKey) ?? [];
     copies.push({ ownerId, id: record.id });
-    state.copies.set(record.globalKey, copies);
+    world.messageLedger.copies.set(record.globalKey, copies);
   }
   return { record, update };
 }
@@ -285,15 +238,8 @@ function store(world: World, ownerId: number, fields: Omit<MessageRecord, "id">)
 /** The copy of a message kept in another account's box, if it has one. */
 export function copyIn(world: World, record: MessageRecord, ownerId: number): MessageRecord | undefined {
   if (record.globalKey === undefined) return undefined;
-  const copy = stateOf(world)
-    .copies.get(record.globalKey)
-    ?.find((c) => c.ownerId === ownerId);
+  const copy = world.messageLedger.copies.get(record.globalKey)?.find((c) => c.ownerId === ownerId);
   return copy && world.users.get(ownerId)?.box?.messages.get(copy.id);
-}
-
-/** The updateNewMessage (with its pts) that announced a common-box copy. */
-export function announcementOf(world: World, record: MessageRecord): Api.UpdateNewMessage | undefined {
-  return stateOf(world).announcements.get(record);
 }
 
 /** What the box owner's sessions receive for a new copy: the short forms where Telegram uses them. */
@@ -331,7 +277,7 @@ function copyIdsOf(world: World, ownerId: number, record: MessageRecord | undefi
   if (!record) return ids;
   ids.set(ownerId, record.id);
   if (record.globalKey === undefined) return ids;
-  for (const copy of stateOf(world).copies.get(record.globalKey) ?? []) ids.set(copy.ownerId, copy.id);
+  for (const copy of world.messageLedger.copies.get(record.globalKey) ?? []) ids.set(copy.ownerId, copy.id);
   return ids;
 }
 
@@ -363,7 +309,7 @@ export function postMessage(world: World, fromId: number, peer: PeerRef, content
     replyMarkup: content.replyMarkup,
     action: content.action,
     media: content.media,
-    globalKey: stateOf(world).nextGlobalKey++,
+    globalKey: world.messageLedger.nextGlobalKey++,
   };
   const online = world.onlineUsers();
   let sent: MessageRecord | undefined;
@@ -475,7 +421,7 @@ export function editMessage(
   const markupSame = sameTl(record.replyMarkup ? [record.replyMarkup] : [], markup ? [markup] : []);
   if (text === record.text && sameTl(entities, record.entities) && markupSame) throw badRequest("MESSAGE_NOT_MODIFIED");
   const date = world.now();
-  const copies = record.globalKey === undefined ? [{ ownerId: editorId, id }] : (stateOf(world).copies.get(record.globalKey) ?? []);
+  const copies = record.globalKey === undefined ? [{ ownerId: editorId, id }] : (world.messageLedger.copies.get(record.globalKey) ?? []);
   const online = world.onlineUsers();
   let result: Api.UpdateEditMessage | undefined;
   for (const { ownerId, id: copyId } of copies) {
@@ -497,7 +443,7 @@ export function editMessage(
 /** Remove copies from one owner's box under one updateDeleteMessages; returns its pts. */
 function removeFromBox(world: World, ownerId: number, candidates: number[], exceptSessionKey?: string): { pts: number; ptsCount: number } {
   const box = world.boxOf(ownerId);
-  const copies = stateOf(world).copies;
+  const copies = world.messageLedger.copies;
   const ids = candidates.filter((id) => box.messages.has(id));
   for (const id of ids) {
     const record = box.messages.get(id)!;
@@ -533,7 +479,7 @@ export function deleteMessages(world: World, userId: number, ids: number[], revo
   if (revoke) {
     for (const record of records) {
       if (record.globalKey === undefined) continue;
-      for (const copy of stateOf(world).copies.get(record.globalKey) ?? []) {
+      for (const copy of world.messageLedger.copies.get(record.globalKey) ?? []) {
         if (copy.ownerId === userId) continue;
         others.set(copy.ownerId, [...(others.get(copy.ownerId) ?? []), copy.id]);
       }
@@ -551,7 +497,7 @@ export function deleteMessages(world: World, userId: number, ids: number[], revo
 
 /** The read marks of a dialog; stored on first change, zero until then. */
 function marksOf(world: World, ownerId: number, peer: PeerRef, forUpdate = false): ReadMarks {
-  const reads = stateOf(world).reads;
+  const reads = world.messageLedger.reads;
   const key = `${ownerId}|${peerKey(peer)}`;
   let marks = reads.get(key);
   if (!marks) {

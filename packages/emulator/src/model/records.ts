@@ -77,6 +77,18 @@ export interface ChatRecord {
   box?: MessageBox;
   /** A basic group that was migrated or deactivated. */
   deactivated?: boolean;
+  /** Derived from `participants` (chats.ts participantIndex), rebuilt when `version` or their number changes. */
+  participantIndex?: ParticipantIndex;
+  /** Megagroups and channels: who has read how far; created on first use (channelMessages.ts). */
+  channelReads?: ChannelReads;
+}
+
+/** Read state of a megagroup or channel. */
+export interface ChannelReads {
+  /** Per member: the highest message id they have read. */
+  inbox: Map<number, number>;
+  /** The highest message id anybody has read (read_outbox_max_id). */
+  maxRead: number;
 }
 
 /** Derived views of a chat's participants, rebuilt when the participants change. */
@@ -120,6 +132,8 @@ export interface MessageRecord {
   globalKey?: number;
   /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
   mentioned?: boolean;
+  /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */
+  announcement?: Api.UpdateNewMessage;
 }
 
 /** One pts step in a box: what getDifference / getChannelDifference replays. */
@@ -137,6 +151,23 @@ export interface MessageBox {
   lastMessageId: number;
   messages: Map<number, MessageRecord>;
   log: PtsEvent[];
+  /** Common boxes: the message ids by chat (messages.ts), rebuilt when `lastMessageId` moved without it. */
+  peerIndex?: PeerIndex;
+}
+
+/** A box's message ids grouped by chat. */
+export interface PeerIndex {
+  /** The box's lastMessageId when the index was last brought up to date. */
+  lastMessageId: number;
+  /** peerKey to the chat and its ids. */
+  byPeer: Map<string, PeerIds>;
+}
+
+/** The message ids of one chat in a box. */
+export interface PeerIds {
+  peer: PeerRef;
+  /** Ascending message ids of this chat in the box. */
+  ids: number[];
 }
 
 export function newBox(): MessageBox {

@@ -54,17 +54,15 @@ export function normalizePhone(raw: string): string | undefined {
   return /^\d{5,15}$/.test(digits) ? digits : undefined;
 }
 
-const generatedPhones = new WeakMap<World, number>();
-
 /** The next free generated number: 999662YYYY (Telegram's test-DC pattern, DC 2), then 13-digit ones. */
 function generatePhone(world: World): string {
-  let n = generatedPhones.get(world) ?? 0;
+  let n = world.phoneSerial;
   let phone: string;
   do {
     n++;
     phone = String(n < 10_000 ? 9_996_620_000 + n : 9_996_620_000_000 + n);
   } while (world.phones.has(phone));
-  generatedPhones.set(world, n);
+  world.phoneSerial = n;
   return phone;
 }
 
@@ -109,7 +107,7 @@ export function createUser(world: World, spec: UserSpec): UserRecord {
     about: spec.about,
   };
   if (spec.password !== undefined && !deleted && !bot) {
-    user.password = createPasswordRecord(spec.password, spec.passwordHint);
+    user.password = createPasswordRecord(world.passwordVerifiers, spec.password, spec.passwordHint);
   }
   world.users.set(id, user);
   if (username !== undefined) world.usernames.set(username.toLowerCase(), { type: "user", id });

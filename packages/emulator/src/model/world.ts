@@ -8,10 +8,70 @@ import type { Api } from "telegram";
 import { FileStore } from "./files.js";
 import type { Authorization, ChatRecord, MessageBox, PeerRef, UserRecord } from "./records.js";
 import { newBox } from "./records.js";
+import type { VerifierCache } from "./srp.js";
 import { UploadStore } from "./uploads.js";
 
 /** Where to deliver updates: every connected session of userId except the one named. */
 export type PushFn = (userId: number, updates: Api.TypeUpdates, exceptSessionKey?: string) => void;
+
+/** A login code sent to a phone number (auth.sendCode). */
+export interface SentCode {
+  phone: string;
+  code: string;
+  expires: number;
+  /** auth.signIn accepted the code for a number with no account: auth.signUp may follow. */
+  verified: boolean;
+}
+
+/** A QR login token of an auth key (auth.exportLoginToken). */
+export interface LoginToken {
+  authKeyId: string;
+  token: Buffer;
+  expires: number;
+  acceptedBy?: number;
+}
+
+/** Sign-ins under way (auth.ts). */
+export interface LoginState {
+  /** phone_code_hash to the code it stands for. */
+  codes: Map<string, SentCode>;
+  /** Phone to the last code sent to it, for the control API. */
+  lastCodes: Map<string, string>;
+  /** Auth keys that passed the code (or QR) step of an account with 2FA: key to user id. */
+  awaitingPassword: Map<string, number>;
+  /** Token (hex) to the QR login it belongs to. */
+  tokens: Map<string, LoginToken>;
+}
+
+/** Where one copy of a private or basic-group message is: its owner's box and its id there. */
+export interface MessageCopy {
+  ownerId: number;
+  id: number;
+}
+
+/** How far an account has read a dialog, and how far the other side has read its messages. */
+export interface ReadMarks {
+  inbox: number;
+  outbox: number;
+}
+
+/** Private and basic-group messages across the common boxes: their copies, random_ids and read marks. */
+export interface MessageLedger {
+  /** The key the copies of the next message will share (MessageRecord.globalKey). */
+  nextGlobalKey: number;
+  /** globalKey to every stored copy of that message. */
+  copies: Map<number, MessageCopy[]>;
+  /** "userId:randomId" of every message sent through messages.sendMessage. */
+  randomIds: Set<string>;
+  /** "ownerId|peerKey" to the read marks of that dialog; absent until they first change. */
+  reads: Map<string, ReadMarks>;
+}
+
+/** A callback query waiting for the bot's messages.setBotCallbackAnswer (callbacks.ts). */
+export interface PendingCallback {
+  botId: number;
+  resolve: (answer: Api.messages.BotCallbackAnswer) => void;
+}
 
 export class World {
   readonly users = new Map<number, UserRecord>();
@@ -56,6 +116,16 @@ export class World {
     /** Seconds a file reference stays valid (FILE_REFERENCE_EXPIRED after). */
     fileReferenceTtlSeconds: 86_400,
   };
+  /** Sign-ins under way: login codes, QR tokens, keys waiting for their 2FA password. */
+  readonly login: LoginState = { codes: new Map(), lastCodes: new Map(), awaitingPassword: new Map(), tokens: new Map() };
+  /** Private and basic-group messages across the common boxes. */
+  readonly messageLedger: MessageLedger = { nextGlobalKey: 1, copies: new Map(), randomIds: new Set(), reads: new Map() };
+  /** Callback queries waiting for their bot's answer, by query id. */
+  readonly callbackQueries = new Map<string, PendingCallback>();
+  /** SRP verifiers by password, so that accounts sharing a password spare PBKDF2 (srp.ts). */
+  readonly passwordVerifiers: VerifierCache = new Map();
+  /** The serial of the last phone number generated for a person created without one (users.ts). */
+  phoneSerial = 0;
   /** Uploaded file parts waiting to be used (upload.saveFilePart / saveBigFilePart). */
   readonly uploads = new UploadStore();
   /** Documents and photos messages carry. */
@@ -100,11 +170,13 @@ export class World {
     return this.authorizations.get(authKeyId)?.userId;
   }
 
-  /** Forget everything (control API POST /reset): every Map, Set and file store this world holds is emptied. */
+  /**
+   * Forget the people and chats (control API POST /reset): users, chats, usernames, phones,
+   * authorizations, uploads and files are emptied and ids start again at 1,000,000. Kept: the limits,
+   * the login state, the message ledger, waiting callback queries, the verifier cache and the phone serial.
+   */
   reset(): void {
-    for (const value of Object.values(this)) {
-      if (value instanceof Map || value instanceof Set || value instanceof UploadStore || value instanceof FileStore) value.clear();
-    }
+    for (const store of [this.users, this.chats, this.usernames, this.phones, this.authorizations, this.uploads, this.files]) store.clear();
     this.nextId = 1_000_000;
   }
 
