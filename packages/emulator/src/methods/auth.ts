@@ -14,7 +14,7 @@ import {
   signUp,
 } from "../model/auth.js";
 import { badRequest } from "../model/errors.js";
-import { toLong } from "../model/users.js";
+import { toLong } from "../model/longs.js";
 import type { MethodTable } from "../rpc/context.js";
 
 /** auth.acceptLoginToken's answer: the session just signed in, as account.getAuthorizations lists it. */

@@ -13,21 +13,13 @@ import {
   readChannelHistory,
   renderChannelMessage,
 } from "../model/channelMessages.js";
-import {
-  createChat,
-  holdsAdminRight,
-  isAdminRole,
-  isMemberRole,
-  lookupChannel,
-  participantIndex,
-  participantOf,
-  renderChat,
-  resolveChannel,
-} from "../model/chats.js";
+import { createChat, holdsAdminRight, isAdminRole, isMemberRole, participantIndex, participantOf, renderChat } from "../model/chats.js";
 import { badRequest, forbidden, notAcceptable } from "../model/errors.js";
+import { lookupChannel, resolveChannel, resolveInputUser } from "../model/inputPeers.js";
+import { toLong } from "../model/longs.js";
 import { applyMemberRole, listParticipants, participantsHash, renderChannelParticipant } from "../model/participants.js";
 import type { ChatRecord, Role, UserRecord } from "../model/records.js";
-import { renderUsers, resolveInputUser, toLong } from "../model/users.js";
+import { renderUsers } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 

@@ -7,10 +7,12 @@ import { Api } from "telegram";
 import { chatUpdates, forEachOnlineMember } from "../model/channelMessages.js";
 import { createChat, isMemberRole, participantIndex, participantOf, renderChat } from "../model/chats.js";
 import { badRequest, forbidden } from "../model/errors.js";
+import { resolveInputUser } from "../model/inputPeers.js";
+import { fromLong, toLong } from "../model/longs.js";
 import { postMessage } from "../model/messages.js";
 import { applyMemberRole, ownNewMessageUpdate, renderChatParticipants } from "../model/participants.js";
 import type { ChatRecord } from "../model/records.js";
-import { fromLong, renderUser, resolveInputUser, toLong } from "../model/users.js";
+import { renderUser } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 

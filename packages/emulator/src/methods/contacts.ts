@@ -3,7 +3,9 @@ import { Api } from "telegram";
 import { setBlocked } from "../model/blocking.js";
 import { renderChat } from "../model/chats.js";
 import { badRequest } from "../model/errors.js";
-import { peerOf, renderUser, resolveInputPeer } from "../model/users.js";
+import { resolveInputPeer } from "../model/inputPeers.js";
+import { peerOf } from "../model/peerRefs.js";
+import { renderUser } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 

@@ -8,6 +8,8 @@ import { answerCallback, pressButton } from "../model/callbacks.js";
 import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
 import { currentState } from "../model/difference.js";
 import { badRequest, RpcError } from "../model/errors.js";
+import { resolveInputPeer, resolveInputUser } from "../model/inputPeers.js";
+import { bigintOf, toLong } from "../model/longs.js";
 import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
 import {
   checkText,
@@ -29,8 +31,8 @@ import {
   renderPeerSet,
   wrapUpdates,
 } from "../model/messages.js";
+import { peerKey } from "../model/peerRefs.js";
 import type { ChatRecord, MessageRecord, PeerRef, UserRecord } from "../model/records.js";
-import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
 

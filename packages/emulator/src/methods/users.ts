@@ -2,8 +2,10 @@
 import { Api } from "telegram";
 import { chatsOf } from "../model/chats.js";
 import { RpcError } from "../model/errors.js";
+import { resolveInputUser } from "../model/inputPeers.js";
+import { toLong } from "../model/longs.js";
 import type { UserRecord } from "../model/records.js";
-import { renderUser, resolveInputUser, toLong } from "../model/users.js";
+import { renderUser } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { MethodTable } from "../rpc/context.js";
 

@@ -6,9 +6,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { Api } from "telegram";
 import { badRequest, notAcceptable, unauthorized } from "./errors.js";
+import { toLong } from "./longs.js";
 import type { UserRecord } from "./records.js";
 import { challengeFor, checkProof, SRP_G, SRP_PRIME } from "./srp.js";
-import { createUser, normalizePhone, renderUser, toLong } from "./users.js";
+import { createUser, normalizePhone, renderUser } from "./users.js";
 import type { LoginToken, SentCode, World } from "./world.js";
 
 /** How long a login code stays valid, in seconds. */

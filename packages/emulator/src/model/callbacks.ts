@@ -5,9 +5,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Api } from "telegram";
 import { badRequest } from "./errors.js";
+import { toLong } from "./longs.js";
 import { copyIn, wrapUpdates } from "./messages.js";
+import { peerKey, peerOf } from "./peerRefs.js";
 import type { MessageRecord, PeerRef } from "./records.js";
-import { peerKey, peerOf, toLong } from "./users.js";
 import type { World } from "./world.js";
 
 /** What the bot answers: the toast or alert text, a URL, and how long clients may cache it. */

@@ -9,8 +9,9 @@ import { eventsAfter } from "./box.js";
 import { channelBox, channelReadState, messageUserIds, renderChannelMessage } from "./channelMessages.js";
 import { renderChat } from "./chats.js";
 import { badRequest } from "./errors.js";
+import { toLong } from "./longs.js";
 import type { ChatRecord, MessageRecord } from "./records.js";
-import { renderUsers, toLong } from "./users.js";
+import { renderUsers } from "./users.js";
 import type { World } from "./world.js";
 
 /** Seconds after which clients should poll the channel again (the `timeout` field). */

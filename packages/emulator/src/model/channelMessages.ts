@@ -8,9 +8,10 @@ import { addMessage, advancePts } from "./box.js";
 import { holdsAdminRight, isMemberRole, participantOf, renderBareChannelMessage, renderChat } from "./chats.js";
 import { badRequest, forbidden, notAcceptable } from "./errors.js";
 import type { StoredMedia } from "./files.js";
+import { toLong } from "./longs.js";
 import { sameTl } from "./messages.js";
 import type { ChannelReads, ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
-import { renderUsers, toLong } from "./users.js";
+import { renderUsers } from "./users.js";
 import type { World } from "./world.js";
 
 /** What a message carries; the same shape `postMessage` takes. */

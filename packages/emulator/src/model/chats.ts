@@ -1,15 +1,14 @@
 /**
  * Basic groups, megagroups and broadcast channels: creating them (seeding), rendering them for a
- * viewer, resolving InputChannel with its per-viewer access hash, and the derived participant
- * index (member order, counts, role lists) that listing and rendering share.
+ * viewer, and the derived participant index (member order, counts, role lists) that listing and
+ * rendering share. inputPeers.ts resolves the InputChannel a client sends back.
  */
 import { Api } from "telegram";
 import { addMessage, advancePts } from "./box.js";
-import { badRequest, notAcceptable } from "./errors.js";
 import { renderMedia } from "./files.js";
+import { toLong } from "./longs.js";
 import { renderMessage } from "./messages.js";
 import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type ParticipantIndex, type Role } from "./records.js";
-import { fromLong, toLong } from "./users.js";
 import type { World } from "./world.js";
 
 /** Roles of people who are in the chat (see it and count in participants_count). */
@@ -334,37 +333,6 @@ export function renderChat(world: World, viewerId: number, chat: ChatRecord): Ap
     bannedRights: p?.role === "restricted" ? p.bannedRights : undefined,
     participantsCount: memberCount(world, chat),
   });
-}
-
-/**
- * The megagroup/channel an InputChannel or InputPeer names, checking only the id and the viewer's
- * access hash (CHANNEL_INVALID); min constructors (…FromMessage) are taken by id.
- */
-export function lookupChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
-  let id: number;
-  let hash: bigint | undefined;
-  if (input instanceof Api.InputChannel || input instanceof Api.InputPeerChannel) {
-    id = fromLong(input.channelId);
-    hash = BigInt(String(input.accessHash));
-  } else if (input instanceof Api.InputChannelFromMessage || input instanceof Api.InputPeerChannelFromMessage) {
-    id = fromLong(input.channelId);
-  } else {
-    throw badRequest("CHANNEL_INVALID");
-  }
-  const chat = world.chats.get(id);
-  if (!chat || chat.kind === "group") throw badRequest("CHANNEL_INVALID");
-  if (hash !== undefined && !world.checkAccessHash(viewerId, "channel", id, hash)) throw badRequest("CHANNEL_INVALID");
-  return chat;
-}
-
-/**
- * The megagroup/channel named by input, which viewerId must be able to see: CHANNEL_INVALID for
- * a wrong id or hash, CHANNEL_PRIVATE when banned or when it is private and they are not in it.
- */
-export function resolveChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
-  const chat = lookupChannel(world, viewerId, input);
-  if (!canSeeChannel(world, chat, viewerId)) throw notAcceptable("CHANNEL_PRIVATE");
-  return chat;
 }
 
 /** Groups and channels userId is in (creator, admin, member or restricted), for dialogs. */

@@ -10,9 +10,11 @@ import { channelReadState, type DeliveryOptions, type MessageContent, postChanne
 import { chatsOf, isAdminRole, isMemberRole, renderBareChannelMessage, renderChat } from "./chats.js";
 import { badRequest, forbidden } from "./errors.js";
 import { renderMedia } from "./files.js";
+import { fromLong, toLong } from "./longs.js";
 import { checkCaption } from "./media.js";
+import { peerKey, peerOf } from "./peerRefs.js";
 import type { ChatRecord, MessageBox, MessageRecord, PeerIndex, PeerRef, UserRecord } from "./records.js";
-import { fromLong, peerKey, peerOf, renderUsers, toLong } from "./users.js";
+import { renderUsers } from "./users.js";
 import type { ReadMarks, World } from "./world.js";
 
 export type { DeliveryOptions, MessageContent };

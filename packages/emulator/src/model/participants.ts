@@ -17,10 +17,10 @@ import {
   participantOf,
 } from "./chats.js";
 import { forbidden } from "./errors.js";
+import { toLong } from "./longs.js";
 import { postMessage } from "./messages.js";
 import { sendNumbered } from "./qts.js";
 import type { ChatRecord, Participant, Role, UserRecord } from "./records.js";
-import { toLong } from "./users.js";
 import type { World } from "./world.js";
 
 /** Who acts and how, for a role change. */

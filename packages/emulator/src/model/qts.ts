@@ -11,9 +11,9 @@
  * Older ones are forgotten; a client asking from before the log starts gets what is left.
  */
 import { Api } from "telegram";
+import { fromLong } from "./longs.js";
 import type { PeerSet } from "./messages.js";
 import type { QtsBox, QtsEvent } from "./records.js";
-import { fromLong } from "./users.js";
 import type { World } from "./world.js";
 
 /** The account's qts box, created on first use. */

@@ -1,8 +1,8 @@
 /** A world with recorded pushes and a way to call method handlers as a given auth key. */
 import { Api } from "telegram";
 import { unauthorized } from "../../../src/model/errors.js";
+import { toLong } from "../../../src/model/longs.js";
 import type { UserRecord } from "../../../src/model/records.js";
-import { toLong } from "../../../src/model/users.js";
 import { World } from "../../../src/model/world.js";
 import type { CallContext, MethodTable } from "../../../src/rpc/context.js";
 

@@ -4,8 +4,9 @@
  */
 import { Api } from "telegram";
 import { RpcError } from "../../../src/model/errors.js";
+import { toLong } from "../../../src/model/longs.js";
 import type { ChatRecord, UserRecord } from "../../../src/model/records.js";
-import { createUser, toLong } from "../../../src/model/users.js";
+import { createUser } from "../../../src/model/users.js";
 import { World } from "../../../src/model/world.js";
 import type { CallContext } from "../../../src/rpc/context.js";
 
