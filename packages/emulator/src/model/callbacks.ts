@@ -4,10 +4,11 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { Api } from "telegram";
+import { copyIn } from "./copies.js";
 import { badRequest } from "./errors.js";
 import { toLong } from "./longs.js";
-import { copyIn, wrapUpdates } from "./messages.js";
 import { peerKey, peerOf } from "./peerRefs.js";
+import { wrapUpdates } from "./peerSet.js";
 import type { MessageRecord, PeerRef } from "./records.js";
 import type { World } from "./world.js";
 

@@ -5,10 +5,9 @@
  */
 import { Api } from "telegram";
 import { addMessage, advancePts } from "./box.js";
-import { renderMedia } from "./files.js";
 import { toLong } from "./longs.js";
-import { renderMessage } from "./messages.js";
-import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type ParticipantIndex, type Role } from "./records.js";
+import { renderMessage } from "./messageRender.js";
+import { type ChatKind, type ChatRecord, newBox, type Participant, type ParticipantIndex, type Role } from "./records.js";
 import type { World } from "./world.js";
 
 /** Roles of people who are in the chat (see it and count in participants_count). */
@@ -226,7 +225,7 @@ export function createChat(world: World, spec: ChatSpec): ChatRecord {
       date,
       action: new Api.MessageActionChannelCreate({ title: spec.title }),
     });
-    advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
+    advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderMessage(world, record), pts, ptsCount: 1 }));
   } else {
     // A basic group opens with "created the group" in every member's box, as on Telegram (clients
     // such as GramJS's getDialogs expect a top message in every dialog).
@@ -256,30 +255,6 @@ export function seedParticipant(chat: ChatRecord, userId: number, role: Role, da
     default:
       return { userId, role, date };
   }
-}
-
-/** The message as every viewer sees it, without the per-viewer `out` flag. */
-export function renderBareChannelMessage(chat: ChatRecord, record: MessageRecord): Api.Message | Api.MessageService {
-  const broadcast = chat.kind === "channel";
-  const peerId = new Api.PeerChannel({ channelId: toLong(chat.id) });
-  const fromId = broadcast ? undefined : new Api.PeerUser({ userId: toLong(record.fromId) });
-  const replyTo = record.replyToId ? new Api.MessageReplyHeader({ replyToMsgId: record.replyToId }) : undefined;
-  if (record.action) {
-    return new Api.MessageService({ id: record.id, post: broadcast || undefined, fromId, peerId, replyTo, date: record.date, action: record.action });
-  }
-  return new Api.Message({
-    id: record.id,
-    post: broadcast || undefined,
-    fromId,
-    peerId,
-    replyTo,
-    date: record.date,
-    message: record.text,
-    media: record.media && renderMedia(record.media),
-    entities: record.entities,
-    replyMarkup: record.replyMarkup,
-    editDate: record.editDate,
-  });
 }
 
 /** Whether viewerId may see a megagroup/channel at all (members, and anyone for public ones). */

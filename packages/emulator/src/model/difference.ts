@@ -7,8 +7,9 @@
  */
 import { Api } from "telegram";
 import { eventsAfter } from "./box.js";
-import { collectUpdatePeers, peerSet, renderPeerSet, totalUnread } from "./messages.js";
+import { collectUpdatePeers, peerSet, renderPeerSet } from "./peerSet.js";
 import { collectQtsPeers, currentQts, qtsEventsAfter } from "./qts.js";
+import { totalUnread } from "./readState.js";
 import type { PtsEvent, QtsEvent } from "./records.js";
 import type { World } from "./world.js";
 

@@ -43,7 +43,7 @@ function findInputUser(world: World, viewerId: number, input: Api.TypeInputUser 
 
 /**
  * The chat `input` names from `viewerId`'s side: the viewer, a user (hash checked), a basic group
- * the viewer belongs or belonged to, or a channel (checked by the channel model).
+ * the viewer belongs or belonged to, or a channel (resolveChannel below).
  */
 export function resolveInputPeer(world: World, viewerId: number, input: Api.TypeInputPeer): PeerRef {
   if (input instanceof Api.InputPeerChat) {

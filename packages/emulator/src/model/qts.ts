@@ -12,7 +12,7 @@
  */
 import { Api } from "telegram";
 import { fromLong } from "./longs.js";
-import type { PeerSet } from "./messages.js";
+import type { PeerSet } from "./peerSet.js";
 import type { QtsBox, QtsEvent } from "./records.js";
 import type { World } from "./world.js";
 

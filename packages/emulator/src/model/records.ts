@@ -79,7 +79,7 @@ export interface ChatRecord {
   deactivated?: boolean;
   /** Derived from `participants` (chats.ts participantIndex), rebuilt when `version` or their number changes. */
   participantIndex?: ParticipantIndex;
-  /** Megagroups and channels: who has read how far; created on first use (channelMessages.ts). */
+  /** Megagroups and channels: who has read how far; created on first use (readState.ts). */
   channelReads?: ChannelReads;
 }
 
@@ -136,6 +136,17 @@ export interface MessageRecord {
   announcement?: Api.UpdateNewMessage;
 }
 
+/** What a message carries; as `postMessage` takes it (sending.ts). */
+export interface MessageContent {
+  text?: string;
+  entities?: Api.TypeMessageEntity[];
+  replyToId?: number;
+  replyMarkup?: Api.TypeReplyMarkup;
+  action?: Api.TypeMessageAction;
+  /** A document or photo; `text` is then its caption. */
+  media?: StoredMedia;
+}
+
 /** One pts step in a box: what getDifference / getChannelDifference replays. */
 export interface PtsEvent {
   pts: number;
@@ -151,7 +162,7 @@ export interface MessageBox {
   lastMessageId: number;
   messages: Map<number, MessageRecord>;
   log: PtsEvent[];
-  /** Common boxes: the message ids by chat (messages.ts), rebuilt when `lastMessageId` moved without it. */
+  /** Common boxes: the message ids by chat (boxIndex.ts), rebuilt when `lastMessageId` moved without it. */
   peerIndex?: PeerIndex;
 }
 

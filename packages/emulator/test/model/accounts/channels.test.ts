@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { createChat } from "../../../src/model/chats.js";
 import { toLong } from "../../../src/model/longs.js";
-import { postMessage } from "../../../src/model/messages.js";
+import { postMessage } from "../../../src/model/sending.js";
 import { createUser } from "../../../src/model/users.js";
 import { call, harness, randomId, rpcError } from "./harness.js";
 
