@@ -12,10 +12,11 @@
  * "to" names a user or a chat ref. Each entry of "users" takes the fields of POST /users.
  */
 import { createChat } from "./model/chats.js";
-import { postMessage } from "./model/messages.js";
+import type { PeerRef, Role } from "./model/records.js";
 import { seedMembers } from "./model/seed.js";
+import { postMessage } from "./model/sending.js";
 import { createUser, type UserSpec } from "./model/users.js";
-import type { PeerRef, Role, World } from "./model/world.js";
+import type { World } from "./model/world.js";
 
 /** A person of the seed: the fields of POST /users, named by a ref. */
 export type SeedUser = UserSpec & { ref: string };

@@ -7,15 +7,16 @@ import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
 import { fileNameOf, type StoredMedia } from "../model/files.js";
-import { postMessage } from "../model/messages.js";
 import { setMemberRole } from "../model/participants.js";
+import type { MessageRecord, PeerRef, Role } from "../model/records.js";
 import { seedMembers } from "../model/seed.js";
+import { postMessage } from "../model/sending.js";
 import { createUser } from "../model/users.js";
-import type { MessageRecord, PeerRef, Role, World } from "../model/world.js";
+import type { World } from "../model/world.js";
 import type { Router } from "../rpc/router.js";
 import { errorCode } from "../rpc/router.js";
+import { ControlError } from "./errors.js";
 import { id, optBool, optId, optNumber, optStr, peerRef, str } from "./fields.js";
-import { ControlError } from "./http.js";
 
 /** The parts of the emulator the control API drives. */
 export interface ControlTargets {

@@ -2,8 +2,8 @@
  * Field readers for control API bodies: each throws a ControlError naming the field and what it
  * should be. Ids are accepted as decimal strings (the contract) or plain numbers.
  */
-import type { PeerRef } from "../model/world.js";
-import { ControlError } from "./http.js";
+import type { PeerRef } from "../model/records.js";
+import { ControlError } from "./errors.js";
 
 type Body = Record<string, unknown>;
 

@@ -5,16 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ControlActions } from "./actions.js";
-
-/** A client mistake in a control call: answered with HTTP 400 and the message. */
-export class ControlError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+import { ControlError } from "./errors.js";
 
 type Route = (body: Record<string, unknown>, query: URLSearchParams, params: string[]) => unknown;
 

@@ -13,9 +13,9 @@ import {
   signIn,
   signUp,
 } from "../model/auth.js";
-import { toLong } from "../model/users.js";
+import { badRequest } from "../model/errors.js";
+import { toLong } from "../model/longs.js";
 import type { MethodTable } from "../rpc/context.js";
-import { badRequest } from "../rpc/errors.js";
 
 /** auth.acceptLoginToken's answer: the session just signed in, as account.getAuthorizations lists it. */
 function acceptedAuthorization(now: number): Api.Authorization {

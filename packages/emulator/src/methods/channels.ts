@@ -3,32 +3,22 @@
  * participants and messages, with Telegram's error names and codes.
  */
 import { Api } from "telegram";
+import { channelBox } from "../model/box.js";
 import { channelDifference } from "../model/channelDifference.js";
-import {
-  channelBox,
-  channelReadState,
-  chatUpdates,
-  deleteChannelMessages,
-  messageUserIds,
-  readChannelHistory,
-  renderChannelMessage,
-} from "../model/channelMessages.js";
-import {
-  createChat,
-  holdsAdminRight,
-  isAdminRole,
-  isMemberRole,
-  lookupChannel,
-  participantIndex,
-  participantOf,
-  renderChat,
-  resolveChannel,
-} from "../model/chats.js";
+import { createChat, holdsAdminRight, isAdminRole, isMemberRole, participantIndex, participantOf, renderChat } from "../model/chats.js";
+import { deleteChannelMessages } from "../model/deletes.js";
+import { chatUpdates } from "../model/delivery.js";
+import { badRequest, forbidden, notAcceptable } from "../model/errors.js";
+import { lookupChannel, resolveChannel, resolveInputUser } from "../model/inputPeers.js";
+import { toLong } from "../model/longs.js";
+import { renderMessage } from "../model/messageRender.js";
 import { applyMemberRole, listParticipants, participantsHash, renderChannelParticipant } from "../model/participants.js";
-import { renderUsers, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, Role, UserRecord, World } from "../model/world.js";
+import { messageUserIds } from "../model/peerSet.js";
+import { channelReadState, readChannelHistory } from "../model/readState.js";
+import type { ChatRecord, Role, UserRecord } from "../model/records.js";
+import { renderUsers } from "../model/users.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, forbidden, notAcceptable } from "../rpc/errors.js";
 
 /** The user an InputPeer names for participant methods (PARTICIPANT_ID_INVALID for chats/channels). */
 function participantUser(world: World, viewerId: number, input: Api.TypeInputPeer): UserRecord {
@@ -291,7 +281,7 @@ function createChannel(request: Api.channels.CreateChannel, ctx: CallContext): A
   const box = channelBox(chat);
   const created = box.messages.get(box.lastMessageId);
   const updates: Api.TypeUpdate[] = [new Api.UpdateChannel({ channelId: toLong(chat.id) })];
-  if (created) updates.push(new Api.UpdateNewChannelMessage({ message: renderChannelMessage(chat, created, me.id), pts: box.pts, ptsCount: 1 }));
+  if (created) updates.push(new Api.UpdateNewChannelMessage({ message: renderMessage(world, created, me.id), pts: box.pts, ptsCount: 1 }));
   if (world.onlineUsers().has(me.id)) world.push(me.id, chatUpdates(world, me.id, chat, updates, [me.id]), ctx.sessionKey);
   return chatUpdates(world, me.id, chat, updates, [me.id]);
 }
@@ -309,7 +299,7 @@ function getMessages(request: Api.channels.GetMessages, ctx: CallContext): Api.m
     const record = id === undefined ? undefined : box.messages.get(id);
     if (!record) return new Api.MessageEmpty({ id: id ?? 0 });
     userIds.push(...messageUserIds(record));
-    return renderChannelMessage(chat, record, me.id);
+    return renderMessage(world, record, me.id);
   });
   return new Api.messages.ChannelMessages({
     pts: box.pts,

@@ -4,14 +4,17 @@
  * (through postMessage) and updateChatParticipants / …Add / …Delete / …Admin Telegram sends.
  */
 import { Api } from "telegram";
-import { chatUpdates, forEachOnlineMember } from "../model/channelMessages.js";
 import { createChat, isMemberRole, participantIndex, participantOf, renderChat } from "../model/chats.js";
-import { postMessage } from "../model/messages.js";
+import { chatUpdates, forEachOnlineMember } from "../model/delivery.js";
+import { badRequest, forbidden } from "../model/errors.js";
+import { resolveInputUser } from "../model/inputPeers.js";
+import { fromLong, toLong } from "../model/longs.js";
 import { applyMemberRole, ownNewMessageUpdate, renderChatParticipants } from "../model/participants.js";
-import { fromLong, renderUser, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, World } from "../model/world.js";
+import type { ChatRecord } from "../model/records.js";
+import { postMessage } from "../model/sending.js";
+import { renderUser } from "../model/users.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, forbidden } from "../rpc/errors.js";
 
 /** The basic group a chat_id names (CHAT_ID_INVALID for unknown ids, megagroups and channels). */
 function groupOf(world: World, chatId: Parameters<typeof fromLong>[0]): ChatRecord {

@@ -2,10 +2,12 @@
 import { Api } from "telegram";
 import { setBlocked } from "../model/blocking.js";
 import { renderChat } from "../model/chats.js";
-import { peerOf, renderUser, resolveInputPeer } from "../model/users.js";
+import { badRequest } from "../model/errors.js";
+import { resolveInputPeer } from "../model/inputPeers.js";
+import { peerOf } from "../model/peerRefs.js";
+import { renderUser } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest } from "../rpc/errors.js";
 
 /** What Telegram accepts as a username: 5–32 letters, digits and underscores, starting with a letter. */
 const USERNAME = /^[a-z][a-z0-9_]{3,30}[a-z0-9]$/i;

@@ -1,6 +1,7 @@
 /** help.*: the server configuration clients read at start (help.getConfig) and the nearest DC. */
 import { Api } from "telegram";
-import { EDIT_TIME_LIMIT, MAX_MESSAGE_LENGTH } from "../model/messages.js";
+import { EDIT_TIME_LIMIT } from "../model/edits.js";
+import { MAX_MESSAGE_LENGTH } from "../model/sending.js";
 import type { World } from "../model/world.js";
 import type { MethodTable } from "../rpc/context.js";
 

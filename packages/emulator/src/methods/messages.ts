@@ -1,38 +1,29 @@
 /**
  * messages.*: sending (text and media), editing, deleting, reading and listing messages of private chats
- * and basic groups, dialogs, and inline-button callbacks. Channel peers are routed to the channel model.
+ * and basic groups, dialogs, and inline-button callbacks. Channel peers go to the channel functions of the model.
  * (messages.getChats / getFullChat and basic-group membership live in chats.ts.)
  */
 import { Api } from "telegram";
+import { channelBox } from "../model/box.js";
 import { answerCallback, pressButton } from "../model/callbacks.js";
-import { channelBox, editChannelMessage, senderUpdates } from "../model/channelMessages.js";
+import { senderUpdates } from "../model/channelPosts.js";
+import { deleteMessages } from "../model/deletes.js";
+import { type DialogEntry, dialogPage, listDialogs, renderDialog } from "../model/dialogs.js";
 import { currentState } from "../model/difference.js";
+import { editChannelMessage, editMessage } from "../model/edits.js";
+import { badRequest, RpcError } from "../model/errors.js";
+import { historyWindow } from "../model/history.js";
+import { resolveInputPeer, resolveInputUser } from "../model/inputPeers.js";
+import { bigintOf, toLong } from "../model/longs.js";
 import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
-import {
-  announcementOf,
-  checkText,
-  collectMessagePeers,
-  type DialogEntry,
-  deleteMessages,
-  dialogPage,
-  editMessage,
-  historyWindow,
-  listDialogs,
-  type PeerSet,
-  peerSet,
-  postMessage,
-  randomIdUsed,
-  readHistory,
-  rememberRandomId,
-  renderDialog,
-  renderMessage,
-  renderPeerSet,
-  wrapUpdates,
-} from "../model/messages.js";
-import { bigintOf, peerKey, resolveInputPeer, resolveInputUser, toLong } from "../model/users.js";
-import type { ChatRecord, MessageRecord, PeerRef, UserRecord, World } from "../model/world.js";
+import { renderMessage } from "../model/messageRender.js";
+import { peerKey } from "../model/peerRefs.js";
+import { collectMessagePeers, type PeerSet, peerSet, renderPeerSet, wrapUpdates } from "../model/peerSet.js";
+import { readHistory } from "../model/readState.js";
+import type { ChatRecord, MessageRecord, PeerRef, UserRecord } from "../model/records.js";
+import { checkText, postMessage, randomIdUsed, rememberRandomId } from "../model/sending.js";
+import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
-import { badRequest, RpcError } from "../rpc/errors.js";
 
 /** Longest callback answer text Telegram shows. */
 const CALLBACK_ANSWER_MAX = 200;
@@ -75,7 +66,7 @@ function storedMarkup(sender: UserRecord, markup: Api.TypeReplyMarkup | undefine
 function sentResult(world: World, user: UserRecord, peer: PeerRef, record: MessageRecord, randomId: Api.UpdateMessageID["randomId"]): Api.TypeUpdates {
   const messageId = new Api.UpdateMessageID({ id: record.id, randomId });
   if (peer.type === "channel") return senderUpdates(world, channelOf(world, peer), record, [messageId]);
-  const announcement = announcementOf(world, record);
+  const announcement = record.announcement;
   if (!announcement) throw new Error(`message ${record.id} was not announced`);
   if (peer.type === "user" && !record.replyMarkup && !record.media) {
     return new Api.UpdateShortSentMessage({

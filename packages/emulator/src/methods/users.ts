@@ -1,10 +1,13 @@
 /** users.*: users by InputUser (self included) and a user's full profile. */
 import { Api } from "telegram";
 import { chatsOf } from "../model/chats.js";
-import { renderUser, resolveInputUser, toLong } from "../model/users.js";
-import type { UserRecord, World } from "../model/world.js";
+import { RpcError } from "../model/errors.js";
+import { resolveInputUser } from "../model/inputPeers.js";
+import { toLong } from "../model/longs.js";
+import type { UserRecord } from "../model/records.js";
+import { renderUser } from "../model/users.js";
+import type { World } from "../model/world.js";
 import type { MethodTable } from "../rpc/context.js";
-import { RpcError } from "../rpc/errors.js";
 
 /** Groups and channels both users are in, for userFull.common_chats_count. */
 function commonChatsCount(world: World, viewerId: number, user: UserRecord): number {

@@ -5,57 +5,22 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest, notAcceptable, unauthorized } from "../rpc/errors.js";
+import { badRequest, notAcceptable, unauthorized } from "./errors.js";
+import { toLong } from "./longs.js";
+import type { UserRecord } from "./records.js";
 import { challengeFor, checkProof, SRP_G, SRP_PRIME } from "./srp.js";
-import { createUser, normalizePhone, renderUser, toLong } from "./users.js";
-import type { UserRecord, World } from "./world.js";
+import { createUser, normalizePhone, renderUser } from "./users.js";
+import type { LoginToken, SentCode, World } from "./world.js";
 
 /** How long a login code stays valid, in seconds. */
 export const CODE_TTL = 300;
 /** How long a QR login token stays valid, in seconds. */
 export const LOGIN_TOKEN_TTL = 30;
 
-interface SentCode {
-  phone: string;
-  code: string;
-  expires: number;
-  /** auth.signIn accepted the code for a number with no account: auth.signUp may follow. */
-  verified: boolean;
-}
-
-interface LoginToken {
-  authKeyId: string;
-  token: Buffer;
-  expires: number;
-  acceptedBy?: number;
-}
-
-interface AuthState {
-  /** phone_code_hash to the code it stands for. */
-  codes: Map<string, SentCode>;
-  /** Phone to the last code sent to it, for the control API. */
-  lastCodes: Map<string, string>;
-  /** Auth keys that passed the code (or QR) step of an account with 2FA: key to user id. */
-  awaitingPassword: Map<string, number>;
-  /** Token (hex) to the QR login it belongs to. */
-  tokens: Map<string, LoginToken>;
-}
-
-const states = new WeakMap<World, AuthState>();
-
-function stateOf(world: World): AuthState {
-  let state = states.get(world);
-  if (!state) {
-    state = { codes: new Map(), lastCodes: new Map(), awaitingPassword: new Map(), tokens: new Map() };
-    states.set(world, state);
-  }
-  return state;
-}
-
 /** The last login code sent to a phone number (the control API's stand-in for the SMS). */
 export function lastLoginCode(world: World, phone: string): string | undefined {
   const normalized = normalizePhone(phone);
-  return normalized === undefined ? undefined : stateOf(world).lastCodes.get(normalized);
+  return normalized === undefined ? undefined : world.login.lastCodes.get(normalized);
 }
 
 function phoneOrThrow(raw: string): string {
@@ -73,7 +38,7 @@ function accountOf(world: World, phone: string): UserRecord | undefined {
 
 /** Bind an auth key to an account and answer as auth.signIn does. */
 function bind(world: World, authKeyId: string, user: UserRecord): Api.auth.Authorization {
-  stateOf(world).awaitingPassword.delete(authKeyId);
+  world.login.awaitingPassword.delete(authKeyId);
   world.authorizations.set(authKeyId, { userId: user.id, date: world.now() });
   return new Api.auth.Authorization({ user: renderUser(world, user.id, user) });
 }
@@ -81,7 +46,7 @@ function bind(world: World, authKeyId: string, user: UserRecord): Api.auth.Autho
 /** Bind, or, for an account with 2FA, remember the key and ask for the password (401). */
 function bindOrAskPassword(world: World, authKeyId: string, user: UserRecord): Api.auth.Authorization {
   if (user.password) {
-    stateOf(world).awaitingPassword.set(authKeyId, user.id);
+    world.login.awaitingPassword.set(authKeyId, user.id);
     throw unauthorized("SESSION_PASSWORD_NEEDED");
   }
   return bind(world, authKeyId, user);
@@ -94,7 +59,7 @@ export function sendCode(world: World, phoneNumber: string, apiId: number, apiHa
   const test = /^99966(\d)\d{4}$/.exec(phone);
   const code = test ? test[1].repeat(5) : String(randomInt(0, 100_000)).padStart(5, "0");
   const hash = randomBytes(9).toString("hex");
-  const state = stateOf(world);
+  const state = world.login;
   state.codes.set(hash, { phone, code, expires: world.now() + CODE_TTL, verified: false });
   state.lastCodes.set(phone, code);
   const user = accountOf(world, phone);
@@ -116,7 +81,7 @@ export function resendCode(world: World, phoneNumber: string, phoneCodeHash: str
 /** The live code entry behind a phone_code_hash, with Telegram's errors for missing or stale ones. */
 function codeEntry(world: World, phone: string, hash: string): SentCode {
   if (!hash) throw badRequest("PHONE_CODE_HASH_EMPTY");
-  const entry = stateOf(world).codes.get(hash);
+  const entry = world.login.codes.get(hash);
   if (!entry || entry.phone !== phone || entry.expires < world.now()) throw badRequest("PHONE_CODE_EXPIRED");
   return entry;
 }
@@ -136,7 +101,7 @@ export function signIn(world: World, authKeyId: string, phoneNumber: string, pho
     entry.verified = true;
     return new Api.auth.AuthorizationSignUpRequired({});
   }
-  stateOf(world).codes.delete(phoneCodeHash);
+  world.login.codes.delete(phoneCodeHash);
   return bindOrAskPassword(world, authKeyId, user);
 }
 
@@ -155,7 +120,7 @@ export function signUp(
   if (!entry.verified) throw badRequest("PHONE_CODE_EMPTY");
   const first = firstName.trim();
   if (first.length === 0 || first.length > 64) throw badRequest("FIRSTNAME_INVALID");
-  stateOf(world).codes.delete(phoneCodeHash);
+  world.login.codes.delete(phoneCodeHash);
   world.phones.delete(phone); // a deleted account may still hold the number
   const user = createUser(world, { firstName: first, lastName: lastName.trim() || undefined, phone, status: "online" });
   return bind(world, authKeyId, user);
@@ -163,7 +128,7 @@ export function signUp(
 
 /** The account a key acts for in the password step: the one signed in, else the one awaiting 2FA. */
 function passwordSubject(world: World, authKeyId: string): UserRecord {
-  const id = world.userOfKey(authKeyId) ?? stateOf(world).awaitingPassword.get(authKeyId);
+  const id = world.userOfKey(authKeyId) ?? world.login.awaitingPassword.get(authKeyId);
   const user = id === undefined ? undefined : world.users.get(id);
   if (!user) throw unauthorized("AUTH_KEY_UNREGISTERED");
   return user;
@@ -222,7 +187,7 @@ export function importBotAuthorization(world: World, authKeyId: string, token: s
 function tokenSuccess(world: World, authKeyId: string, login: LoginToken): Api.auth.LoginTokenSuccess {
   const user = world.users.get(login.acceptedBy ?? -1);
   if (!user || user.deleted) throw badRequest("AUTH_TOKEN_INVALID");
-  stateOf(world).tokens.delete(login.token.toString("hex"));
+  world.login.tokens.delete(login.token.toString("hex"));
   return new Api.auth.LoginTokenSuccess({ authorization: bindOrAskPassword(world, authKeyId, user) });
 }
 
@@ -231,7 +196,7 @@ function tokenSuccess(world: World, authKeyId: string, login: LoginToken): Api.a
  * accepted the key's token.
  */
 export function exportLoginToken(world: World, authKeyId: string): Api.auth.TypeLoginToken {
-  const state = stateOf(world);
+  const state = world.login;
   const now = world.now();
   for (const [hex, login] of state.tokens) {
     if (login.authKeyId !== authKeyId) continue;
@@ -245,7 +210,7 @@ export function exportLoginToken(world: World, authKeyId: string): Api.auth.Type
 }
 
 function liveToken(world: World, token: Buffer): LoginToken {
-  const login = stateOf(world).tokens.get(Buffer.from(token).toString("hex"));
+  const login = world.login.tokens.get(Buffer.from(token).toString("hex"));
   if (!login) throw badRequest("AUTH_TOKEN_INVALID");
   if (login.expires < world.now() && login.acceptedBy === undefined) throw badRequest("AUTH_TOKEN_EXPIRED");
   return login;
@@ -271,7 +236,7 @@ export function acceptLoginToken(world: World, userId: number, token: Buffer): v
 
 /** auth.logOut: unbind the key and forget its pending login steps. */
 export function logOut(world: World, authKeyId: string): Api.auth.LoggedOut {
-  const state = stateOf(world);
+  const state = world.login;
   state.awaitingPassword.delete(authKeyId);
   for (const [hex, login] of state.tokens) if (login.authKeyId === authKeyId) state.tokens.delete(hex);
   world.authorizations.delete(authKeyId);

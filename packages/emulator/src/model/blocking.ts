@@ -4,8 +4,9 @@
  * What a block forbids (the blocked side writing) is not modeled.
  */
 import { Api } from "telegram";
+import { toLong } from "./longs.js";
 import { sendNumbered } from "./qts.js";
-import { renderUsers, toLong } from "./users.js";
+import { renderUsers } from "./users.js";
 import type { World } from "./world.js";
 
 /** Whether userId blocked targetId. */

@@ -3,7 +3,13 @@
  * Pure operations on MessageBox; callers render and push the updates they produce.
  */
 import type { Api } from "telegram";
-import type { MessageBox, MessageRecord, PtsEvent } from "./world.js";
+import type { ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
+
+/** The box of a megagroup/channel (basic groups have none). */
+export function channelBox(chat: ChatRecord): MessageBox {
+  if (!chat.box) throw new Error(`chat ${chat.id} is a basic group: it has no channel box`);
+  return chat.box;
+}
 
 /** Store a new message under the box's next id and return that id. */
 export function addMessage(box: MessageBox, message: Omit<MessageRecord, "id">): MessageRecord {

@@ -4,10 +4,13 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
-import { copyIn, wrapUpdates } from "./messages.js";
-import { peerKey, peerOf, toLong } from "./users.js";
-import type { MessageRecord, PeerRef, World } from "./world.js";
+import { copyIn } from "./copies.js";
+import { badRequest } from "./errors.js";
+import { toLong } from "./longs.js";
+import { peerKey, peerOf } from "./peerRefs.js";
+import { wrapUpdates } from "./peerSet.js";
+import type { MessageRecord, PeerRef } from "./records.js";
+import type { World } from "./world.js";
 
 /** What the bot answers: the toast or alert text, a URL, and how long clients may cache it. */
 export interface CallbackAnswer {
@@ -15,22 +18,6 @@ export interface CallbackAnswer {
   alert?: boolean;
   url?: string;
   cacheTime: number;
-}
-
-interface PendingQuery {
-  botId: number;
-  resolve: (answer: Api.messages.BotCallbackAnswer) => void;
-}
-
-const pendingByWorld = new WeakMap<World, Map<string, PendingQuery>>();
-
-function pendingOf(world: World): Map<string, PendingQuery> {
-  let pending = pendingByWorld.get(world);
-  if (!pending) {
-    pending = new Map();
-    pendingByWorld.set(world, pending);
-  }
-  return pending;
 }
 
 /** The message a user sees at (peer, messageId): their own copy, or the channel's message. */
@@ -66,7 +53,7 @@ export async function pressButton(world: World, userId: number, peer: PeerRef, m
   const botCopy = peer.type === "channel" ? record : copyIn(world, record, bot.id);
   if (!botCopy) throw badRequest("MESSAGE_ID_INVALID");
   const queryId = randomBytes(8).readBigInt64LE(0);
-  const pending = pendingOf(world);
+  const pending = world.callbackQueries;
   const answer = new Promise<Api.messages.BotCallbackAnswer>((resolve, reject) => {
     const timer = setTimeout(() => {
       pending.delete(queryId.toString());
@@ -98,7 +85,7 @@ export async function pressButton(world: World, userId: number, peer: PeerRef, m
  * that is unknown, already answered, timed out or sent to another bot.
  */
 export function answerCallback(world: World, botId: number, queryId: bigint, answer: CallbackAnswer): void {
-  const pending = pendingOf(world);
+  const pending = world.callbackQueries;
   const key = queryId.toString();
   const query = pending.get(key);
   if (!query || query.botId !== botId) throw badRequest("QUERY_ID_INVALID");

@@ -5,12 +5,15 @@
  * the latest messages when the gap is beyond what the server replays or what the caller may fetch.
  */
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
-import { eventsAfter } from "./box.js";
-import { channelBox, channelReadState, messageUserIds, renderChannelMessage } from "./channelMessages.js";
+import { channelBox, eventsAfter } from "./box.js";
 import { renderChat } from "./chats.js";
-import { renderUsers, toLong } from "./users.js";
-import type { ChatRecord, MessageRecord, World } from "./world.js";
+import { renderDialog } from "./dialogs.js";
+import { badRequest } from "./errors.js";
+import { renderMessage } from "./messageRender.js";
+import { messageUserIds } from "./peerSet.js";
+import type { ChatRecord, MessageRecord } from "./records.js";
+import { renderUsers } from "./users.js";
+import type { World } from "./world.js";
 
 /** Seconds after which clients should poll the channel again (the `timeout` field). */
 export const CHANNEL_DIFFERENCE_TIMEOUT = 30;
@@ -30,25 +33,13 @@ function latestMessages(chat: ChatRecord, count: number): MessageRecord[] {
 }
 
 function tooLong(world: World, viewerId: number, chat: ChatRecord, messageCount: number): Api.updates.ChannelDifferenceTooLong {
-  const box = channelBox(chat);
   const latest = latestMessages(chat, messageCount);
-  const read = channelReadState(chat, viewerId);
-  const dialog = new Api.Dialog({
-    peer: new Api.PeerChannel({ channelId: toLong(chat.id) }),
-    topMessage: latest[0]?.id ?? 0,
-    readInboxMaxId: read.readInboxMaxId,
-    readOutboxMaxId: read.readOutboxMaxId,
-    unreadCount: read.unreadCount,
-    unreadMentionsCount: 0,
-    unreadReactionsCount: 0,
-    notifySettings: new Api.PeerNotifySettings({}),
-    pts: box.pts,
-  });
+  const dialog = renderDialog(world, viewerId, { peer: { type: "channel", id: chat.id }, top: latest[0], date: latest[0]?.date ?? chat.date });
   return new Api.updates.ChannelDifferenceTooLong({
     final: true,
     timeout: CHANNEL_DIFFERENCE_TIMEOUT,
     dialog,
-    messages: latest.map((record) => renderChannelMessage(chat, record, viewerId)),
+    messages: latest.map((record) => renderMessage(world, record, viewerId)),
     chats: [renderChat(world, viewerId, chat)],
     users: renderUsers(world, viewerId, latest.flatMap(messageUserIds)),
   });
@@ -99,7 +90,7 @@ export function channelDifference(
       if (!record || shown.has(record.id)) continue;
       shown.add(record.id);
       userIds.push(...messageUserIds(record));
-      const message = renderChannelMessage(chat, record, viewerId);
+      const message = renderMessage(world, record, viewerId);
       if (update instanceof Api.UpdateNewChannelMessage) newMessages.push(message);
       else otherUpdates.push(new Api.UpdateEditChannelMessage({ message, pts: event.pts, ptsCount: event.ptsCount }));
     } else {

@@ -1,15 +1,14 @@
 /**
  * Basic groups, megagroups and broadcast channels: creating them (seeding), rendering them for a
- * viewer, resolving InputChannel with its per-viewer access hash, and the derived participant
- * index (member order, counts, role lists) that listing and rendering share.
+ * viewer, and the derived participant index (member order, counts, role lists) that listing and
+ * rendering share. inputPeers.ts resolves the InputChannel a client sends back.
  */
 import { Api } from "telegram";
-import { badRequest, notAcceptable } from "../rpc/errors.js";
 import { addMessage, advancePts } from "./box.js";
-import { renderMedia } from "./files.js";
-import { renderMessage } from "./messages.js";
-import { fromLong, toLong } from "./users.js";
-import { type ChatKind, type ChatRecord, type MessageRecord, newBox, type Participant, type Role, type World } from "./world.js";
+import { toLong } from "./longs.js";
+import { renderMessage } from "./messageRender.js";
+import { type ChatKind, type ChatRecord, newBox, type Participant, type ParticipantIndex, type Role } from "./records.js";
+import type { World } from "./world.js";
 
 /** Roles of people who are in the chat (see it and count in participants_count). */
 export function isMemberRole(role: Role | undefined): boolean {
@@ -121,32 +120,12 @@ export function participantOf(world: World, chat: ChatRecord, userId: number): P
   return lifted;
 }
 
-/** Derived views of a chat's participants, rebuilt when the participants change. */
-export interface ParticipantIndex {
-  version: number;
-  size: number;
-  /** Creator, admins, members and restricted people, most recently joined first. */
-  recent: Participant[];
-  /** Creator first, then admins in promotion order. */
-  admins: Participant[];
-  /** Bots among `recent`. */
-  bots: Participant[];
-  /** Restricted people still in the chat (the "banned" list). */
-  restricted: Participant[];
-  /** Banned people (view_messages forbidden, the "kicked" list), most recent first. */
-  kicked: Participant[];
-  /** Lower-case " first last" and username per entry of `recent`, built on the first search. */
-  searchKeys?: { name: string; username: string }[];
-}
-
-const indexes = new WeakMap<ChatRecord, ParticipantIndex>();
-
 /**
  * The participant index of a chat. It is cached per chat and rebuilt when `chat.version` or the
  * number of records changes: whoever edits `chat.participants` directly must bump `chat.version`.
  */
 export function participantIndex(world: World, chat: ChatRecord): ParticipantIndex {
-  const cached = indexes.get(chat);
+  const cached = chat.participantIndex;
   if (cached && cached.version === chat.version && cached.size === chat.participants.size) return cached;
   const all = Array.from(chat.participants.values());
   const index: ParticipantIndex = {
@@ -183,7 +162,7 @@ export function participantIndex(world: World, chat: ChatRecord): ParticipantInd
   }
   index.admins.reverse();
   if (creator) index.admins.unshift(creator);
-  indexes.set(chat, index);
+  chat.participantIndex = index;
   return index;
 }
 
@@ -246,7 +225,7 @@ export function createChat(world: World, spec: ChatSpec): ChatRecord {
       date,
       action: new Api.MessageActionChannelCreate({ title: spec.title }),
     });
-    advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderBareChannelMessage(chat, record), pts, ptsCount: 1 }));
+    advancePts(chat.box, 1, date, (pts) => new Api.UpdateNewChannelMessage({ message: renderMessage(world, record), pts, ptsCount: 1 }));
   } else {
     // A basic group opens with "created the group" in every member's box, as on Telegram (clients
     // such as GramJS's getDialogs expect a top message in every dialog).
@@ -276,30 +255,6 @@ export function seedParticipant(chat: ChatRecord, userId: number, role: Role, da
     default:
       return { userId, role, date };
   }
-}
-
-/** The message as every viewer sees it, without the per-viewer `out` flag. */
-export function renderBareChannelMessage(chat: ChatRecord, record: MessageRecord): Api.Message | Api.MessageService {
-  const broadcast = chat.kind === "channel";
-  const peerId = new Api.PeerChannel({ channelId: toLong(chat.id) });
-  const fromId = broadcast ? undefined : new Api.PeerUser({ userId: toLong(record.fromId) });
-  const replyTo = record.replyToId ? new Api.MessageReplyHeader({ replyToMsgId: record.replyToId }) : undefined;
-  if (record.action) {
-    return new Api.MessageService({ id: record.id, post: broadcast || undefined, fromId, peerId, replyTo, date: record.date, action: record.action });
-  }
-  return new Api.Message({
-    id: record.id,
-    post: broadcast || undefined,
-    fromId,
-    peerId,
-    replyTo,
-    date: record.date,
-    message: record.text,
-    media: record.media && renderMedia(record.media),
-    entities: record.entities,
-    replyMarkup: record.replyMarkup,
-    editDate: record.editDate,
-  });
 }
 
 /** Whether viewerId may see a megagroup/channel at all (members, and anyone for public ones). */
@@ -353,37 +308,6 @@ export function renderChat(world: World, viewerId: number, chat: ChatRecord): Ap
     bannedRights: p?.role === "restricted" ? p.bannedRights : undefined,
     participantsCount: memberCount(world, chat),
   });
-}
-
-/**
- * The megagroup/channel an InputChannel or InputPeer names, checking only the id and the viewer's
- * access hash (CHANNEL_INVALID); min constructors (…FromMessage) are taken by id.
- */
-export function lookupChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
-  let id: number;
-  let hash: bigint | undefined;
-  if (input instanceof Api.InputChannel || input instanceof Api.InputPeerChannel) {
-    id = fromLong(input.channelId);
-    hash = BigInt(String(input.accessHash));
-  } else if (input instanceof Api.InputChannelFromMessage || input instanceof Api.InputPeerChannelFromMessage) {
-    id = fromLong(input.channelId);
-  } else {
-    throw badRequest("CHANNEL_INVALID");
-  }
-  const chat = world.chats.get(id);
-  if (!chat || chat.kind === "group") throw badRequest("CHANNEL_INVALID");
-  if (hash !== undefined && !world.checkAccessHash(viewerId, "channel", id, hash)) throw badRequest("CHANNEL_INVALID");
-  return chat;
-}
-
-/**
- * The megagroup/channel named by input, which viewerId must be able to see: CHANNEL_INVALID for
- * a wrong id or hash, CHANNEL_PRIVATE when banned or when it is private and they are not in it.
- */
-export function resolveChannel(world: World, viewerId: number, input: Api.TypeInputChannel | Api.TypeInputPeer): ChatRecord {
-  const chat = lookupChannel(world, viewerId, input);
-  if (!canSeeChannel(world, chat, viewerId)) throw notAcceptable("CHANNEL_PRIVATE");
-  return chat;
 }
 
 /** Groups and channels userId is in (creator, admin, member or restricted), for dialogs. */

@@ -7,9 +7,11 @@
  */
 import { Api } from "telegram";
 import { eventsAfter } from "./box.js";
-import { collectUpdatePeers, peerSet, renderPeerSet, totalUnread } from "./messages.js";
-import { collectQtsPeers, currentQts, type QtsEvent, qtsEventsAfter } from "./qts.js";
-import type { PtsEvent, World } from "./world.js";
+import { collectUpdatePeers, peerSet, renderPeerSet } from "./peerSet.js";
+import { collectQtsPeers, currentQts, qtsEventsAfter } from "./qts.js";
+import { totalUnread } from "./readState.js";
+import type { PtsEvent, QtsEvent } from "./records.js";
+import type { World } from "./world.js";
 
 /** The account's update state: pts of its common box, its qts, the current date, seq = 0. */
 export function currentState(

@@ -8,9 +8,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { badRequest } from "../rpc/errors.js";
+import { badRequest } from "./errors.js";
 import { PHOTO_RULES, photoSizeAccepted, readPhotoHeader } from "./imageHeader.js";
-import type { World } from "./world.js";
 
 interface MediaCommon {
   readonly id: bigint;
@@ -73,6 +72,13 @@ export function renderMedia(media: StoredMedia): Api.MessageMediaDocument | Api.
   return media.store.render(media);
 }
 
+/** What a file store reads of its world: the clock, the limits and the DC its files are on. */
+export interface FileStoreHost {
+  readonly limits: { readonly storedFileBytes: number; readonly fileReferenceTtlSeconds: number };
+  readonly server: { readonly dcId: number };
+  now(): number;
+}
+
 /** Documents and photos with their bytes, for one world. */
 export class FileStore {
   /** Oldest first: the order in which bytes are dropped. */
@@ -80,7 +86,7 @@ export class FileStore {
   private held = 0;
   private readonly secret = randomBytes(32);
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: FileStoreHost) {}
 
   /** Bytes of file content held now. */
   get heldBytes(): number {

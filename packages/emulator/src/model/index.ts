@@ -4,10 +4,10 @@
  */
 
 export { createChat, isMemberRole, memberCount, participantIndex, participantOf } from "./chats.js";
-export { postMessage } from "./messages.js";
 export { setMemberRole } from "./participants.js";
 export { currentQts } from "./qts.js";
+export type { ChatRecord, Participant, PeerRef, Role, UserRecord } from "./records.js";
 export { seedMembers } from "./seed.js";
+export { postMessage } from "./sending.js";
 export { createUser, type UserSpec } from "./users.js";
-export type { ChatRecord, Participant, PeerRef, Role, UserRecord } from "./world.js";
 export { World } from "./world.js";

@@ -6,7 +6,7 @@
  * can be retried with the same InputFile.
  */
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
+import { badRequest } from "./errors.js";
 import type { StoredMedia } from "./files.js";
 import type { World } from "./world.js";
 

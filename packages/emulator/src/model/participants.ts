@@ -4,8 +4,7 @@
  * channels.getParticipants answers (filters, caps, hidden member lists).
  */
 import { Api } from "telegram";
-import { forbidden } from "../rpc/errors.js";
-import { chatUpdates, findMessageEvent, forEachOnlineMember, markAllRead, postChannelMessage, renderChannelMessage } from "./channelMessages.js";
+import { findMessageEvent, postChannelMessage } from "./channelPosts.js";
 import {
   creatorRights,
   defaultAdminRights,
@@ -17,10 +16,15 @@ import {
   participantIndex,
   participantOf,
 } from "./chats.js";
-import { postMessage } from "./messages.js";
+import { chatUpdates, forEachOnlineMember } from "./delivery.js";
+import { forbidden } from "./errors.js";
+import { toLong } from "./longs.js";
+import { renderMessage } from "./messageRender.js";
 import { sendNumbered } from "./qts.js";
-import { toLong } from "./users.js";
-import type { ChatRecord, Participant, Role, UserRecord, World } from "./world.js";
+import { markAllRead } from "./readState.js";
+import type { ChatRecord, Participant, Role, UserRecord } from "./records.js";
+import { postMessage } from "./sending.js";
+import type { World } from "./world.js";
 
 /** Who acts and how, for a role change. */
 export interface RoleOptions {
@@ -126,7 +130,7 @@ export function applyMemberRole(world: World, chat: ChatRecord, userId: number, 
     const fromId = joining && opts.via ? userId : actorId;
     const record = postChannelMessage(world, chat, fromId, { action }, { exceptSessionKey: fromId === actorId ? opts.exceptSessionKey : undefined });
     const event = findMessageEvent(chat.box!, record.id);
-    if (event) updates.push(new Api.UpdateNewChannelMessage({ message: renderChannelMessage(chat, record, actorId), pts: event.pts, ptsCount: 1 }));
+    if (event) updates.push(new Api.UpdateNewChannelMessage({ message: renderMessage(world, record, actorId), pts: event.pts, ptsCount: 1 }));
   }
   if (joining) markAllRead(chat, userId);
   updates.push(...notifyChannelParticipant(world, chat, prev, next, actorId, now, opts.exceptSessionKey));

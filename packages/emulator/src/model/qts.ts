@@ -11,27 +11,10 @@
  * Older ones are forgotten; a client asking from before the log starts gets what is left.
  */
 import { Api } from "telegram";
-import type { PeerSet } from "./messages.js";
-import { fromLong } from "./users.js";
+import { fromLong } from "./longs.js";
+import type { PeerSet } from "./peerSet.js";
+import type { QtsBox, QtsEvent } from "./records.js";
 import type { World } from "./world.js";
-
-/** One qts step of an account: what getDifference replays. */
-export interface QtsEvent {
-  readonly qts: number;
-  readonly date: number;
-  /** The account's common-box pts when it happened: where it goes among the pts events of a difference. */
-  readonly pts: number;
-  /** Rendered for the account that gets it. */
-  readonly update: Api.TypeUpdate;
-}
-
-/** The qts sequence of one account. */
-export interface QtsBox {
-  qts: number;
-  /** Events, oldest first; those before index `first` are forgotten (dropped in bulk, see advanceQts). */
-  log: QtsEvent[];
-  first: number;
-}
 
 /** The account's qts box, created on first use. */
 export function qtsBoxOf(world: World, userId: number): QtsBox {

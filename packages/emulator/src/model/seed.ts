@@ -5,8 +5,9 @@
  */
 
 import { seedParticipant } from "./chats.js";
+import type { ChatRecord, Participant, Role, UserStatusKind } from "./records.js";
 import { createUser } from "./users.js";
-import type { ChatRecord, Participant, Role, UserStatusKind, World } from "./world.js";
+import type { World } from "./world.js";
 
 /** Options for `seedMembers`. */
 export interface SeedOptions {

@@ -5,7 +5,29 @@
  * 2048-bit prime.
  */
 import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
-import type { PasswordRecord } from "./world.js";
+
+/** A 2FA password as the server keeps it: SRP salts and the verifier v = g^x mod p, never the password. */
+export interface PasswordRecord {
+  salt1: Buffer;
+  salt2: Buffer;
+  /** The SRP verifier g^x mod p, 256 bytes big-endian. */
+  verifier: Buffer;
+  hint?: string;
+  /** Changes whenever the password changes, as srp_id does on Telegram. */
+  srpId: bigint;
+  /** The srp_B challenge, made on first use (challengeFor) and kept while the password lasts. */
+  challenge?: SrpChallenge;
+}
+
+/** The server's ephemeral pair for one password: secret b and public B = k·v + g^b mod p. */
+export interface SrpChallenge {
+  b: bigint;
+  /** srp_B, 256 bytes. */
+  B: Buffer;
+}
+
+/** Salts and verifier by the password's SHA-256 (hex); one per world, bounded. */
+export type VerifierCache = Map<string, { salt1: Buffer; salt2: Buffer; verifier: Buffer }>;
 
 /** Telegram's 2048-bit safe prime for SRP (the same p as the MTProto DH exchange). */
 export const SRP_PRIME = Buffer.from(
@@ -57,14 +79,14 @@ function passwordHash(password: string, salt1: Buffer, salt2: Buffer): Buffer {
   return sh(pbkdf2Sync(ph1, salt1, 100_000, 64, "sha512"), salt2);
 }
 
-const verifierCache = new Map<string, { salt1: Buffer; salt2: Buffer; verifier: Buffer }>();
 const VERIFIER_CACHE_SIZE = 64;
 
 /**
  * The record kept for a new 2FA password: fresh salts and v = g^x mod p. Passwords repeat across
- * seeded accounts, so salts and verifier are reused per password (keyed by its hash) to spare PBKDF2.
+ * seeded accounts, so salts and verifier are reused per password (keyed by its hash in `verifierCache`)
+ * to spare PBKDF2.
  */
-export function createPasswordRecord(password: string, hint?: string): PasswordRecord {
+export function createPasswordRecord(verifierCache: VerifierCache, password: string, hint?: string): PasswordRecord {
   const key = sha256(Buffer.from(password, "utf8")).toString("hex");
   let entry = verifierCache.get(key);
   if (!entry) {
@@ -78,15 +100,6 @@ export function createPasswordRecord(password: string, hint?: string): PasswordR
   return { ...entry, hint, srpId: randomBytes(8).readBigInt64LE(0) };
 }
 
-/** The server's ephemeral pair for one password: secret b and public B = k·v + g^b mod p. */
-export interface SrpChallenge {
-  b: bigint;
-  /** srp_B, 256 bytes. */
-  B: Buffer;
-}
-
-const challenges = new WeakMap<PasswordRecord, SrpChallenge>();
-
 /** k = H(p | g), both padded to 256 bytes. */
 function multiplier(): bigint {
   return toBig(sha256(SRP_PRIME, pad256(G)));
@@ -94,7 +107,7 @@ function multiplier(): bigint {
 
 /** The srp_B challenge for this password, made on first use and kept while the password lasts. */
 export function challengeFor(record: PasswordRecord): SrpChallenge {
-  let challenge = challenges.get(record);
+  let challenge = record.challenge;
   if (!challenge) {
     const v = toBig(record.verifier);
     let b: bigint;
@@ -104,7 +117,7 @@ export function challengeFor(record: PasswordRecord): SrpChallenge {
       B = (multiplier() * v + modPow(G, b, P)) % P;
     } while (B === 0n);
     challenge = { b, B: pad256(B) };
-    challenges.set(record, challenge);
+    record.challenge = challenge;
   }
   return challenge;
 }

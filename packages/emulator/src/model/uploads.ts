@@ -10,8 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { Api } from "telegram";
-import { badRequest } from "../rpc/errors.js";
-import type { World } from "./world.js";
+import { badRequest } from "./errors.js";
 
 /** Largest part (FILE_PART_TOO_BIG above). */
 export const MAX_PART_BYTES = 512 * 1024;
@@ -48,8 +47,15 @@ interface PendingUpload {
   touchedAt: number;
 }
 
+/** What uploads read of the world: who is premium, the clock and the buffer limits. */
+export interface UploadHost {
+  readonly users: ReadonlyMap<number, { readonly premium: boolean }>;
+  readonly limits: { readonly uploadBufferBytes: number; readonly uploadPartTtlSeconds: number };
+  now(): number;
+}
+
 /** The most parts the account may upload. */
-function maxParts(world: World, userId: number): number {
+function maxParts(world: UploadHost, userId: number): number {
   return world.users.get(userId)?.premium ? MAX_FILE_PARTS_PREMIUM : MAX_FILE_PARTS;
 }
 
@@ -94,7 +100,7 @@ export class UploadStore {
    * documentation lists (FILE_PARTS_INVALID, FILE_PART_INVALID, FILE_PART_EMPTY, FILE_PART_TOO_BIG,
    * FILE_PART_SIZE_INVALID, FILE_PART_SIZE_CHANGED) and keeps it; saving a part again replaces it.
    */
-  save(world: World, userId: number, big: boolean, input: FilePart): void {
+  save(world: UploadHost, userId: number, big: boolean, input: FilePart): void {
     const limit = maxParts(world, userId);
     const total = big ? (input.totalParts ?? 0) : undefined;
     if (total !== undefined && total !== STREAMED && (!Number.isInteger(total) || total < 1 || total > limit)) throw badRequest("FILE_PARTS_INVALID");
@@ -131,7 +137,7 @@ export class UploadStore {
    * count (or an InputFile over 10 MB), FILE_PART_X_MISSING for the first part not held (X its number),
    * MD5_CHECKSUM_INVALID when the InputFile's md5_checksum does not match. The parts stay until `release`.
    */
-  assemble(world: World, userId: number, file: Api.TypeInputFile): AssembledFile {
+  assemble(world: UploadHost, userId: number, file: Api.TypeInputFile): AssembledFile {
     if (!(file instanceof Api.InputFile) && !(file instanceof Api.InputFileBig)) throw badRequest("INPUT_FILE_INVALID");
     const big = file instanceof Api.InputFileBig;
     const parts = file.parts;
@@ -170,7 +176,7 @@ export class UploadStore {
   }
 
   /** Drops uploads untouched for longer than world.limits.uploadPartTtlSeconds. */
-  private expire(world: World): void {
+  private expire(world: UploadHost): void {
     const oldest = world.now() - world.limits.uploadPartTtlSeconds;
     for (const [key, upload] of this.uploads) {
       if (upload.touchedAt < oldest) this.remove(key);

@@ -1,33 +1,14 @@
 /**
- * Users as the emulator keeps and shows them: creation (people, bots, deleted accounts), the User
- * constructor each viewer sees (own access hash, status), and resolution of the InputUser /
- * InputPeer a client sends back, with Telegram's errors for wrong ids and hashes.
+ * Users as the emulator keeps and shows them: creation (people, bots, deleted accounts) and the User
+ * constructor each viewer sees (own access hash, status). inputPeers.ts resolves the InputUser a client
+ * sends back.
  */
 import { randomBytes } from "node:crypto";
 import { Api } from "telegram";
-import { returnBigInt } from "telegram/Helpers.js";
-import { badRequest } from "../rpc/errors.js";
-import { resolveChannel } from "./chats.js";
+import { toLong } from "./longs.js";
+import type { UserRecord, UserStatusKind } from "./records.js";
 import { createPasswordRecord } from "./srp.js";
-import type { PeerRef, UserRecord, UserStatusKind, World } from "./world.js";
-
-/** GramJS's TL `long` (a big-integer BigInteger). */
-export type Long = ReturnType<typeof returnBigInt>;
-
-/** A TL long from a JavaScript number or bigint. */
-export function toLong(value: number | bigint): Long {
-  return returnBigInt(value);
-}
-
-/** A JavaScript number from a TL long (ids stay below 2^53). */
-export function fromLong(value: Long | number | bigint | string): number {
-  return typeof value === "number" ? value : Number(value.toString());
-}
-
-/** A bigint from a TL long (access hashes use all 64 bits). */
-export function bigintOf(value: Long | number | bigint | string): bigint {
-  return typeof value === "bigint" ? value : BigInt(value.toString());
-}
+import type { World } from "./world.js";
 
 export interface UserSpec {
   firstName: string;
@@ -53,17 +34,15 @@ export function normalizePhone(raw: string): string | undefined {
   return /^\d{5,15}$/.test(digits) ? digits : undefined;
 }
 
-const generatedPhones = new WeakMap<World, number>();
-
 /** The next free generated number: 999662YYYY (Telegram's test-DC pattern, DC 2), then 13-digit ones. */
 function generatePhone(world: World): string {
-  let n = generatedPhones.get(world) ?? 0;
+  let n = world.phoneSerial;
   let phone: string;
   do {
     n++;
     phone = String(n < 10_000 ? 9_996_620_000 + n : 9_996_620_000_000 + n);
   } while (world.phones.has(phone));
-  generatedPhones.set(world, n);
+  world.phoneSerial = n;
   return phone;
 }
 
@@ -108,7 +87,7 @@ export function createUser(world: World, spec: UserSpec): UserRecord {
     about: spec.about,
   };
   if (spec.password !== undefined && !deleted && !bot) {
-    user.password = createPasswordRecord(spec.password, spec.passwordHint);
+    user.password = createPasswordRecord(world.passwordVerifiers, spec.password, spec.passwordHint);
   }
   world.users.set(id, user);
   if (username !== undefined) world.usernames.set(username.toLowerCase(), { type: "user", id });
@@ -175,77 +154,4 @@ export function renderUsers(world: World, viewerId: number, ids: Iterable<number
     if (user) out.push(renderUser(world, viewerId, user));
   }
   return out;
-}
-
-/** The user `input` names, after checking the access hash `viewerId` was given for it. */
-export function resolveInputUser(
-  world: World,
-  viewerId: number,
-  input: Api.TypeInputUser | Api.TypeInputPeer,
-  errorName: string = input.className.startsWith("InputPeer") ? "PEER_ID_INVALID" : "USER_ID_INVALID",
-): UserRecord {
-  const found = findInputUser(world, viewerId, input);
-  if (!found) throw badRequest(errorName);
-  return found;
-}
-
-function findInputUser(world: World, viewerId: number, input: Api.TypeInputUser | Api.TypeInputPeer): UserRecord | undefined {
-  if (input instanceof Api.InputUserSelf || input instanceof Api.InputPeerSelf) return world.users.get(viewerId);
-  if (input instanceof Api.InputUser || input instanceof Api.InputPeerUser) {
-    const id = fromLong(input.userId);
-    const user = world.users.get(id);
-    if (!user || !world.checkAccessHash(viewerId, "user", id, bigintOf(input.accessHash))) return undefined;
-    return user;
-  }
-  if (input instanceof Api.InputUserFromMessage || input instanceof Api.InputPeerUserFromMessage) {
-    const id = fromLong(input.userId);
-    const user = world.users.get(id);
-    if (!user) return undefined;
-    const chat = resolveInputPeer(world, viewerId, input.peer);
-    const box = chat.type === "channel" ? world.chats.get(chat.id)?.box : world.users.get(viewerId)?.box;
-    const seen = box?.messages.get(input.msgId);
-    return seen && seen.fromId === id ? user : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The chat `input` names from `viewerId`'s side: the viewer, a user (hash checked), a basic group
- * the viewer belongs or belonged to, or a channel (checked by the channel model).
- */
-export function resolveInputPeer(world: World, viewerId: number, input: Api.TypeInputPeer): PeerRef {
-  if (input instanceof Api.InputPeerChat) {
-    const id = fromLong(input.chatId);
-    const chat = world.chats.get(id);
-    if (chat?.kind !== "group" || !chat.participants.has(viewerId)) throw badRequest("PEER_ID_INVALID");
-    return { type: "chat", id };
-  }
-  if (input instanceof Api.InputPeerChannel || input instanceof Api.InputPeerChannelFromMessage) {
-    return { type: "channel", id: resolveChannel(world, viewerId, input).id };
-  }
-  return { type: "user", id: resolveInputUser(world, viewerId, input, "PEER_ID_INVALID").id };
-}
-
-/** The Peer constructor for a chat reference. */
-export function peerOf(ref: PeerRef): Api.TypePeer {
-  switch (ref.type) {
-    case "user":
-      return new Api.PeerUser({ userId: toLong(ref.id) });
-    case "chat":
-      return new Api.PeerChat({ chatId: toLong(ref.id) });
-    case "channel":
-      return new Api.PeerChannel({ channelId: toLong(ref.id) });
-  }
-}
-
-/** The chat reference a Peer constructor names. */
-export function refOf(peer: Api.TypePeer): PeerRef {
-  if (peer instanceof Api.PeerUser) return { type: "user", id: fromLong(peer.userId) };
-  if (peer instanceof Api.PeerChat) return { type: "chat", id: fromLong(peer.chatId) };
-  return { type: "channel", id: fromLong(peer.channelId) };
-}
-
-/** A map key for a chat reference ("user:5", "chat:7", "channel:9"). */
-export function peerKey(ref: PeerRef): string {
-  return `${ref.type}:${ref.id}`;
 }

@@ -1,148 +1,76 @@
 /**
  * The emulator's model of Telegram: plain data in memory, no I/O. Method handlers
- * (methods/) read and change it; the MTProto server delivers what it pushes.
- *
- * Ids are JavaScript numbers (all below 2^53). Users and chats share one id counter so that an id
- * names one thing only, which keeps the control API and test output unambiguous.
+ * (methods/) read and change it; the MTProto server delivers what it pushes. The World holds the
+ * records (records.ts) and the stores; the other model modules are functions over it.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
-import { FileStore, type StoredMedia } from "./files.js";
-import type { QtsBox } from "./qts.js";
+import { FileStore } from "./files.js";
+import type { Authorization, ChatRecord, MessageBox, PeerRef, UserRecord } from "./records.js";
+import { newBox } from "./records.js";
+import type { VerifierCache } from "./srp.js";
 import { UploadStore } from "./uploads.js";
-
-export type UserStatusKind = "online" | "offline" | "recently" | "lastWeek" | "lastMonth" | "longAgo" | "empty";
-
-/** A 2FA password as the server keeps it: SRP salts and the verifier v = g^x mod p, never the password. */
-export interface PasswordRecord {
-  salt1: Buffer;
-  salt2: Buffer;
-  /** The SRP verifier g^x mod p, 256 bytes big-endian. */
-  verifier: Buffer;
-  hint?: string;
-  /** Changes whenever the password changes, as srp_id does on Telegram. */
-  srpId: bigint;
-}
-
-export interface UserRecord {
-  id: number;
-  firstName: string;
-  lastName?: string;
-  username?: string;
-  /** Digits only, no "+". */
-  phone?: string;
-  bot: boolean;
-  /** "id:secret", for auth.importBotAuthorization. */
-  botToken?: string;
-  deleted: boolean;
-  scam: boolean;
-  fake: boolean;
-  premium: boolean;
-  verified: boolean;
-  status: UserStatusKind;
-  /** Unix seconds, for status "offline" (was_online) and "online" (expires). */
-  wasOnline?: number;
-  password?: PasswordRecord;
-  about?: string;
-  /** The common message box (private chats and basic groups); created on first use. */
-  box?: MessageBox;
-  /** The secondary event sequence (qts: bot updates); created on first use, see qts.ts. */
-  qts?: QtsBox;
-  /** Users this account blocked (contacts.block). */
-  blocked?: Set<number>;
-}
-
-export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
-
-export interface Participant {
-  userId: number;
-  role: Role;
-  /** Unix seconds the person joined (or was banned, for kicked). */
-  date: number;
-  inviterId?: number;
-  /** For admins (and the creator): the rights held. */
-  adminRights?: Api.ChatAdminRights;
-  /** For restricted and kicked: what is forbidden and until when. */
-  bannedRights?: Api.ChatBannedRights;
-  rank?: string;
-  /** Who promoted (admins) or banned (restricted, kicked) them. */
-  actorId?: number;
-}
-
-export type ChatKind = "group" | "megagroup" | "channel";
-
-export interface ChatRecord {
-  id: number;
-  kind: ChatKind;
-  title: string;
-  username?: string;
-  about?: string;
-  creatorId: number;
-  date: number;
-  /** Every person the chat knows, including left and kicked ones (channels and megagroups). */
-  participants: Map<number, Participant>;
-  /** Megagroups: only admins may list members (participants_hidden). */
-  participantsHidden: boolean;
-  /** Basic groups: participants version, bumped on every change. */
-  version: number;
-  /** Megagroups and channels: their own message box and pts. Basic groups use each member's box. */
-  box?: MessageBox;
-  /** A basic group that was migrated or deactivated. */
-  deactivated?: boolean;
-}
-
-export type PeerRef = { type: "user" | "chat" | "channel"; id: number };
-
-export interface MessageRecord {
-  id: number;
-  /** The chat the message is in, as its box's owner sees it (a private chat is the other user). */
-  peer: PeerRef;
-  fromId: number;
-  /** Sent by the owner of the box (always false in channel boxes). */
-  out: boolean;
-  text: string;
-  date: number;
-  replyToId?: number;
-  editDate?: number;
-  entities?: Api.TypeMessageEntity[];
-  replyMarkup?: Api.TypeReplyMarkup;
-  /** A service message (join, leave, ...) instead of text. */
-  action?: Api.TypeMessageAction;
-  /** A document or photo; `text` is then its caption. */
-  media?: StoredMedia;
-  /** Private and basic-group copies of the same message in other boxes share this key. */
-  globalKey?: number;
-  /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
-  mentioned?: boolean;
-}
-
-/** One pts step in a box: what getDifference / getChannelDifference replays. */
-export interface PtsEvent {
-  pts: number;
-  ptsCount: number;
-  date: number;
-  /** Viewer-independent update (it holds peer ids, never access hashes). */
-  update: Api.TypeUpdate;
-}
-
-/** A sequence of message ids with its pts: one per account (common box) and one per channel. */
-export interface MessageBox {
-  pts: number;
-  lastMessageId: number;
-  messages: Map<number, MessageRecord>;
-  log: PtsEvent[];
-}
-
-export function newBox(): MessageBox {
-  return { pts: 0, lastMessageId: 0, messages: new Map(), log: [] };
-}
 
 /** Where to deliver updates: every connected session of userId except the one named. */
 export type PushFn = (userId: number, updates: Api.TypeUpdates, exceptSessionKey?: string) => void;
 
-export interface Authorization {
-  userId: number;
-  date: number;
+/** A login code sent to a phone number (auth.sendCode). */
+export interface SentCode {
+  phone: string;
+  code: string;
+  expires: number;
+  /** auth.signIn accepted the code for a number with no account: auth.signUp may follow. */
+  verified: boolean;
+}
+
+/** A QR login token of an auth key (auth.exportLoginToken). */
+export interface LoginToken {
+  authKeyId: string;
+  token: Buffer;
+  expires: number;
+  acceptedBy?: number;
+}
+
+/** Sign-ins under way (auth.ts). */
+export interface LoginState {
+  /** phone_code_hash to the code it stands for. */
+  codes: Map<string, SentCode>;
+  /** Phone to the last code sent to it, for the control API. */
+  lastCodes: Map<string, string>;
+  /** Auth keys that passed the code (or QR) step of an account with 2FA: key to user id. */
+  awaitingPassword: Map<string, number>;
+  /** Token (hex) to the QR login it belongs to. */
+  tokens: Map<string, LoginToken>;
+}
+
+/** Where one copy of a private or basic-group message is: its owner's box and its id there. */
+export interface MessageCopy {
+  ownerId: number;
+  id: number;
+}
+
+/** How far an account has read a dialog, and how far the other side has read its messages. */
+export interface ReadMarks {
+  inbox: number;
+  outbox: number;
+}
+
+/** Private and basic-group messages across the common boxes: their copies, random_ids and read marks. */
+export interface MessageLedger {
+  /** The key the copies of the next message will share (MessageRecord.globalKey). */
+  nextGlobalKey: number;
+  /** globalKey to every stored copy of that message. */
+  copies: Map<number, MessageCopy[]>;
+  /** "userId:randomId" of every message sent through messages.sendMessage. */
+  randomIds: Set<string>;
+  /** "ownerId|peerKey" to the read marks of that dialog; absent until they first change. */
+  reads: Map<string, ReadMarks>;
+}
+
+/** A callback query waiting for the bot's messages.setBotCallbackAnswer (callbacks.ts). */
+export interface PendingCallback {
+  botId: number;
+  resolve: (answer: Api.messages.BotCallbackAnswer) => void;
 }
 
 export class World {
@@ -188,6 +116,16 @@ export class World {
     /** Seconds a file reference stays valid (FILE_REFERENCE_EXPIRED after). */
     fileReferenceTtlSeconds: 86_400,
   };
+  /** Sign-ins under way: login codes, QR tokens, keys waiting for their 2FA password. */
+  readonly login: LoginState = { codes: new Map(), lastCodes: new Map(), awaitingPassword: new Map(), tokens: new Map() };
+  /** Private and basic-group messages across the common boxes. */
+  readonly messageLedger: MessageLedger = { nextGlobalKey: 1, copies: new Map(), randomIds: new Set(), reads: new Map() };
+  /** Callback queries waiting for their bot's answer, by query id. */
+  readonly callbackQueries = new Map<string, PendingCallback>();
+  /** SRP verifiers by password, so that accounts sharing a password spare PBKDF2 (srp.ts). */
+  readonly passwordVerifiers: VerifierCache = new Map();
+  /** The serial of the last phone number generated for a person created without one (users.ts). */
+  phoneSerial = 0;
   /** Uploaded file parts waiting to be used (upload.saveFilePart / saveBigFilePart). */
   readonly uploads = new UploadStore();
   /** Documents and photos messages carry. */
@@ -232,11 +170,13 @@ export class World {
     return this.authorizations.get(authKeyId)?.userId;
   }
 
-  /** Forget everything (control API POST /reset): every Map, Set and file store this world holds is emptied. */
+  /**
+   * Forget the people and chats (control API POST /reset): users, chats, usernames, phones,
+   * authorizations, uploads and files are emptied and ids start again at 1,000,000. Kept: the limits,
+   * the login state, the message ledger, waiting callback queries, the verifier cache and the phone serial.
+   */
   reset(): void {
-    for (const value of Object.values(this)) {
-      if (value instanceof Map || value instanceof Set || value instanceof UploadStore || value instanceof FileStore) value.clear();
-    }
+    for (const store of [this.users, this.chats, this.usernames, this.phones, this.authorizations, this.uploads, this.files]) store.clear();
     this.nextId = 1_000_000;
   }
 

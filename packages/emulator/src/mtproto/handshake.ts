@@ -4,12 +4,12 @@
  * set_client_DH_params, with the checks the documents require of each step.
  */
 import { generatePrimeSync, randomBytes } from "node:crypto";
+import { TlReadError, TlReader, TlWriter } from "../tl/primitives.js";
 import { type AuthKeyStore, authKeyAuxHash, authKeyIdOf } from "./auth-keys.js";
 import { DH_G, DH_PRIME, generateServerSecret, inSafeRange, sharedSecret, sharedSecretUnchecked } from "./crypto/dh.js";
 import { bigFromBytes, bytesFromBig, sha1, xorBytes } from "./crypto/hash.js";
 import { igeDecrypt, igeEncrypt } from "./crypto/ige.js";
 import { legacyDecode, type RsaServerKey, rsaPadDecode } from "./crypto/rsa.js";
-import { TlReadError, TlReader, TlWriter } from "./tl.js";
 import { ID } from "./tl-ids.js";
 
 /** What the connection does with a plain message: send a reply, send a transport error, or close. */

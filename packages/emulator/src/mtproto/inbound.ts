@@ -5,18 +5,19 @@
  * and RPC calls, answered with rpc_result whenever each is ready.
  */
 import { gunzipSync } from "node:zlib";
+import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
-import { RpcError } from "../rpc/errors.js";
+import { TlReadError, TlReader } from "../tl/primitives.js";
 import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { BAD_MSG, clientMsgIdProblem } from "./msg-id.js";
+import { KIND, type MessageKind } from "./outbox.js";
 import { MSG_STATE } from "./received-window.js";
 import { errorFor, parseRequest, serializeResult, type TlRequest, type UnwrappedCall, unwrapCall } from "./rpc.js";
 import * as sm from "./service-messages.js";
-import { KIND, type MessageKind, type RunningCall, type Session } from "./session.js";
-import { TlReadError, TlReader } from "./tl.js";
+import type { RunningCall, Session } from "./session.js";
 import { ID } from "./tl-ids.js";
 
 /** Most bytes a client gzip_packed may inflate to. */

@@ -4,10 +4,37 @@
  * order, packed into msg_container when several are ready, acknowledgments of unanswered client
  * messages added, and encrypted once per packet.
  */
+
+import type { AuthKeyRecord } from "./auth-keys.js";
 import { encryptMessage } from "./crypto/message.js";
 import type { ServerMsgIds } from "./msg-id.js";
 import { type ContainerItem, msgContainer, msgsAck } from "./service-messages.js";
-import type { MessageKind, Session } from "./session.js";
+
+/** How a server message counts: content-related messages take odd seqnos; responses get msg_id 1 mod 4. */
+export interface MessageKind {
+  contentRelated: boolean;
+  response: boolean;
+}
+
+/** The kinds of server messages sent in a session. */
+export const KIND = {
+  /** Answers that need no acknowledgment: pong, bad_msg_notification, future_salts, msgs_state_info... */
+  serviceAnswer: { contentRelated: false, response: true },
+  /** rpc_result. */
+  rpcAnswer: { contentRelated: true, response: true },
+  /** new_session_created and updates. */
+  notice: { contentRelated: true, response: false },
+} as const satisfies Record<string, MessageKind>;
+
+/** What an outbox needs of the session it sends in (session.ts's Session). */
+export interface OutboxSession {
+  readonly authKey: Pick<AuthKeyRecord, "key" | "id">;
+  readonly sessionId: bigint;
+  /** Client msg_ids to acknowledge with the next packet. */
+  readonly pendingAcks: Set<bigint>;
+  lastActive: number;
+  nextSeqNo(contentRelated: boolean): number;
+}
 
 /** Containers stay within 2^15 bytes of messages... */
 const MAX_CONTAINER_BYTES = 1 << 15;
@@ -31,7 +58,7 @@ export class Outbox {
   private closed = false;
 
   constructor(
-    private readonly session: Session,
+    private readonly session: OutboxSession,
     private readonly msgIds: ServerMsgIds,
     private readonly salt: () => bigint,
     private readonly write: (packet: Buffer) => void,

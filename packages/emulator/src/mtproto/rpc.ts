@@ -6,9 +6,9 @@
 import { Api } from "telegram";
 import { TypeNotFoundError } from "telegram/errors/index.js";
 import { BinaryReader } from "telegram/extensions/index.js";
-import { RpcError } from "../rpc/errors.js";
+import { RpcError } from "../model/errors.js";
+import { TlWriter, VECTOR } from "../tl/primitives.js";
 import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
-import { TlWriter, VECTOR } from "./tl.js";
 import { ID } from "./tl-ids.js";
 
 /** Constructors GramJS reads asynchronously; inside a request they are refused instead. */

@@ -16,7 +16,8 @@ import { RsaServerKey } from "./crypto/rsa.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { Inbound, type ServerContext } from "./inbound.js";
 import { ServerMsgIds } from "./msg-id.js";
-import { KIND, Session } from "./session.js";
+import { KIND } from "./outbox.js";
+import { Session } from "./session.js";
 
 /** How to run the server: address, RSA key, the model and the router. */
 export interface MtprotoServerOptions {

@@ -3,8 +3,8 @@
  * (https://core.telegram.org/mtproto/service_messages and ..._about_messages).
  */
 
+import { TlWriter } from "../tl/primitives.js";
 import type { FutureSalt } from "./salts.js";
-import { TlWriter } from "./tl.js";
 import { ID } from "./tl-ids.js";
 
 /** rpc_result#f35c6d01 req_msg_id:long result:Object */

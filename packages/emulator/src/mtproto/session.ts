@@ -9,22 +9,6 @@ import type { Outbox } from "./outbox.js";
 import { ReceivedWindow } from "./received-window.js";
 import type { ClientInfo } from "./rpc.js";
 
-/** How a server message counts: content-related messages take odd seqnos; responses get msg_id 1 mod 4. */
-export interface MessageKind {
-  contentRelated: boolean;
-  response: boolean;
-}
-
-/** The kinds of server messages sent in a session. */
-export const KIND = {
-  /** Answers that need no acknowledgment: pong, bad_msg_notification, future_salts, msgs_state_info... */
-  serviceAnswer: { contentRelated: false, response: true },
-  /** rpc_result. */
-  rpcAnswer: { contentRelated: true, response: true },
-  /** new_session_created and updates. */
-  notice: { contentRelated: true, response: false },
-} as const satisfies Record<string, MessageKind>;
-
 /** A call being processed, so invokeAfterMsg can wait for it and rpc_drop_answer can drop it. */
 export interface RunningCall {
   done: Promise<void>;

@@ -2,7 +2,9 @@
  * The contract between the MTProto server (mtproto/) and the method handlers
  * (methods/): what a handler is given and what it returns.
  */
-import type { UserRecord, World } from "../model/world.js";
+
+import type { UserRecord } from "../model/records.js";
+import type { World } from "../model/world.js";
 
 /** What a method handler knows about the call it serves. */
 export interface CallContext {

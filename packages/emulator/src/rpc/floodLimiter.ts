@@ -2,7 +2,7 @@
  * Optional flood limits, as Telegram applies them: a token bucket per method and account; a call
  * finding its bucket empty fails with FLOOD_WAIT_X, X the whole seconds until a token is back.
  */
-import { floodWait } from "./errors.js";
+import { floodWait } from "../model/errors.js";
 
 export interface FloodLimit {
   /** Tokens added per second. */

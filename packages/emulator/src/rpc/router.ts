@@ -3,8 +3,8 @@
  * every call: the sign-in check, call statistics, injected faults, flood limits and latency.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { badRequest, RpcError, unauthorized } from "../model/errors.js";
 import type { CallContext, MethodTable } from "./context.js";
-import { badRequest, RpcError, unauthorized } from "./errors.js";
 import { type FloodLimit, FloodLimiter } from "./floodLimiter.js";
 
 /** A fault queued through the control API: the next `count` calls (of `method`, or of any) fail. */

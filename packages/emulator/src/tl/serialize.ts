@@ -8,7 +8,7 @@
 import apiTl from "telegram/tl/apiTl.js";
 import { parseTl } from "telegram/tl/generationHelpers.js";
 import schemaTl from "telegram/tl/schemaTl.js";
-import { TlWriter, VECTOR } from "../mtproto/tl.js";
+import { TlWriter, VECTOR } from "./primitives.js";
 
 interface ArgConfig {
   isVector: boolean;

@@ -10,10 +10,10 @@ import { Logger, LogLevel } from "telegram/extensions/Logger.js";
 import { readBigIntFromBuffer } from "telegram/Helpers.js";
 import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import { StringSession } from "telegram/sessions/index.js";
+import { RpcError } from "../../src/model/errors.js";
 import { World } from "../../src/model/world.js";
 import { MtprotoServer } from "../../src/mtproto/server.js";
 import type { CallContext } from "../../src/rpc/context.js";
-import { RpcError } from "../../src/rpc/errors.js";
 
 /** A help.getConfig answer with the fields GramJS reads. */
 export function stubConfig(port: number): Api.Config {

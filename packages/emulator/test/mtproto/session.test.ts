@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { Api } from "telegram";
 import { readBigIntFromBuffer, returnBigInt } from "telegram/Helpers.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { RpcError } from "../../src/rpc/errors.js";
+import { RpcError } from "../../src/model/errors.js";
 import { type StubServer, startStubServer } from "./helpers.js";
 import { IDS, R, RawClient, W } from "./raw-client.js";
 

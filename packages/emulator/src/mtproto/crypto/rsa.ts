@@ -4,7 +4,7 @@
  * RSA_PAD (current) and SHA1(data) + data + padding (older clients).
  */
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, privateDecrypt } from "node:crypto";
-import { tlBytes } from "../tl.js";
+import { tlBytes } from "../../tl/primitives.js";
 import { sha1, sha256, xorBytes } from "./hash.js";
 import { igeDecrypt } from "./ige.js";
 

@@ -2,7 +2,7 @@ import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { pressButton } from "../../../src/model/callbacks.js";
-import { postMessage } from "../../../src/model/messages.js";
+import { postMessage } from "../../../src/model/sending.js";
 import { createUser } from "../../../src/model/users.js";
 import { call, harness, inputPeer, rpcError } from "./harness.js";
 

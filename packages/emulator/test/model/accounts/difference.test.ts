@@ -1,7 +1,9 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { updateMethods } from "../../../src/methods/updates.js";
-import { deleteMessages, editMessage, postMessage } from "../../../src/model/messages.js";
+import { deleteMessages } from "../../../src/model/deletes.js";
+import { editMessage } from "../../../src/model/edits.js";
+import { postMessage } from "../../../src/model/sending.js";
 import { createUser } from "../../../src/model/users.js";
 import { call, harness } from "./harness.js";
 

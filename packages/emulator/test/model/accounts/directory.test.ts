@@ -4,7 +4,8 @@ import { contactMethods } from "../../../src/methods/contacts.js";
 import { helpMethods } from "../../../src/methods/help.js";
 import { userMethods } from "../../../src/methods/users.js";
 import { createChat } from "../../../src/model/chats.js";
-import { createUser, toLong } from "../../../src/model/users.js";
+import { toLong } from "../../../src/model/longs.js";
+import { createUser } from "../../../src/model/users.js";
 import { call, harness, inputUser, rpcError } from "./harness.js";
 
 describe("help.getConfig / help.getNearestDc", () => {

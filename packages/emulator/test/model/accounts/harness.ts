@@ -1,9 +1,10 @@
 /** A world with recorded pushes and a way to call method handlers as a given auth key. */
 import { Api } from "telegram";
-import { toLong } from "../../../src/model/users.js";
-import { type UserRecord, World } from "../../../src/model/world.js";
+import { unauthorized } from "../../../src/model/errors.js";
+import { toLong } from "../../../src/model/longs.js";
+import type { UserRecord } from "../../../src/model/records.js";
+import { World } from "../../../src/model/world.js";
 import type { CallContext, MethodTable } from "../../../src/rpc/context.js";
-import { unauthorized } from "../../../src/rpc/errors.js";
 
 export interface Push {
   userId: number;

@@ -2,8 +2,9 @@ import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { messageMethods } from "../../../src/methods/messages.js";
 import { createChat } from "../../../src/model/chats.js";
-import { postMessage } from "../../../src/model/messages.js";
-import { createUser, toLong } from "../../../src/model/users.js";
+import { toLong } from "../../../src/model/longs.js";
+import { postMessage } from "../../../src/model/sending.js";
+import { createUser } from "../../../src/model/users.js";
 import { call, harness, inputPeer, randomId, rpcError } from "./harness.js";
 
 function pair() {

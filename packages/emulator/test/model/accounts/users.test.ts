@@ -1,6 +1,8 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
-import { createUser, renderUser, resolveInputPeer, resolveInputUser, toLong } from "../../../src/model/users.js";
+import { resolveInputPeer, resolveInputUser } from "../../../src/model/inputPeers.js";
+import { toLong } from "../../../src/model/longs.js";
+import { createUser, renderUser } from "../../../src/model/users.js";
 import { World } from "../../../src/model/world.js";
 import { inputPeer, inputUser, rpcError } from "./harness.js";
 

@@ -1,8 +1,8 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { chatMethods } from "../../../src/methods/chats.js";
-import { toLong } from "../../../src/model/users.js";
-import type { ChatRecord, UserRecord } from "../../../src/model/world.js";
+import { toLong } from "../../../src/model/longs.js";
+import type { ChatRecord, UserRecord } from "../../../src/model/records.js";
 import { type Fixture, fixture, inputUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 const m = chatMethods;

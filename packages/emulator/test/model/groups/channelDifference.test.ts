@@ -2,8 +2,10 @@ import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
 import { channelDifference } from "../../../src/model/channelDifference.js";
-import { deleteChannelMessages, editChannelMessage, postChannelMessage } from "../../../src/model/channelMessages.js";
+import { postChannelMessage } from "../../../src/model/channelPosts.js";
 import { createChat } from "../../../src/model/chats.js";
+import { deleteChannelMessages } from "../../../src/model/deletes.js";
+import { editChannelMessage } from "../../../src/model/edits.js";
 import { setMemberRole } from "../../../src/model/participants.js";
 import { fixture, inputChannel, rpcError } from "./fixture.js";
 

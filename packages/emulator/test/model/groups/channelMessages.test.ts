@@ -1,9 +1,12 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
-import { channelReadState, deleteChannelMessages, editChannelMessage, postChannelMessage, senderUpdates } from "../../../src/model/channelMessages.js";
+import { postChannelMessage, senderUpdates } from "../../../src/model/channelPosts.js";
 import { createChat } from "../../../src/model/chats.js";
+import { deleteChannelMessages } from "../../../src/model/deletes.js";
+import { editChannelMessage } from "../../../src/model/edits.js";
 import { setMemberRole } from "../../../src/model/participants.js";
+import { channelReadState } from "../../../src/model/readState.js";
 import { fixture, inputChannel, pushedTo, rpcError } from "./fixture.js";
 
 function megagroup() {

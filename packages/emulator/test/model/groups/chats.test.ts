@@ -1,8 +1,9 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
-import { chatsOf, createChat, lookupChannel, renderChat, resolveChannel } from "../../../src/model/chats.js";
-import { toLong } from "../../../src/model/users.js";
+import { chatsOf, createChat, renderChat } from "../../../src/model/chats.js";
+import { lookupChannel, resolveChannel } from "../../../src/model/inputPeers.js";
+import { toLong } from "../../../src/model/longs.js";
 import { fixture, inputChannel, rpcError } from "./fixture.js";
 
 describe("createChat and renderChat", () => {

@@ -3,10 +3,12 @@
  * of every push, plus helpers to build the Input* objects a client would send.
  */
 import { Api } from "telegram";
-import { createUser, toLong } from "../../../src/model/users.js";
-import { type ChatRecord, type UserRecord, World } from "../../../src/model/world.js";
+import { RpcError } from "../../../src/model/errors.js";
+import { toLong } from "../../../src/model/longs.js";
+import type { ChatRecord, UserRecord } from "../../../src/model/records.js";
+import { createUser } from "../../../src/model/users.js";
+import { World } from "../../../src/model/world.js";
 import type { CallContext } from "../../../src/rpc/context.js";
-import { RpcError } from "../../../src/rpc/errors.js";
 
 export interface Push {
   userId: number;

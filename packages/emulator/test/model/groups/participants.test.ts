@@ -2,9 +2,9 @@ import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { channelMethods } from "../../../src/methods/channels.js";
 import { createChat } from "../../../src/model/chats.js";
+import { toLong } from "../../../src/model/longs.js";
 import { listParticipants, participantsHash } from "../../../src/model/participants.js";
-import { toLong } from "../../../src/model/users.js";
-import type { Role } from "../../../src/model/world.js";
+import type { Role } from "../../../src/model/records.js";
 import { fixture, inputChannel, inputPeerUser, rpcError } from "./fixture.js";
 
 function groupWith(roles: Role[], opts: { hidden?: boolean; type?: "supergroup" | "channel" } = {}) {

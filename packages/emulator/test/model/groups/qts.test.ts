@@ -10,11 +10,11 @@ import { channelMethods } from "../../../src/methods/channels.js";
 import { contactMethods } from "../../../src/methods/contacts.js";
 import { updateMethods } from "../../../src/methods/updates.js";
 import { createChat } from "../../../src/model/chats.js";
-import { postMessage } from "../../../src/model/messages.js";
+import { fromLong } from "../../../src/model/longs.js";
 import { setMemberRole } from "../../../src/model/participants.js";
 import { currentQts } from "../../../src/model/qts.js";
-import { fromLong } from "../../../src/model/users.js";
-import type { UserRecord } from "../../../src/model/world.js";
+import type { UserRecord } from "../../../src/model/records.js";
+import { postMessage } from "../../../src/model/sending.js";
 import { type Fixture, fixture, inputChannel, inputPeerUser, pushedTo, rpcError, updatesIn } from "./fixture.js";
 
 /** qts-numbered updates pushed to a user, as [className, qts, affected user]. */

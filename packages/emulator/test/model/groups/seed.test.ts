@@ -2,8 +2,8 @@ import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { createChat, memberCount } from "../../../src/model/chats.js";
 import { listParticipants } from "../../../src/model/participants.js";
+import type { Role } from "../../../src/model/records.js";
 import { seedMembers } from "../../../src/model/seed.js";
-import type { Role } from "../../../src/model/world.js";
 import { fixture } from "./fixture.js";
 
 function seeded(count: number, seed?: number) {

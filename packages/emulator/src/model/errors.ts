@@ -1,7 +1,8 @@
 /**
  * Telegram RPC errors as the server sends them: a numeric code and an upper-case name
- * (https://core.telegram.org/api/errors). Method handlers throw these; the router turns them
- * into rpc_error.
+ * (https://core.telegram.org/api/errors). The model and the method handlers throw these; the router
+ * turns them into rpc_error. They live with the model, the lowest layer, so that every layer above
+ * can throw them without the model importing upwards.
  */
 export class RpcError extends Error {
   constructor(

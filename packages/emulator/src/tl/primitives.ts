@@ -1,7 +1,7 @@
 /**
- * Minimal TL (de)serialization for the MTProto layer: the envelopes, service messages and
- * handshake constructors the server reads and writes byte by byte
- * (https://core.telegram.org/mtproto/serialize). API objects go through GramJS's own classes.
+ * TL primitives (https://core.telegram.org/mtproto/serialize): a bounds-checked reader and a growing
+ * writer of ints, longs, bytes and strings. The MTProto layer reads and writes its envelopes, service
+ * messages and handshake constructors with them byte by byte; serialize.ts writes API objects with them.
  */
 
 /** Thrown when a TL read runs past the end of its buffer or meets an impossible value. */
