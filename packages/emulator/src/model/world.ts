@@ -172,11 +172,19 @@ export class World {
 
   /**
    * Forget the people and chats (control API POST /reset): users, chats, usernames, phones,
-   * authorizations, uploads and files are emptied and ids start again at 1,000,000. Kept: the limits,
-   * the login state, the message ledger, waiting callback queries, the verifier cache and the phone serial.
+   * authorizations, uploads, files, sign-ins under way, the message ledger (copies, random_ids, read
+   * marks), waiting callback queries and the phone serial; ids start again at 1,000,000, so nothing of
+   * the old world may cling to a new account that gets an old id. Kept: the limits and the verifier
+   * cache (keyed by password, it describes no account).
    */
   reset(): void {
-    for (const store of [this.users, this.chats, this.usernames, this.phones, this.authorizations, this.uploads, this.files]) store.clear();
+    for (const store of [this.users, this.chats, this.usernames, this.phones, this.authorizations, this.uploads, this.files, this.callbackQueries])
+      store.clear();
+    for (const store of Object.values(this.login)) store.clear();
+    const ledger = this.messageLedger;
+    for (const store of [ledger.copies, ledger.randomIds, ledger.reads]) store.clear();
+    ledger.nextGlobalKey = 1;
+    this.phoneSerial = 0;
     this.nextId = 1_000_000;
   }
 
