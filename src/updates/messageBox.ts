@@ -183,8 +183,7 @@ export class MessageBox<T> {
     }
     this.applyReady(box, box.pts.takeReady().ready);
     this.boxes.markChanged(box);
-    const waiting = box.pts.pending + (box === this.common ? this.boxes.seq.pending + this.boxes.qts.pending : 0);
-    if (box.pts.value !== undefined && waiting > 0) {
+    if (box.pts.value !== undefined && this.waiting(box) > 0) {
       if (box.pts.value !== from) this.fetch(box);
       else this.gap(box);
     }
@@ -208,6 +207,7 @@ export class MessageBox<T> {
     }
     for (const ready of seq.offer(push.seq, count, push).ready) this.applyContainer(ready.item);
     if (seq.pending > 0) this.gap(this.common);
+    else this.noGap(this.common);
     this.boxes.markChanged(this.common);
   }
 
@@ -238,6 +238,7 @@ export class MessageBox<T> {
       if (common.fetching) qts.hold(route.qts, 1, routed);
       else this.applyReady(undefined, qts.offer(route.qts, 1, routed).ready);
       if (qts.pending > 0) this.gap(common);
+      else this.noGap(common);
       this.boxes.markChanged(common);
       return;
     }
@@ -289,9 +290,14 @@ export class MessageBox<T> {
     this.decisions.push({ kind: "gap", box });
   }
 
-  /** Nothing waits in the box's pts any more: a gap reported is closed. */
+  /** How many updates wait in the box: its pts, and for the common box the qts and seq beside it too. */
+  private waiting(box: BoxOf<T>): number {
+    return box.pts.pending + (box === this.common ? this.boxes.seq.pending + this.boxes.qts.pending : 0);
+  }
+
+  /** Nothing waits in the box any more (for the common box: nor in its qts or seq): a gap reported is closed. */
   private noGap(box: BoxOf<T>): void {
-    if (!box.gapOpen) return;
+    if (!box.gapOpen || this.waiting(box) > 0) return;
     box.gapOpen = false;
     this.decisions.push({ kind: "noGap", box });
   }
