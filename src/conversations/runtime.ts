@@ -17,6 +17,7 @@ import { KnownPeers } from "../send/knownPeers.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { ConversationManager } from "./manager.js";
+import { SqliteFlowStore } from "./store.js";
 
 /** The running extension, with its parts (for tests and other extensions). */
 export interface ConversationsExtension extends RuntimeExtension {
@@ -32,7 +33,7 @@ export function conversationsExtension(db: Db): (services: RuntimeServices) => C
     const known = new KnownPeers(db);
     const confirmations = new ConfirmationStore(db);
     const conversations = new ConversationManager({
-      db,
+      store: new SqliteFlowStore(db),
       telegram,
       log: log.child({ module: "conversations" }),
       syntax: commandSyntax(me.mode, { userPrefix: config.commandPrefix, botUsername: me.username }),
