@@ -56,16 +56,23 @@ runMain(async () => {
   if (config.mode === "user" && !store.exists(sessionName))
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
-  const [{ openScriptSession }, { resolveTarget }, { resolveUserIds }, { confirm }, { ConfirmationStore }, { CONFIRM_EXIT, outcomeLine }, { explainRefusal }] =
-    await Promise.all([
-      import("../send/scriptSession.js"),
-      import("../send/target.js"),
-      import("../send/people.js"),
-      import("../confirm/confirm.js"),
-      import("../confirm/store.js"),
-      import("../confirm/outcome.js"),
-      import("../send/refusal.js"),
-    ]);
+  const [
+    { openScriptSession },
+    { resolveTarget },
+    { resolveUserIds },
+    { confirm },
+    { SqliteConfirmationStore },
+    { CONFIRM_EXIT, outcomeLine },
+    { explainRefusal },
+  ] = await Promise.all([
+    import("../send/scriptSession.js"),
+    import("../send/target.js"),
+    import("../send/people.js"),
+    import("../confirm/confirm.js"),
+    import("../confirm/store.js"),
+    import("../confirm/outcome.js"),
+    import("../send/refusal.js"),
+  ]);
   let interrupt: () => void = () => {};
   const cancelled = new Promise<void>((resolve) => (interrupt = resolve));
   process.once("SIGINT", interrupt);
@@ -87,7 +94,7 @@ runMain(async () => {
     if (target.kind === "user") answerers.add(target.chatId);
     if (mode === "user") answerers.add(selfId);
     if (answerers.size === 0) fail(`nobody may answer in ${target.label}: name who may with --from @person (or set ACCESS_OWNERS)`);
-    const outcome = await confirm({ ...session, store: new ConfirmationStore(session.db), target, question, timeoutMs, answerers, cancelled });
+    const outcome = await confirm({ ...session, store: new SqliteConfirmationStore(session.db), target, question, timeoutMs, answerers, cancelled });
     const line = outcomeLine(outcome);
     if (outcome.status !== "approved") throw new UserError(line, CONFIRM_EXIT[outcome.status]);
     process.stdout.write(`${line}\n`);

@@ -8,7 +8,7 @@
  */
 import type { Api } from "telegram";
 import { lateAnswer, settledText } from "../confirm/outcome.js";
-import { ConfirmationStore, confirmButton } from "../confirm/store.js";
+import { type ConfirmationStore, confirmButton, SqliteConfirmationStore } from "../confirm/store.js";
 import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
@@ -31,7 +31,7 @@ export interface ConversationsExtension extends RuntimeExtension {
 export function conversationsExtension(db: Db): (services: RuntimeServices) => ConversationsExtension {
   return ({ client, config, me, log, telegram, plugins }) => {
     const known = new KnownPeers(db);
-    const confirmations = new ConfirmationStore(db);
+    const confirmations = new SqliteConfirmationStore(db);
     const conversations = new ConversationManager({
       store: new SqliteFlowStore(db),
       telegram,
