@@ -13,7 +13,7 @@ import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
-import { KnownPeers } from "../send/knownPeers.js";
+import { SqliteKnownPeers } from "../send/knownPeers.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { ConversationManager } from "./manager.js";
@@ -30,7 +30,7 @@ export interface ConversationsExtension extends RuntimeExtension {
 /** The `extend` function of startRuntime that runs conversations and buttons over the session database. */
 export function conversationsExtension(db: Db): (services: RuntimeServices) => ConversationsExtension {
   return ({ client, config, me, log, telegram, plugins }) => {
-    const known = new KnownPeers(db);
+    const known = new SqliteKnownPeers(db);
     const confirmations = new SqliteConfirmationStore(db);
     const conversations = new ConversationManager({
       store: new SqliteFlowStore(db),
