@@ -18,6 +18,7 @@ import { defineGate } from "../src/access/admin.js";
 import { parseAccessConfig } from "../src/access/config.js";
 import { createAccessLayer } from "../src/access/layer.js";
 import { passingStatuses } from "../src/access/rules.js";
+import { sqliteAccessStores } from "../src/access/schema.js";
 import { statusOfChannelParticipant } from "../src/access/status.js";
 import type { Message } from "../src/handlers/message.js";
 import { command } from "../src/handlers/plugin.js";
@@ -143,11 +144,12 @@ export default {
 
       const layerRun = async (name: string, warm: boolean) => {
         const db = openDatabase(join(dir, `${name}.db`));
+        const config = parseAccessConfig({}, []);
         const layer = createAccessLayer({
-          db,
+          stores: sqliteAccessStores(db, config),
           client: c,
           mode: "bot",
-          config: parseAccessConfig({}, []),
+          config,
           log: createLogger({ level: "silent" }),
           telegram: { sendMessage: async (id) => ({ chatId: id, messageId: 0 }) },
         });

@@ -12,9 +12,9 @@ import { Writable } from "node:stream";
 import { emulatorClient } from "@tg-toolkit/emulator/client";
 import type { TelegramClient } from "telegram";
 import { auditChat } from "../src/audit/audit.js";
-import { countChanges, diffSnapshots } from "../src/audit/diff.js";
+import { countChanges } from "../src/audit/diff.js";
 import { TextOutput } from "../src/audit/output.js";
-import { SnapshotStore } from "../src/audit/snapshots.js";
+import { SqliteSnapshotStore } from "../src/audit/sqliteSnapshots.js";
 import type { AuditTarget, MemberRow } from "../src/audit/types.js";
 import { tableWriter } from "../src/audit/writers/table.js";
 import { openDatabase } from "../src/store/database.js";
@@ -54,7 +54,7 @@ async function ours(config: ChildConfig): Promise<ChildResult> {
   await send({ ready: true });
   await go();
   const started = performance.now();
-  const result = await auditChat(client, new SnapshotStore(db), parsePeerInput(config.chat));
+  const result = await auditChat(client, new SqliteSnapshotStore(db), parsePeerInput(config.chat));
   const writer = tableWriter(new TextOutput(new Writable({ write: (_chunk, _encoding, done) => done() })));
   await writer.chat(result);
   await writer.end(false);
@@ -107,7 +107,7 @@ function row(id: number, patch: Partial<MemberRow> = {}): MemberRow {
 async function diff(members: number): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), "bench-diff-"));
   const db = openDatabase(join(dir, "audit.db"));
-  const store = new SnapshotStore(db);
+  const store = new SqliteSnapshotStore(db);
   const target: AuditTarget = { id: "-1009", kind: "megagroup", title: "Bench", username: null, memberCount: members, isAdmin: true };
   const write = (rows: (i: number) => MemberRow | undefined, extra: MemberRow[]) => {
     const writer = store.begin(target);
@@ -140,9 +140,9 @@ async function diff(members: number): Promise<ChildResult> {
   await send({ ready: true });
   await go();
   const started = performance.now();
-  const counts = countChanges(db, before, after);
+  const counts = countChanges(store.changes(before, after));
   let changes = 0;
-  for (const _change of diffSnapshots(db, before, after)) changes++;
+  for (const _change of store.changes(before, after)) changes++;
   const ms = performance.now() - started;
   db.close();
   rmSync(dir, { recursive: true, force: true });

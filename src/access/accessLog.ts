@@ -1,7 +1,8 @@
 /**
- * The access log: every decision with its time, person, chat, command, outcome and reason, in SQLite.
- * Decisions are buffered and written in batches (a transaction per batch), so recording one costs the
- * hot path an array push; the log keeps a bounded number of days and rows.
+ * The access log: every decision with its time, person, chat, command, outcome and reason. AccessLog is
+ * what the layer and the CLI need; SqliteAccessLog keeps it in the session database, buffering decisions
+ * and writing them in batches (a transaction per batch), so recording one costs the hot path an array
+ * push; it keeps a bounded number of days and rows.
  */
 import type { Db } from "../store/database.js";
 
@@ -47,8 +48,20 @@ interface Row {
   reason: string;
 }
 
+/** The access decisions, recorded as they are taken and read back by the owner's tools. */
+export interface AccessLog {
+  /** Records a decision (it may be buffered for a short while). */
+  record(entry: AccessLogEntry): void;
+  /** Writes what is buffered now. */
+  flush(): void;
+  /** Entries matching the query, newest first (buffered ones included). */
+  query(query?: LogQuery): AccessLogEntry[];
+  /** Writes what is buffered and stops the timers. */
+  close(): void;
+}
+
 /** Appends decisions in batches and answers queries; prunes by age and row count on every write. */
-export class AccessLog {
+export class SqliteAccessLog implements AccessLog {
   private buffer: AccessLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly insert;

@@ -5,6 +5,7 @@
 import type { TelegramClient } from "telegram";
 import {
   AccessInputError,
+  type AccessRules,
   checkGateName,
   describeGate,
   describeRule,
@@ -12,7 +13,6 @@ import {
   type Gate,
   parseCommandList,
   type RulePair,
-  type RulesStore,
   type RuleTarget,
 } from "./rules.js";
 import { isPresent, type MemberStatus } from "./status.js";
@@ -22,7 +22,7 @@ import { type MembershipSource, MembershipUnknownError } from "./telegramSource.
 /** Allows or denies a chat or person (given as text, or already resolved) the listed commands ("*" or none: all). */
 export async function changeRule(
   client: TelegramClient,
-  rules: RulesStore,
+  rules: AccessRules,
   effect: Effect,
   target: string | RuleTarget,
   commandWords: readonly string[],
@@ -34,7 +34,7 @@ export async function changeRule(
 }
 
 /** Deletes every rule of a chat or person; false when it had none. */
-export async function removeRules(client: TelegramClient, rules: RulesStore, target: string | RuleTarget): Promise<{ target: RuleTarget; removed: boolean }> {
+export async function removeRules(client: TelegramClient, rules: AccessRules, target: string | RuleTarget): Promise<{ target: RuleTarget; removed: boolean }> {
   const resolved = typeof target === "string" ? await resolveRuleTarget(client, target) : target;
   return { target: resolved, removed: rules.remove(resolved.subject, resolved.peerId) };
 }
@@ -42,7 +42,7 @@ export async function removeRules(client: TelegramClient, rules: RulesStore, tar
 /** Creates or replaces a gate on a group the account is in (membership is checked from inside the group). */
 export async function defineGate(
   client: TelegramClient,
-  rules: RulesStore,
+  rules: AccessRules,
   source: MembershipSource,
   name: string,
   chat: string,
@@ -64,7 +64,7 @@ export async function defineGate(
 }
 
 /** The rules and gates as lines for the owner, or a line saying there are none. */
-export function describeAll(rules: RulesStore): string[] {
+export function describeAll(rules: AccessRules): string[] {
   const { rules: list, gates } = rules.list();
   const lines = [...list.map(describeRule), ...gates.map(describeGate)];
   return lines.length === 0 ? ["No rules or gates: owners may do everything, others follow the default."] : lines;

@@ -1,29 +1,34 @@
 /**
  * The access layer the runtime plugs in: the router's access policy (decided once, before the
  * handler), the membership service kept fresh by pushed participant updates, the rules, the access
- * log, and the refusals people get. One call builds it over the session database and the client.
+ * log, and the refusals people get. One call builds it over its stores and the client.
  */
 import type { TelegramClient } from "telegram";
 import type { TelegramGateway } from "../handlers/gateway.js";
 import type { Message, RunMode } from "../handlers/message.js";
 import type { AccessDecision, AccessPolicy, AccessRequest } from "../handlers/router.js";
 import type { Logger } from "../log.js";
-import type { Db } from "../store/database.js";
-import { AccessLog } from "./accessLog.js";
+import type { AccessLog } from "./accessLog.js";
 import type { AccessConfig } from "./config.js";
 import { MembershipService } from "./membership.js";
-import { MembershipCache } from "./membershipCache.js";
+import type { MembershipCache } from "./membershipCache.js";
 import { commandOf, evaluate, finishGate, type GateCheck, isGateCheck, type PolicySettings, type Verdict } from "./policy.js";
-import { type Gate, RulesStore } from "./rules.js";
-import { migrateAccess } from "./schema.js";
+import type { AccessRules, Gate } from "./rules.js";
 import { groupOfGate, telegramResolver } from "./targets.js";
 import { type GroupRef, type MembershipSource, MembershipUnknownError, telegramSource } from "./telegramSource.js";
 import { Throttle } from "./throttle.js";
 
+/** Where the access layer keeps the rules, the membership answers and its decisions. */
+export interface AccessStores {
+  readonly rules: AccessRules;
+  readonly membership: MembershipCache;
+  readonly log: AccessLog;
+}
+
 /** What createAccessLayer needs. */
 export interface AccessLayerOptions {
-  /** The session database (openDatabase); the access tables are migrated on creation. */
-  readonly db: Db;
+  /** Its stores (sqliteAccessStores over the session database). */
+  readonly stores: AccessStores;
   /** The signed-in client membership is asked through. */
   readonly client: TelegramClient;
   /** The mode the account runs in (decides the default when ACCESS_DEFAULT is empty). */
@@ -34,7 +39,7 @@ export interface AccessLayerOptions {
   readonly telegram: Pick<TelegramGateway, "sendMessage">;
   /** Membership answers (default: Telegram through the client). */
   readonly source?: MembershipSource;
-  /** Clock in Unix milliseconds (tests). */
+  /** Clock in Unix milliseconds of the decisions and the refusal throttles (tests); the stores take theirs when built. */
   readonly now?: () => number;
 }
 
@@ -45,7 +50,7 @@ export interface AccessLayer {
   /** Feed every update the client receives (raw): participant changes update the membership cache at once. */
   onUpdate(update: unknown): void;
   readonly membership: MembershipService;
-  readonly rules: RulesStore;
+  readonly rules: AccessRules;
   readonly accessLog: AccessLog;
   /** The membership source, for checking a new gate from inside its group. */
   readonly source: MembershipSource;
@@ -66,16 +71,13 @@ export function accessLayerFor(client: TelegramClient): AccessLayer | undefined 
   return layers.get(client);
 }
 
-/** Builds the access layer: migrates its tables and returns the policy, the update hook and the stores. */
+/** Builds the access layer over its stores: returns the policy, the update hook and the stores. */
 export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
-  const { db, client, config, log, telegram } = options;
+  const { client, config, log, telegram } = options;
+  const { rules, membership: cache, log: accessLog } = options.stores;
   const now = options.now ?? Date.now;
-  migrateAccess(db);
   const source = options.source ?? telegramSource(client);
-  const cache = new MembershipCache(db, { presentMs: config.memberTtlSeconds * 1000, absentMs: config.absentTtlSeconds * 1000 }, now);
   const membership = new MembershipService({ cache, source, timeoutMs: config.checkTimeoutMs, resolver: telegramResolver(client) });
-  const rules = new RulesStore(db, now);
-  const accessLog = new AccessLog(db, { maxAgeMs: config.logRetentionDays * 86_400_000, maxRows: config.logMaxRows }, now);
   const settings: PolicySettings = {
     owners: new Set(config.owners),
     defaultAccess: config.defaultAccess ?? (options.mode === "bot" ? "open" : "closed"),

@@ -1,7 +1,8 @@
 /**
- * The membership cache in SQLite: one row per (chat, person) with the status and when it expires.
- * Answers that someone is in the chat live longer than answers that they are not, so a person who
- * joins is let in soon while members are not asked about again and again.
+ * The membership cache: MembershipCache is what the membership service needs; SqliteMembershipCache keeps
+ * one row per (chat, person) with the status and when it expires in the session database. Answers that
+ * someone is in the chat live longer than answers that they are not, so a person who joins is let in soon
+ * while members are not asked about again and again.
  */
 import type { Db } from "../store/database.js";
 import { isMemberStatus, isPresent, type MemberStatus } from "./status.js";
@@ -38,8 +39,26 @@ interface Row {
   expires_at: number;
 }
 
-/** Reads and writes cached membership answers; expired rows read as missing. */
-export class MembershipCache {
+/** Cached membership answers of people in chats; expired answers read as missing. */
+export interface MembershipCache {
+  /** The unexpired status of a person in a chat, or undefined. */
+  get(chatId: string, userId: string): MemberStatus | undefined;
+  /** True while a complete member list of the chat (a basic group's) is cached: whoever is not in it is not a member. */
+  hasList(chatId: string): boolean;
+  /** Stores one answer with the lifetime its status calls for. */
+  put(chatId: string, userId: string, status: MemberStatus, source: StatusSource): void;
+  /** Stores many answers of one chat at once. */
+  putMany(chatId: string, entries: readonly StatusEntry[], source: StatusSource): void;
+  /** Replaces everything known about a chat by a complete member list (a basic group's participants). */
+  replaceChat(chatId: string, entries: readonly StatusEntry[], source: StatusSource): void;
+  /** Forgets one person's answer, or a whole chat's when no user is given. */
+  forget(chatId: string, userId?: string): void;
+  /** Deletes expired answers; returns how many. */
+  prune(): number;
+}
+
+/** Reads and writes cached membership answers in the session database; expired rows read as missing. */
+export class SqliteMembershipCache implements MembershipCache {
   private readonly select;
   private readonly upsert;
   private readonly deleteOne;

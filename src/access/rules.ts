@@ -1,8 +1,9 @@
 /**
- * Access rules and group gates, kept in SQLite and managed by the owner's commands and the CLI.
- * A rule allows or denies a chat or a person, for every command or for a set of them; a gate says
- * which statuses in which group pass it. The runtime reads an in-memory snapshot that is rebuilt
- * whenever the tables change, also when another process (the CLI) changed them.
+ * Access rules and group gates, managed by the owner's commands and the CLI. A rule allows or denies a
+ * chat or a person, for every command or for a set of them; a gate says which statuses in which group
+ * pass it. AccessRules is what the policy and the commands need; SqliteAccessRules keeps them in the
+ * session database, and the runtime reads an in-memory snapshot of them that is rebuilt whenever the
+ * tables change, also when another process (the CLI) changed them.
  */
 
 import { UserError } from "../errors.js";
@@ -122,8 +123,32 @@ interface GateRow {
   statuses: string;
 }
 
+/** The rules and gates, as the policy reads them and the owner's commands and the CLI change them. */
+export interface AccessRules {
+  /** Every rule and gate, as the policy reads them (cheap to call for every message). */
+  snapshot(): RuleSet;
+  /**
+   * Allows a chat or person every command (commands null, which also lifts its denials) or the given
+   * commands (added to what it may use, and no longer denied). Returns the rules it now has.
+   */
+  allow(target: RuleTarget, commands: readonly string[] | null): RulePair;
+  /**
+   * Denies a chat or person every command (commands null, which also drops what it was allowed) or the
+   * given commands. Returns the rules it now has.
+   */
+  deny(target: RuleTarget, commands: readonly string[] | null): RulePair;
+  /** Deletes every rule of a chat or person; false when it had none. */
+  remove(subject: Subject, peerId: string): boolean;
+  /** Creates or replaces a gate (its name checked by checkGateName). */
+  setGate(gate: Gate): void;
+  /** Deletes a gate; false when there was none of that name. */
+  removeGate(name: string): boolean;
+  /** Every rule (chats first, then people) and every gate, for listings. */
+  list(): { rules: Rule[]; gates: Gate[] };
+}
+
 /** The rules and gates tables, with a cached snapshot for the policy. */
-export class RulesStore {
+export class SqliteAccessRules implements AccessRules {
   private cached: RuleSet | undefined;
   private version = -1;
   private checkedThisTurn = false;

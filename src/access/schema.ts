@@ -1,8 +1,14 @@
 /**
  * The access feature's tables in the session database: the membership cache, the rules and gates,
- * and the access log. Ids are marked peer ids as decimal strings; times are Unix milliseconds.
+ * and the access log, and the SQLite stores over them. Ids are marked peer ids as decimal strings;
+ * times are Unix milliseconds.
  */
 import { type Db, type Migration, migrate } from "../store/database.js";
+import { SqliteAccessLog } from "./accessLog.js";
+import type { AccessConfig } from "./config.js";
+import type { AccessStores } from "./layer.js";
+import { SqliteMembershipCache } from "./membershipCache.js";
+import { SqliteAccessRules } from "./rules.js";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -54,4 +60,14 @@ const MIGRATIONS: readonly Migration[] = [
 /** Creates or upgrades the access tables. */
 export function migrateAccess(db: Db): void {
   migrate(db, "access", MIGRATIONS);
+}
+
+/** Migrates the access tables and builds the stores over them, with the cache lifetimes and log retention of `config`. */
+export function sqliteAccessStores(db: Db, config: AccessConfig, now: () => number = Date.now): AccessStores {
+  migrateAccess(db);
+  return {
+    rules: new SqliteAccessRules(db, now),
+    membership: new SqliteMembershipCache(db, { presentMs: config.memberTtlSeconds * 1000, absentMs: config.absentTtlSeconds * 1000 }, now),
+    log: new SqliteAccessLog(db, { maxAgeMs: config.logRetentionDays * 86_400_000, maxRows: config.logMaxRows }, now),
+  };
 }

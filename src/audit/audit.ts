@@ -6,7 +6,7 @@
 import type { TelegramClient } from "telegram";
 import type { PeerInput } from "../telegram/peers.js";
 import { AdaptiveConcurrency, type ConcurrencyOptions } from "./concurrency.js";
-import { type ChangeCounts, countChanges, diffSnapshots } from "./diff.js";
+import { type ChangeCounts, countChanges } from "./diff.js";
 import { AuditInterrupted } from "./errors.js";
 import { evaluateFailRules, type FailRule } from "./failOn.js";
 import { runPlan } from "./fetcher.js";
@@ -14,7 +14,6 @@ import { EnumerationPlan, type PlanStatus } from "./plan.js";
 import { type AuditProgress, silentProgress } from "./progress.js";
 import { type AuditResult, buildReport } from "./report.js";
 import type { SnapshotStore, SnapshotTotals } from "./snapshots.js";
-import { snapshotAdmins, snapshotTotals } from "./summary.js";
 import { channelSource, resolveAuditChat } from "./telegramSource.js";
 import { type AuditTarget, chatName } from "./types.js";
 
@@ -108,14 +107,14 @@ export async function auditChat(client: TelegramClient, store: SnapshotStore, in
   const snapshotId = await enumerate(client, store, input, options, options.progress ?? silentProgress);
   const snapshot = store.get(snapshotId)!;
   const previous = store.latest(snapshot.chatId, snapshot.id);
-  const changes: ChangeCounts | null = previous ? countChanges(store.db, previous, snapshot) : null;
-  const totals = snapshotTotals(store.db, snapshot.id);
+  const changes: ChangeCounts | null = previous ? countChanges(store.changes(previous, snapshot)) : null;
+  const totals = store.totals(snapshot.id);
   const failOn = evaluateFailRules(options.failRules ?? [], { totals, changes, complete: snapshot.complete });
   if (options.keepSnapshots !== undefined) store.prune(snapshot.chatId, Math.max(2, options.keepSnapshots));
-  const report = buildReport({ snapshot, previous, totals, admins: snapshotAdmins(store.db, snapshot.id), changes, failOn });
+  const report = buildReport({ snapshot, previous, totals, admins: store.admins(snapshot.id), changes, failOn });
   return {
     report,
     members: () => store.members(snapshot.id),
-    changes: () => (previous ? diffSnapshots(store.db, previous, snapshot) : []),
+    changes: () => (previous ? store.changes(previous, snapshot) : []),
   };
 }

@@ -1,10 +1,8 @@
 /**
- * What changed between two snapshots of a chat. SQLite joins the two snapshots on their primary key
- * and returns only the people whose row differs (or who are in one snapshot only), streamed; a pure
- * function turns each such pair into changes. Neither snapshot is ever loaded whole into memory.
+ * What changed between two snapshots of a chat: the kinds of change, and the pure function that turns a
+ * person's rows in the two snapshots into changes. The store finds the people whose row differs
+ * (SnapshotStore.changes, streamed) and calls it for each.
  */
-import type { Db } from "../store/database.js";
-import type { SnapshotInfo } from "./snapshots.js";
 import type { MemberRole } from "./types.js";
 
 /** Kinds of change, in report order. */
@@ -103,65 +101,9 @@ export function emptyCounts(): ChangeCounts {
   return Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, 0])) as ChangeCounts;
 }
 
-interface PairRecord {
-  user_id: string;
-  p_role: MemberRole | null;
-  p_first: string | null;
-  p_last: string | null;
-  p_username: string | null;
-  p_rights: string | null;
-  p_rank: string | null;
-  n_role: MemberRole | null;
-  n_first: string | null;
-  n_last: string | null;
-  n_username: string | null;
-  n_rights: string | null;
-  n_rank: string | null;
-}
-
-const PAIRS_SQL = `
-  SELECT CAST(n.user_id AS TEXT) AS user_id,
-    p.role AS p_role, p.first_name AS p_first, p.last_name AS p_last, p.username AS p_username, p.admin_rights AS p_rights, p.rank AS p_rank,
-    n.role AS n_role, n.first_name AS n_first, n.last_name AS n_last, n.username AS n_username, n.admin_rights AS n_rights, n.rank AS n_rank,
-    n.user_id AS sort_key
-  FROM audit_members AS n
-  LEFT JOIN audit_members AS p ON p.snapshot_id = @prev AND p.user_id = n.user_id
-  WHERE n.snapshot_id = @next AND (p.user_id IS NULL OR p.role IS NOT n.role OR p.first_name IS NOT n.first_name
-    OR p.last_name IS NOT n.last_name OR p.username IS NOT n.username OR p.admin_rights IS NOT n.admin_rights OR p.rank IS NOT n.rank)
-  UNION ALL
-  SELECT CAST(p.user_id AS TEXT),
-    p.role, p.first_name, p.last_name, p.username, p.admin_rights, p.rank,
-    NULL, NULL, NULL, NULL, NULL, NULL,
-    p.user_id
-  FROM audit_members AS p
-  WHERE p.snapshot_id = @prev AND NOT EXISTS (SELECT 1 FROM audit_members AS n WHERE n.snapshot_id = @next AND n.user_id = p.user_id)
-  ORDER BY sort_key`;
-
-function side(
-  role: MemberRole | null,
-  first: string | null,
-  last: string | null,
-  username: string | null,
-  rights: string | null,
-  rank: string | null,
-): PersonState | undefined {
-  return role === null ? undefined : { role, firstName: first, lastName: last, username, adminRights: rights ?? "", rank };
-}
-
-/** Every change from snapshot `prev` to snapshot `next` of the same chat, streamed, by user id. */
-export function* diffSnapshots(db: Db, prev: SnapshotInfo, next: SnapshotInfo): Generator<Change> {
-  const kickedComparable = prev.kickedCount !== null && next.kickedCount !== null;
-  const pairs = db.prepare(PAIRS_SQL).iterate({ prev: prev.id, next: next.id }) as IterableIterator<PairRecord>;
-  for (const r of pairs) {
-    const before = side(r.p_role, r.p_first, r.p_last, r.p_username, r.p_rights, r.p_rank);
-    const after = side(r.n_role, r.n_first, r.n_last, r.n_username, r.n_rights, r.n_rank);
-    yield* classifyChange(r.user_id, before, after, kickedComparable);
-  }
-}
-
-/** How many changes of each kind there are from `prev` to `next`. */
-export function countChanges(db: Db, prev: SnapshotInfo, next: SnapshotInfo): ChangeCounts {
+/** How many changes of each kind there are among `changes`. */
+export function countChanges(changes: Iterable<Change>): ChangeCounts {
   const counts = emptyCounts();
-  for (const change of diffSnapshots(db, prev, next)) counts[change.kind]++;
+  for (const change of changes) counts[change.kind]++;
   return counts;
 }

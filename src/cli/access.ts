@@ -12,12 +12,12 @@
 import { existsSync } from "node:fs";
 import type { parseArgs } from "node:util";
 import type { TelegramClient } from "telegram";
-import { AccessLog, type AccessLogEntry } from "../access/accessLog.js";
+import type { AccessLogEntry } from "../access/accessLog.js";
 import { changeRule, defineGate, describeAll, describePair, removeRules } from "../access/admin.js";
+import type { AccessStores } from "../access/layer.js";
 import { MembershipService } from "../access/membership.js";
-import { MembershipCache } from "../access/membershipCache.js";
-import { checkGateName, type Effect, parseCommandList, parseStatusList, passingStatuses, RulesStore } from "../access/rules.js";
-import { migrateAccess } from "../access/schema.js";
+import { checkGateName, type Effect, parseCommandList, parseStatusList, passingStatuses } from "../access/rules.js";
+import { sqliteAccessStores } from "../access/schema.js";
 import { groupOfGate, resolveGroup, telegramResolver } from "../access/targets.js";
 import { telegramSource } from "../access/telegramSource.js";
 import type { Config } from "../app/config.js";
@@ -81,13 +81,12 @@ function formatEntry(entry: AccessLogEntry): string {
   return `${at}  ${entry.outcome.padEnd(5)}  user ${entry.userId ?? "-"}  chat ${entry.chatId}  ${entry.command}  ${entry.reason}`;
 }
 
-/** The session's database, opened and migrated; for reading, undefined when it does not exist yet. */
-function database(store: SessionStore, sessionName: string, create: boolean): Db | undefined {
+/** The session's database, opened, and the access stores over it; for reading, undefined when it does not exist yet. */
+function database(config: Config, store: SessionStore, sessionName: string, create: boolean): { db: Db; stores: AccessStores } | undefined {
   const file = sessionDatabasePath(store.dir, sessionName);
   if (!create && !existsSync(file)) return undefined;
   const db = openDatabase(file);
-  migrateAccess(db);
-  return db;
+  return { db, stores: sqliteAccessStores(db, config.access) };
 }
 
 /** Connects the session's client, runs work with it, and always disconnects; only errors are logged (the answer is one line). */
@@ -147,15 +146,15 @@ runMain(async () => {
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   if (verb === "list" || verb === "log") {
-    const db = database(store, sessionName, false);
-    if (db === undefined) {
+    const opened = database(config, store, sessionName, false);
+    if (opened === undefined) {
       out(`No access rules or log yet for session "${sessionName}".`);
       return;
     }
     try {
-      if (verb === "list") describeAll(new RulesStore(db)).forEach(out);
+      if (verb === "list") describeAll(opened.stores.rules).forEach(out);
       else {
-        const entries = new AccessLog(db, { maxAgeMs: config.access.logRetentionDays * 86_400_000, maxRows: config.access.logMaxRows }).query({
+        const entries = opened.stores.log.query({
           denied: flags.denied === true,
           since: flags.since === undefined ? undefined : parseSince(flags.since, Date.now()),
           limit: parseLimit(flags.limit),
@@ -164,15 +163,15 @@ runMain(async () => {
         for (const entry of entries.reverse()) out(flags.json === true ? JSON.stringify(entry) : formatEntry(entry));
       }
     } finally {
-      db.close();
+      opened.db.close();
     }
     return;
   }
 
   await withClient(config, store, sessionName, async (client) => {
-    const db = database(store, sessionName, true)!;
+    const { db, stores } = database(config, store, sessionName, true)!;
     try {
-      const rules = new RulesStore(db);
+      const { rules } = stores;
       if (verb === "allow" || verb === "deny") {
         const { target, pair } = await changeRule(client, rules, verb as Effect, args[0], args.slice(1));
         out(`Done: ${describePair(target, pair)}.`);
@@ -189,9 +188,8 @@ runMain(async () => {
         const gate = await defineGate(client, rules, telegramSource(client), args[0], args[1], passing);
         out(`Done: gate ${gate.name}: ${gate.label} (${gate.passing.join(", ")} pass).`);
       } else {
-        const cache = new MembershipCache(db, { presentMs: config.access.memberTtlSeconds * 1000, absentMs: config.access.absentTtlSeconds * 1000 });
         const membership = new MembershipService({
-          cache,
+          cache: stores.membership,
           source: telegramSource(client),
           timeoutMs: config.access.checkTimeoutMs,
           resolver: telegramResolver(client),

@@ -12,7 +12,7 @@ import { AuditError, AuditInterrupted, FAIL_ON_EXIT_CODE, INTERRUPTED_EXIT_CODE,
 import { parseFailRules } from "../audit/failOn.js";
 import { AtomicFile, TextOutput } from "../audit/output.js";
 import { lineProgress, terminalProgress } from "../audit/progress.js";
-import { SnapshotStore } from "../audit/snapshots.js";
+import { SqliteSnapshotStore } from "../audit/sqliteSnapshots.js";
 import { createWriter, FORMATS, type Format } from "../audit/writers/index.js";
 import { createLogger } from "../log.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
@@ -84,7 +84,7 @@ runMain(async () => {
   const log = createLogger({ level: config.log.level, format: config.log.format });
   const { client } = await openSession(config, store, sessionName, log);
   const db = openDatabase(sessionDatabasePath(store.dir, sessionName));
-  const snapshots = new SnapshotStore(db);
+  const snapshots = new SqliteSnapshotStore(db);
   const file = values.out === undefined ? undefined : await AtomicFile.open(values.out);
   const output = file?.output ?? new TextOutput(process.stdout);
   const writer = createWriter(format, output);

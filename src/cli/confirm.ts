@@ -56,16 +56,23 @@ runMain(async () => {
   if (config.mode === "user" && !store.exists(sessionName))
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
-  const [{ openScriptSession }, { resolveTarget }, { resolveUserIds }, { confirm }, { ConfirmationStore }, { CONFIRM_EXIT, outcomeLine }, { explainRefusal }] =
-    await Promise.all([
-      import("../send/scriptSession.js"),
-      import("../send/target.js"),
-      import("../send/people.js"),
-      import("../confirm/confirm.js"),
-      import("../confirm/store.js"),
-      import("../confirm/outcome.js"),
-      import("../send/refusal.js"),
-    ]);
+  const [
+    { openScriptSession },
+    { resolveTarget },
+    { resolveUserIds },
+    { confirm },
+    { SqliteConfirmationStore },
+    { CONFIRM_EXIT, outcomeLine },
+    { explainRefusal },
+  ] = await Promise.all([
+    import("../send/scriptSession.js"),
+    import("../send/target.js"),
+    import("../send/people.js"),
+    import("../confirm/confirm.js"),
+    import("../confirm/store.js"),
+    import("../confirm/outcome.js"),
+    import("../send/refusal.js"),
+  ]);
   let interrupt: () => void = () => {};
   const cancelled = new Promise<void>((resolve) => (interrupt = resolve));
   process.once("SIGINT", interrupt);
@@ -77,7 +84,7 @@ runMain(async () => {
     // Plain errors (no connection, a timeout) are not the person's mistake, and must not read as "denied" (exit 1).
     return error instanceof Error && error.name === "Error" ? new UserError(`could not ask for confirmation: ${error.message}`, NOT_ASKED) : error;
   };
-  const session = await openScriptSession(config, store, sessionName).catch((error: unknown) => {
+  const session = await openScriptSession(config, store, sessionName, (db) => ({ confirmations: new SqliteConfirmationStore(db) })).catch((error: unknown) => {
     throw notAsked(error);
   });
   try {
@@ -87,7 +94,7 @@ runMain(async () => {
     if (target.kind === "user") answerers.add(target.chatId);
     if (mode === "user") answerers.add(selfId);
     if (answerers.size === 0) fail(`nobody may answer in ${target.label}: name who may with --from @person (or set ACCESS_OWNERS)`);
-    const outcome = await confirm({ ...session, store: new ConfirmationStore(session.db), target, question, timeoutMs, answerers, cancelled });
+    const outcome = await confirm({ ...session, store: session.confirmations, target, question, timeoutMs, answerers, cancelled });
     const line = outcomeLine(outcome);
     if (outcome.status !== "approved") throw new UserError(line, CONFIRM_EXIT[outcome.status]);
     process.stdout.write(`${line}\n`);

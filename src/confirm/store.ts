@@ -1,7 +1,8 @@
 /**
- * Confirmations (`npm run confirm`) in the session database: the question, where it was asked, until
- * when, and how it ended. The confirm script writes them; the runtime reads them to answer presses of
- * buttons whose script has finished or died ("already approved", "expired").
+ * Confirmations (`npm run confirm`): the question, where it was asked, until when, and how it ended. The
+ * confirm script writes them; the runtime reads them to answer presses of buttons whose script has
+ * finished or died ("already approved", "expired"). ConfirmationStore is what both need;
+ * SqliteConfirmationStore keeps them in the session database, which both processes open.
  */
 import { randomBytes } from "node:crypto";
 import type { Statement } from "better-sqlite3";
@@ -64,8 +65,18 @@ export function migrateConfirmations(db: Db): void {
 /** Confirmations older than this are deleted when a new one is recorded. */
 const KEEP_MS = 30 * 86_400_000;
 
+/** Where confirmations are kept for every process of the session. */
+export interface ConfirmationStore {
+  /** Records a question just asked (and forgets confirmations settled long ago). */
+  record(confirmation: Pick<Confirmation, "id" | "chatId" | "messageId" | "question" | "expiresAt">): void;
+  /** Settles a pending confirmation; false when it was no longer pending. */
+  finish(id: string, status: Exclude<ConfirmationStatus, "pending">, answeredBy?: string): boolean;
+  /** A confirmation by id. */
+  get(id: string): Confirmation | undefined;
+}
+
 /** The confirmations table. */
-export class ConfirmationStore {
+export class SqliteConfirmationStore implements ConfirmationStore {
   private readonly insert: Statement<unknown[]>;
   private readonly finishStatement: Statement<unknown[]>;
   private readonly find: Statement<unknown[]>;

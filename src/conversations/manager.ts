@@ -1,5 +1,5 @@
 /**
- * Runs conversations: ctx.ask's waits (in memory) and flows (saved in the session database). It takes a
+ * Runs conversations: ctx.ask's waits (in memory) and flows (saved in a FlowStore). It takes a
  * person's messages BEFORE the dispatcher's per-chat queue: the handler waiting in ctx.ask occupies that
  * queue, so an answer routed through it would wait behind its own question forever. Commands other than
  * /cancel still go to the handlers; /cancel ends the conversation. One person's flow answers are read one
@@ -19,10 +19,9 @@ import {
 import type { SendOptions, TelegramGateway } from "../handlers/gateway.js";
 import type { Message } from "../handlers/message.js";
 import type { Logger } from "../log.js";
-import type { Db } from "../store/database.js";
 import { type FlowContext, type RunnableFlow, runnableOf } from "./flow.js";
 import { Mailbox } from "./mailbox.js";
-import { type FlowState, FlowStore } from "./store.js";
+import type { FlowState, FlowStore } from "./store.js";
 
 /** Told when an ask's validation refused too many answers. */
 export const TOO_MANY_ATTEMPTS_TEXT = "Too many answers I could not use, so I stopped here.";
@@ -36,8 +35,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What the manager needs. */
 export interface ConversationManagerOptions {
-  /** The session database (the conversations table is migrated on creation). */
-  readonly db: Db;
+  /** Where flows are saved, so that a restart resumes them. */
+  readonly store: FlowStore;
   /** The runtime's rate-limited gateway, for questions and answers. */
   readonly telegram: TelegramGateway;
   readonly log: Logger;
@@ -63,12 +62,12 @@ export class ConversationManager implements ConversationService {
   /** Registers the flows and loads the saved conversations; call resume() once the runtime can send. */
   constructor(private readonly options: ConversationManagerOptions) {
     this.now = options.now ?? Date.now;
+    this.store = options.store;
     for (const flow of options.flows) {
       const runnable = runnableOf(flow);
       if (this.flows.has(runnable.name)) throw new Error(`two flows are named ${JSON.stringify(runnable.name)}`);
       this.flows.set(runnable.name, runnable);
     }
-    this.store = new FlowStore(options.db, this.now);
     for (const state of this.store.all()) {
       const flow = this.flows.get(state.flow);
       if (flow === undefined || !flow.hasStep(state.step)) {

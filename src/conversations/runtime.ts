@@ -8,15 +8,16 @@
  */
 import type { Api } from "telegram";
 import { lateAnswer, settledText } from "../confirm/outcome.js";
-import { ConfirmationStore, confirmButton } from "../confirm/store.js";
+import { type ConfirmationStore, confirmButton, SqliteConfirmationStore } from "../confirm/store.js";
 import { type CallbackContext, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
-import { KnownPeers } from "../send/knownPeers.js";
+import { SqliteKnownPeers } from "../send/knownPeers.js";
 import type { Db } from "../store/database.js";
 import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
 import { ConversationManager } from "./manager.js";
+import { SqliteFlowStore } from "./store.js";
 
 /** The running extension, with its parts (for tests and other extensions). */
 export interface ConversationsExtension extends RuntimeExtension {
@@ -29,10 +30,10 @@ export interface ConversationsExtension extends RuntimeExtension {
 /** The `extend` function of startRuntime that runs conversations and buttons over the session database. */
 export function conversationsExtension(db: Db): (services: RuntimeServices) => ConversationsExtension {
   return ({ client, config, me, log, telegram, plugins }) => {
-    const known = new KnownPeers(db);
-    const confirmations = new ConfirmationStore(db);
+    const known = new SqliteKnownPeers(db);
+    const confirmations = new SqliteConfirmationStore(db);
     const conversations = new ConversationManager({
-      db,
+      store: new SqliteFlowStore(db),
       telegram,
       log: log.child({ module: "conversations" }),
       syntax: commandSyntax(me.mode, { userPrefix: config.commandPrefix, botUsername: me.username }),

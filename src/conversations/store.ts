@@ -1,7 +1,8 @@
 /**
- * Saved conversations in the session database: one row per person and chat with the flow, its current
- * step, its data (JSON), when the step times out, and whether its question was sent (so a restart
- * between saving a step and asking it asks again).
+ * Saved conversations: one per person and chat with the flow, its current step, its data, when the step
+ * times out, and whether its question was sent (so a restart between saving a step and asking it asks
+ * again). FlowStore is what the conversation manager needs; SqliteFlowStore keeps them in the session
+ * database, one row each with the data as JSON.
  */
 import { type Db, migrate } from "../store/database.js";
 
@@ -59,8 +60,18 @@ function prepare(db: Db) {
   };
 }
 
+/** Where running flows are kept across restarts. */
+export interface FlowStore {
+  /** Every saved conversation. */
+  all(): FlowState[];
+  /** Saves (inserts or replaces) the conversation of state.chatId and state.userId. */
+  save(state: FlowState): void;
+  /** Forgets a conversation. */
+  remove(chatId: string, userId: string): void;
+}
+
 /** The conversations table. */
-export class FlowStore {
+export class SqliteFlowStore implements FlowStore {
   private readonly statements: ReturnType<typeof prepare>;
 
   /** Migrates the table and prepares its statements. */

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { auditChat } from "../audit/audit.js";
 import { AuditError } from "../audit/errors.js";
 import { TextOutput } from "../audit/output.js";
-import { SnapshotStore } from "../audit/snapshots.js";
+import { SqliteSnapshotStore } from "../audit/sqliteSnapshots.js";
 import { tableWriter } from "../audit/writers/table.js";
 import { type Context, command, definePlugin, type Plugin } from "../handlers/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
@@ -44,7 +44,7 @@ export function fitMessage(text: string, limit = SUMMARY_LIMIT): string {
 async function runAudit(ctx: Context, input: PeerInput, label: string, databaseFile: string): Promise<string> {
   const db = openDatabase(databaseFile);
   try {
-    const result = await auditChat(ctx.client, new SnapshotStore(db), input);
+    const result = await auditChat(ctx.client, new SqliteSnapshotStore(db), input);
     const sink = collector();
     const writer = tableWriter(new TextOutput(sink.stream));
     await writer.chat(result);

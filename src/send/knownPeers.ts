@@ -1,8 +1,8 @@
 /**
- * People and chats the account has met, with their access hashes, kept in the session database. Telegram
- * wants the access hash with every id, and a fresh process (npm run send) knows none: a user account can
- * read its dialogs to find them, a bot cannot, so the runtime notes everyone it sees here and send and
- * confirm look ids up here first.
+ * People and chats the account has met, with their access hashes. Telegram wants the access hash with
+ * every id, and a fresh process (npm run send) knows none: a user account can read its dialogs to find
+ * them, a bot cannot, so the runtime notes everyone it sees here and send and confirm look ids up here
+ * first. KnownPeers is what they need; SqliteKnownPeers keeps them in the session database.
  */
 
 import type { Statement } from "better-sqlite3";
@@ -30,8 +30,18 @@ export function migrateKnownPeers(db: Db): void {
   ]);
 }
 
+/** The peers the account has met, shared by every process of the session. */
+export interface KnownPeers {
+  /** Notes users, groups and channels (min and forbidden ones, whose hashes are not usable, are skipped). */
+  remember(entities: Iterable<Api.TypeUser | Api.TypeChat>): void;
+  /** Notes an input peer resolved some other way. */
+  rememberInput(peer: Api.TypeInputPeer): void;
+  /** The input peer of a marked id, when known. */
+  inputPeer(markedId: string): Api.TypeInputPeer | undefined;
+}
+
 /** The known_peers table, with an in-memory note of what is stored so repeated sightings cost nothing. */
-export class KnownPeers {
+export class SqliteKnownPeers implements KnownPeers {
   private readonly stored = new Map<string, string>();
   private readonly upsert: Statement<unknown[]>;
   private readonly find: Statement<unknown[]>;

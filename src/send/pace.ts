@@ -36,7 +36,7 @@ export function migrateSendPace(db: Db): void {
 }
 
 /** A Pacer over the session database, shared by every process using that session. */
-export class SharedPacer implements Pacer {
+export class SqlitePacer implements Pacer {
   private readonly reserve: (chatId: string) => number;
 
   /** Migrates the table; `limits` are the runtime's (RATE_*), 0 turning one off. */

@@ -15,9 +15,9 @@ import type { TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import type { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AccessLog } from "../../src/access/accessLog.js";
+import { SqliteAccessLog } from "../../src/access/accessLog.js";
 import { changeRule, defineGate } from "../../src/access/admin.js";
-import { passingStatuses, RulesStore } from "../../src/access/rules.js";
+import { passingStatuses, SqliteAccessRules } from "../../src/access/rules.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import { telegramSource } from "../../src/access/telegramSource.js";
 import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
@@ -56,7 +56,7 @@ describe("rules and gates from bad input", () => {
   it("rejects unknown, malformed and invisible chats with one line, storing nothing", async () => {
     const db = openDatabase(":memory:");
     migrateAccess(db);
-    const rules = new RulesStore(db);
+    const rules = new SqliteAccessRules(db);
     const source = telegramSource(client);
     const cases: [() => Promise<unknown>, RegExp][] = [
       [
@@ -114,7 +114,7 @@ describe("rules and gates from bad input", () => {
     expect((await run("list")).stdout).toBe("allow user @frank_person: ping, stats\ngate vip: @vipclub (creator, admin, member, restricted pass)\n");
 
     const db = openDatabase(sessionDatabasePath(sessions, "default"));
-    const log = new AccessLog(db, { maxAgeMs: 86_400_000, maxRows: 1000 });
+    const log = new SqliteAccessLog(db, { maxAgeMs: 86_400_000, maxRows: 1000 });
     log.record({ at: Date.now() - 7_200_000, userId: "5", chatId: "5", command: "secret", outcome: "deny", reason: "gate vip: left in @vipclub" });
     log.record({ at: Date.now() - 60_000, userId: "6", chatId: "6", command: "secret", outcome: "deny", reason: "gate vip: none in @vipclub" });
     log.record({ at: Date.now() - 30_000, userId: "7", chatId: "7", command: "secret", outcome: "allow", reason: "gate vip: member in @vipclub" });

@@ -12,6 +12,7 @@ import type { TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
 import { type AccessConfig, parseAccessConfig } from "../../src/access/config.js";
 import { type AccessLayer, createAccessLayer } from "../../src/access/layer.js";
+import { sqliteAccessStores } from "../../src/access/schema.js";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import type { SendOptions, TelegramGateway } from "../../src/handlers/gateway.js";
 import type { Message, RunMode } from "../../src/handlers/message.js";
@@ -99,7 +100,7 @@ export async function startHarness(options: {
     getUser: (ref) => raw.getUser(ref),
   };
   const config = { ...parseAccessConfig({}, []), ...options.access };
-  const layer = createAccessLayer({ db, client, mode, config, log, telegram });
+  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode, config, log, telegram });
   const ran: string[] = [];
   const recording = definePlugin({
     name: "demo",

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseAccessConfig } from "../../src/access/config.js";
 import { accessLayerFor, createAccessLayer } from "../../src/access/layer.js";
 import type { StatusEntry } from "../../src/access/membershipCache.js";
+import { sqliteAccessStores } from "../../src/access/schema.js";
 import type { MemberStatus } from "../../src/access/status.js";
 import type { MembershipSource } from "../../src/access/telegramSource.js";
 import { command, onMessage } from "../../src/handlers/plugin.js";
@@ -32,7 +33,8 @@ function setup() {
   const db = openDatabase(":memory:");
   const gateway = new FakeGateway();
   const client = {} as TelegramClient;
-  const layer = createAccessLayer({ db, client, mode: "bot", config: parseAccessConfig({}, []), log: captureLogger().log, telegram: gateway, source });
+  const config = parseAccessConfig({}, []);
+  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode: "bot", config, log: captureLogger().log, telegram: gateway, source });
   layer.rules.setGate({ name: "vip", chatId: "-100500", accessHash: "9", label: "@vip", passing: ["creator", "admin", "member"] });
   return { db, gateway, client, layer };
 }

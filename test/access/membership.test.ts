@@ -2,7 +2,7 @@ import bigInt from "big-integer";
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { MembershipService } from "../../src/access/membership.js";
-import { MembershipCache, type StatusEntry } from "../../src/access/membershipCache.js";
+import { SqliteMembershipCache, type StatusEntry } from "../../src/access/membershipCache.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import type { MemberStatus } from "../../src/access/status.js";
 import { type GroupRef, type MembershipSource, MembershipUnknownError } from "../../src/access/telegramSource.js";
@@ -48,7 +48,7 @@ function setup(timeoutMs = 1000) {
   migrateAccess(db);
   let now = 1_000_000;
   const clock = { advance: (ms: number) => void (now += ms) };
-  const cache = new MembershipCache(db, { presentMs: 600_000, absentMs: 60_000 }, () => now);
+  const cache = new SqliteMembershipCache(db, { presentMs: 600_000, absentMs: 60_000 }, () => now);
   const source = new TableSource();
   const service = new MembershipService({ cache, source, timeoutMs });
   return { cache, source, service, clock };

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseAccessConfig } from "../../src/access/config.js";
 import { createAccessLayer } from "../../src/access/layer.js";
 import { ruleKey } from "../../src/access/rules.js";
+import { sqliteAccessStores } from "../../src/access/schema.js";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import { Router } from "../../src/handlers/router.js";
 import accessPlugin from "../../src/plugins/access.js";
@@ -14,8 +15,9 @@ function setup(withLayer = true) {
   const client = {} as TelegramClient;
   const gateway = new FakeGateway();
   const { log } = captureLogger();
+  const config = parseAccessConfig({}, []);
   const layer = withLayer
-    ? createAccessLayer({ db: openDatabase(":memory:"), client, mode: "user", config: parseAccessConfig({}, []), log, telegram: gateway })
+    ? createAccessLayer({ stores: sqliteAccessStores(openDatabase(":memory:"), config), client, mode: "user", config, log, telegram: gateway })
     : undefined;
   const router = new Router({
     plugins: [accessPlugin],

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AccessInputError, parseCommandList, parseStatusList, passingStatuses, RulesStore, type RuleTarget, ruleKey } from "../../src/access/rules.js";
+import { AccessInputError, parseCommandList, parseStatusList, passingStatuses, type RuleTarget, ruleKey, SqliteAccessRules } from "../../src/access/rules.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 
 const chat: RuleTarget = { subject: "chat", peerId: "-100777", label: "@club" };
 const dirs: string[] = [];
 
-function store(file = ":memory:"): { db: Db; rules: RulesStore } {
+function store(file = ":memory:"): { db: Db; rules: SqliteAccessRules } {
   const db = openDatabase(file);
   migrateAccess(db);
-  return { db, rules: new RulesStore(db) };
+  return { db, rules: new SqliteAccessRules(db) };
 }
 
 afterEach(() => {

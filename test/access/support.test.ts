@@ -1,7 +1,7 @@
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
-import { AccessLog } from "../../src/access/accessLog.js";
+import { SqliteAccessLog } from "../../src/access/accessLog.js";
 import { DEFAULT_REFUSAL, parseAccessConfig } from "../../src/access/config.js";
 import { migrateAccess } from "../../src/access/schema.js";
 import { statusOfChannelParticipant } from "../../src/access/status.js";
@@ -42,7 +42,7 @@ describe("access log", () => {
     const db = openDatabase(":memory:");
     migrateAccess(db);
     let now = 10 * 86_400_000;
-    const log = new AccessLog(db, { maxAgeMs: 86_400_000, maxRows: 150 }, () => now);
+    const log = new SqliteAccessLog(db, { maxAgeMs: 86_400_000, maxRows: 150 }, () => now);
     const entry = (at: number, outcome: "allow" | "deny") => ({
       at,
       userId: "1",

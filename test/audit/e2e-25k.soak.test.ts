@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditChat } from "../../src/audit/audit.js";
 import type { ChangeKind } from "../../src/audit/diff.js";
 import type { AuditResult } from "../../src/audit/report.js";
-import { SnapshotStore } from "../../src/audit/snapshots.js";
+import { SqliteSnapshotStore } from "../../src/audit/sqliteSnapshots.js";
 import type { MemberRow } from "../../src/audit/types.js";
-import { openDatabase } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { parsePeerInput } from "../../src/telegram/peers.js";
 import { type AuditWorld, buildMegagroup, expectedRows, modelMemberCount, pick, startAuditWorld } from "./harness.js";
 
 let w: AuditWorld;
-let store: SnapshotStore;
+let db: Db;
+let store: SqliteSnapshotStore;
 let chat: ChatRecord;
 let people: Record<string, UserRecord>;
 
@@ -36,12 +37,13 @@ beforeAll(async () => {
   w = await startAuditWorld();
   const start = w.world.now();
   w.world.now = () => start;
-  store = new SnapshotStore(openDatabase(":memory:"));
+  db = openDatabase(":memory:");
+  store = new SqliteSnapshotStore(db);
   ({ chat, people } = buildMegagroup(w.world, w.owner, { username: "audit_25k", generated: 25_000 }));
 });
 
 afterAll(async () => {
-  store?.db.close();
+  db?.close();
   await w?.stop();
 });
 

@@ -15,18 +15,19 @@ import { AuditError, AuditInterrupted } from "../../src/audit/errors.js";
 import { parseFailRules } from "../../src/audit/failOn.js";
 import { TextOutput } from "../../src/audit/output.js";
 import type { AuditResult } from "../../src/audit/report.js";
-import { SnapshotStore } from "../../src/audit/snapshots.js";
+import { SqliteSnapshotStore } from "../../src/audit/sqliteSnapshots.js";
 import type { MemberRow } from "../../src/audit/types.js";
 import { csvWriter } from "../../src/audit/writers/csv.js";
 import { jsonWriter } from "../../src/audit/writers/json.js";
-import { openDatabase } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { PeerError, parsePeerInput } from "../../src/telegram/peers.js";
 import { type AuditWorld, buildMegagroup, expectedRows, modelMemberCount, pick, rename, startAuditWorld } from "./harness.js";
 
 const WINDOW = 1_000;
 
 let w: AuditWorld;
-let store: SnapshotStore;
+let db: Db;
+let store: SqliteSnapshotStore;
 let group: { chat: ChatRecord; people: Record<string, UserRecord> };
 let first: AuditResult;
 
@@ -70,12 +71,13 @@ beforeAll(async () => {
   const start = w.world.now();
   w.world.now = () => start;
   w.world.limits.recentParticipantsCap = WINDOW;
-  store = new SnapshotStore(openDatabase(":memory:"));
+  db = openDatabase(":memory:");
+  store = new SqliteSnapshotStore(db);
   group = buildMegagroup(w.world, w.owner, { username: "audit_small", generated: 3_000 });
 });
 
 afterAll(async () => {
-  store?.db.close();
+  db?.close();
   await w?.stop();
 });
 
@@ -232,7 +234,7 @@ describe("auditing a megagroup", () => {
     const run = audit("@audit_small", { signal: controller.signal, progress: { start() {}, floodWait() {}, end() {}, update: () => controller.abort() } });
     await expect(run).rejects.toBeInstanceOf(AuditInterrupted);
     expect(store.list(`-100${group.chat.id}`)).toHaveLength(before);
-    expect(store.db.prepare("SELECT COUNT(*) AS n FROM audit_snapshots WHERE state = 'writing'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM audit_snapshots WHERE state = 'writing'").get()).toEqual({ n: 0 });
   });
 });
 
@@ -301,7 +303,7 @@ describe("chats that are not audited as asked", () => {
     expect(unknown).toBeInstanceOf(PeerError);
     expect(unknown.message).toMatch(/^this account has no chat or contact with id -100\d+/);
     for (const error of [await failure("@audit_news"), await failure("@audit_quiet")]) expect(error).toBeInstanceOf(AuditError);
-    expect(store.db.prepare("SELECT COUNT(*) AS n FROM audit_snapshots WHERE chat_title IN ('News', 'Quiet', 'Banned')").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM audit_snapshots WHERE chat_title IN ('News', 'Quiet', 'Banned')").get()).toEqual({ n: 0 });
   });
 
   it("stops promptly with a clear error when the account loses its admin rights in the middle", async () => {

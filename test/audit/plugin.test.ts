@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SnapshotStore } from "../../src/audit/snapshots.js";
+import { SqliteSnapshotStore } from "../../src/audit/sqliteSnapshots.js";
 import { auditPlugin } from "../../src/plugins/audit.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
@@ -60,7 +60,7 @@ describe(".audit", () => {
     const [command] = await world.control.messages(team.type, team.id, { viewerId: owner.id, limit: 1 });
     expect(command.text).toBe("Audit of @plugin_group done: the summary is in Saved Messages.");
     const db = openDatabase(join(dir, "audit.db"));
-    expect(new SnapshotStore(db).list(`-100${team.id}`)).toHaveLength(1);
+    expect(new SqliteSnapshotStore(db).list(`-100${team.id}`)).toHaveLength(1);
     db.close();
   });
 

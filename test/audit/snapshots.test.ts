@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifyChange, countChanges, diffSnapshots, type PersonState } from "../../src/audit/diff.js";
-import { SnapshotStore, type SnapshotTotals } from "../../src/audit/snapshots.js";
-import { snapshotAdmins, snapshotTotals } from "../../src/audit/summary.js";
+import { classifyChange, countChanges, type PersonState } from "../../src/audit/diff.js";
+import type { SnapshotStore, SnapshotTotals } from "../../src/audit/snapshots.js";
+import { SqliteSnapshotStore } from "../../src/audit/sqliteSnapshots.js";
 import type { AuditTarget, MemberRow } from "../../src/audit/types.js";
 import { openDatabase } from "../../src/store/database.js";
 import { rowOf } from "./fakeTelegram.js";
@@ -29,7 +29,7 @@ afterEach(() => {
 
 describe("snapshots", () => {
   it("stores rows page by page, counts only new people, and reads them back unchanged", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const store = new SqliteSnapshotStore(openDatabase(":memory:"));
     const writer = store.begin(TARGET, 1_000);
     const rows = [
       row(1, { role: "creator", adminRights: ["change_info", "add_admins"], rank: "boss", lastSeen: "online", lastOnlineAt: 123 }),
@@ -56,32 +56,35 @@ describe("snapshots", () => {
   });
 
   it("keeps nothing of a discarded snapshot", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const db = openDatabase(":memory:");
+    const store = new SqliteSnapshotStore(db);
     const writer = store.begin(TARGET);
     writer.add([row(1), row(2)]);
     writer.discard();
     expect(store.list(TARGET.id)).toEqual([]);
-    expect(store.db.prepare("SELECT COUNT(*) AS n FROM audit_members").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM audit_members").get()).toEqual({ n: 0 });
   });
 
   it("deletes what a run that died left half-written, but not what a live run is writing", () => {
     dir = mkdtempSync(join(tmpdir(), "audit-snapshots-"));
     const file = join(dir, "s.db");
-    const first = new SnapshotStore(openDatabase(file));
+    const firstDb = openDatabase(file);
+    const first = new SqliteSnapshotStore(firstDb);
     first.begin(TARGET).add([row(1)]);
     const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid;
-    first.db.prepare("UPDATE audit_snapshots SET writer = ? WHERE id = 1").run(`${hostname()}:${dead}`);
+    firstDb.prepare("UPDATE audit_snapshots SET writer = ? WHERE id = 1").run(`${hostname()}:${dead}`);
     const live = first.begin(TARGET);
     live.add([row(2)]);
-    const second = new SnapshotStore(openDatabase(file));
-    const ids = second.db.prepare("SELECT id FROM audit_snapshots ORDER BY id").all();
+    const secondDb = openDatabase(file);
+    new SqliteSnapshotStore(secondDb); // opening the store deletes what dead writers left
+    const ids = secondDb.prepare("SELECT id FROM audit_snapshots ORDER BY id").all();
     expect(ids).toEqual([{ id: live.id }]);
-    first.db.close();
-    second.db.close();
+    firstDb.close();
+    secondDb.close();
   });
 
   it("keeps the newest snapshots of a chat when pruning", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const store = new SqliteSnapshotStore(openDatabase(":memory:"));
     const ids = [1, 2, 3, 4].map(() => snapshot(store, [row(1)]).id);
     expect(store.prune(TARGET.id, 2)).toBe(2);
     expect(store.list(TARGET.id).map((s) => s.id)).toEqual(ids.slice(2));
@@ -89,7 +92,7 @@ describe("snapshots", () => {
   });
 
   it("sums a snapshot's totals and lists its admins", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const store = new SqliteSnapshotStore(openDatabase(":memory:"));
     const info = snapshot(store, [
       row(1, { role: "creator", username: "owner", lastSeen: "online" }),
       row(2, { role: "admin", bot: true, username: "b_bot", lastSeen: "unknown" }),
@@ -98,7 +101,7 @@ describe("snapshots", () => {
       row(5, { role: "restricted", fake: true, verified: true, lastSeen: "long_ago", username: "x" }),
       row(6, { role: "kicked", scam: true, lastSeen: "month" }),
     ]);
-    expect(snapshotTotals(store.db, info.id)).toEqual({
+    expect(store.totals(info.id)).toEqual({
       members: 5,
       byRole: { creator: 1, admin: 1, member: 2, restricted: 1, kicked: 1 },
       bots: 1,
@@ -110,7 +113,7 @@ describe("snapshots", () => {
       withoutUsername: 1,
       lastSeen: { online: 1, recently: 0, week: 1, month: 0, long_ago: 1, unknown: 2 },
     });
-    expect(snapshotAdmins(store.db, info.id).map((a) => [a.userId, a.role])).toEqual([
+    expect(store.admins(info.id).map((a) => [a.userId, a.role])).toEqual([
       ["1", "creator"],
       ["2", "admin"],
     ]);
@@ -158,14 +161,14 @@ describe("changes between snapshots", () => {
   });
 
   it("finds exactly the changed people with SQL, streamed in user id order", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const store = new SqliteSnapshotStore(openDatabase(":memory:"));
     const base = Array.from({ length: 1_000 }, (_, i) => row(i + 1));
     const before = snapshot(store, [...base, row(2_000, { role: "kicked" })]);
     const after = base.filter((r) => r.userId !== "5" && r.userId !== "6");
     after[9] = { ...after[9], role: "admin", adminRights: ["ban_users"] };
     after[19] = { ...after[19], username: "renamed_user" };
     const next = snapshot(store, [...after, row(3_000), row(3_001, { role: "kicked" })]);
-    const changes = [...diffSnapshots(store.db, before, next)];
+    const changes = [...store.changes(before, next)];
     expect(changes.map((c) => [c.kind, c.userId])).toEqual([
       ["left", "5"],
       ["left", "6"],
@@ -177,13 +180,21 @@ describe("changes between snapshots", () => {
     ]);
     const members = [...store.members(next.id)].filter((r) => r.role === "member").map((r) => r.userId);
     expect(members.slice(0, 12)).toEqual(["1", "2", "3", "4", "7", "8", "9", "10", "11", "13", "14", "15"]);
-    expect(countChanges(store.db, before, next)).toMatchObject({ joined: 1, left: 2, promoted: 1, username_changed: 1, unbanned: 1, kicked: 1, renamed: 0 });
+    expect(countChanges(store.changes(before, next))).toMatchObject({
+      joined: 1,
+      left: 2,
+      promoted: 1,
+      username_changed: 1,
+      unbanned: 1,
+      kicked: 1,
+      renamed: 0,
+    });
   });
 
   it("does not report bans appearing when the older snapshot could not read the banned list", () => {
-    const store = new SnapshotStore(openDatabase(":memory:"));
+    const store = new SqliteSnapshotStore(openDatabase(":memory:"));
     const before = snapshot(store, [row(1)], { kickedCount: null });
     const next = snapshot(store, [row(1), row(2, { role: "kicked" })]);
-    expect([...diffSnapshots(store.db, before, next)]).toEqual([]);
+    expect([...store.changes(before, next)]).toEqual([]);
   });
 });

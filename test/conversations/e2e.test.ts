@@ -9,7 +9,7 @@ import { nextMessage } from "@tg-toolkit/emulator/testing";
 import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lateAnswer } from "../../src/confirm/outcome.js";
-import { ConfirmationStore, confirmButton } from "../../src/confirm/store.js";
+import { confirmButton, SqliteConfirmationStore } from "../../src/confirm/store.js";
 import { defineFlow, done } from "../../src/conversations/flow.js";
 import { type ConversationsExtension, conversationsExtension } from "../../src/conversations/runtime.js";
 import { onCallback } from "../../src/handlers/callback.js";
@@ -200,7 +200,7 @@ describe("inline buttons in bot mode", () => {
   });
 
   it("tells who presses a finished confirmation's button how it ended, and expires a forgotten one", async () => {
-    const confirmations = new ConfirmationStore(db);
+    const confirmations = new SqliteConfirmationStore(db);
     const ask = async (id: string, expiresAt: number) => {
       const buttons = toReplyMarkup([[confirmButton.button("Approve", { id, approve: true })]]);
       const sent = await runtime.client.sendMessage(alice.id, { message: `Deploy ${id}?`, buttons });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defineFlow, done, invalid, next } from "../../src/conversations/flow.js";
 import { ConversationManager, TOO_MANY_ATTEMPTS_TEXT } from "../../src/conversations/manager.js";
+import { SqliteFlowStore } from "../../src/conversations/store.js";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import { ConversationEnded } from "../../src/handlers/conversation.js";
 import type { SendOptions, SentMessage } from "../../src/handlers/gateway.js";
@@ -74,7 +75,7 @@ function manager(options: { db?: Db; gateway?: FakeGateway; flows?: (typeof sign
   const gateway = options.gateway ?? new WatchedGateway();
   const log = captureLogger();
   const conversations = new ConversationManager({
-    db,
+    store: new SqliteFlowStore(db),
     telegram: gateway,
     log: log.log,
     syntax: commandSyntax("bot", { botUsername: "test_bot" }),

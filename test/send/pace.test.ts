@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedPacer } from "../../src/send/pace.js";
+import { SqlitePacer } from "../../src/send/pace.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import type { Clock, RateLimits } from "../../src/telegram/rateLimiter.js";
 
@@ -26,7 +26,7 @@ function twoProcesses(limits: RateLimits) {
   const open = () => {
     const db = openDatabase(join(dir, "session.db"));
     dbs.push(db);
-    return new SharedPacer(db, limits, clock);
+    return new SqlitePacer(db, limits, clock);
   };
   return { first: open(), second: open(), clock };
 }
@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 /** The times (relative to the start) at which each acquire returned, alternating between the two pacers. */
-async function sendTimes(pacers: SharedPacer[], chatIds: string[], clock: FakeClock): Promise<number[]> {
+async function sendTimes(pacers: SqlitePacer[], chatIds: string[], clock: FakeClock): Promise<number[]> {
   const start = clock.time;
   const times: number[] = [];
   for (const [index, chatId] of chatIds.entries()) {
@@ -47,7 +47,7 @@ async function sendTimes(pacers: SharedPacer[], chatIds: string[], clock: FakeCl
   return times;
 }
 
-describe("SharedPacer", () => {
+describe("SqlitePacer", () => {
   it("lets a chat have a burst of 3, then one message a second, across processes", async () => {
     const { first, second, clock } = twoProcesses({ globalPerSecond: 30, chatPerSecond: 1, groupPerMinute: 20 });
     expect(await sendTimes([first, second], Array(6).fill("42"), clock)).toEqual([0, 0, 0, 1000, 2000, 3000]);
