@@ -17,7 +17,8 @@ import type { Runtime } from "../../src/runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLog, say, startWorld, type World } from "../e2e/runtime/harness.js";
+import { captureLog } from "../kit/log.js";
+import { say, startWorld, type World } from "../kit/world.js";
 import { demoPlugin } from "./harness.js";
 
 let world: World;

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../../src/audit/writers/csv.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
-import { preSharedSession } from "../e2e/runtime/harness.js";
+import { preSharedSession } from "../kit/world.js";
 import { type AuditWorld, buildMegagroup, startAuditWorld } from "./harness.js";
 
 const TSX = createRequire(import.meta.url).resolve("tsx");

@@ -10,7 +10,8 @@ import { postMessage } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../src/runtime/index.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
+import { captureLog } from "../kit/log.js";
+import { startWorld, type World } from "../kit/world.js";
 import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
 
 let world: World;

@@ -14,7 +14,7 @@ import type { Logger } from "../../src/log.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { preSharedSession, type World } from "../e2e/runtime/harness.js";
+import { preSharedSession, type World } from "../kit/world.js";
 
 /** Where a simulated person posts. */
 export interface Peer {

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Running, startCli } from "../e2e/runtime/cli.js";
-import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { type Running, startCli } from "../kit/cli.js";
+import { preSharedSession, startWorld, type World } from "../kit/world.js";
 import { type Cast, createCast, duplicatesOf, outOfOrder, postNth } from "./e2e.js";
 
 const KILLS = 5;

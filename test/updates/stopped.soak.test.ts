@@ -5,7 +5,8 @@
  * follow the tooLong policy (history, the default) and the log says so.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
+import { captureLog } from "../kit/log.js";
+import { startWorld, type World } from "../kit/world.js";
 import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MISSED = 20_000;
@@ -30,7 +31,7 @@ it("hands on 20,000 messages sent while stopped, in order per chat, then goes on
   for (let n = 0; n < MISSED; n += 1) postNth(world, cast, n);
 
   const recorder = new Recorder();
-  const capture = captureLog("info");
+  const capture = captureLog({ level: "info" });
   const started = performance.now();
   const runtime = await startRecorded(world, store, recorder, capture.log);
   await recorder.untilHandled(MISSED, 120_000);
