@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { captureLog } from "../kit/log.js";
-import { startWorld, type World } from "../kit/world.js";
-import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
+import { signedInStore, startWorld, type World } from "../kit/world.js";
+import { type Cast, createCast, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MESSAGES = 10_000;
 const DISCONNECT_EVERY = 200;
@@ -29,7 +29,7 @@ afterAll(async () => {
 it("handles 10,000 messages exactly once, in order per chat, with a disconnection every 200", { timeout: 150_000 }, async () => {
   const recorder = new Recorder();
   const capture = captureLog({ level: "info" });
-  const runtime = await startRecorded(world, await ownerStore(world, cast.owner.id), recorder, capture.log);
+  const runtime = await startRecorded(world, await signedInStore(world, cast.owner.id), recorder, capture.log);
   await runtime.caughtUp;
   const started = performance.now();
   let dropped = 0;

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { captureLog } from "../kit/log.js";
-import { startWorld, type World } from "../kit/world.js";
-import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
+import { signedInStore, startWorld, type World } from "../kit/world.js";
+import { type Cast, createCast, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MISSED = 20_000;
 
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 it("hands on 20,000 messages sent while stopped, in order per chat, then goes on live", { timeout: 150_000 }, async () => {
-  const store = await ownerStore(world, cast.owner.id);
+  const store = await signedInStore(world, cast.owner.id);
   const first = await startRecorded(world, store, new Recorder(), captureLog().log);
   await first.caughtUp;
   await first.stop();
