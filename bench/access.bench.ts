@@ -5,14 +5,9 @@
  * (cold cache), or not at all after a warm-up of the group's member list. Figures: RPCs spent and the
  * decision time (median; the layer's cached decisions separately).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "@tg-toolkit/emulator";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
+import type { ControlClient } from "@tg-toolkit/emulator/control";
 import { Api, type TelegramClient } from "telegram";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import { returnBigInt } from "telegram/Helpers.js";
 import { defineGate } from "../src/access/admin.js";
 import { parseAccessConfig } from "../src/access/config.js";
@@ -25,6 +20,7 @@ import { command } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
 import { openDatabase } from "../src/store/database.js";
 import { customServerConnection } from "../src/telegram/customServer.js";
+import { signedInClient, startWorld } from "../test/kit/world.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const COMMANDS = 10_000;
@@ -82,9 +78,8 @@ export default {
   name: "access",
   description: `${COMMANDS.toLocaleString("en-US")} gated commands from ${PEOPLE.toLocaleString("en-US")} people: access layer vs a GramJS handler calling channels.getParticipant per message`,
   async run(): Promise<Metric[]> {
-    const emu = await startEmulator();
-    const control = new ControlClient(emu.controlUrl);
-    const dir = mkdtempSync(join(tmpdir(), "access-bench-"));
+    const world = await startWorld();
+    const { emu, control, dir } = world;
     let client: TelegramClient | undefined;
     try {
       const gus = (await control.createUser({ firstName: "Gus", username: "bench_gus" })).id;
@@ -93,13 +88,7 @@ export default {
         await control.createChat({ type: "supergroup", title: "Bench club", username: "benchclub", creatorId: gus, members: [{ userId: bot, role: "admin" }] })
       ).id;
       await control.seedMembers(group, Math.round(PEOPLE * 1.1));
-      client = await emulatorClient(emu, {
-        preSharedKey: true,
-        signedInAs: Number(bot),
-        connection: customServerConnection(emu.host, emu.port),
-        logLevel: LogLevel.NONE,
-      });
-      await client.connect();
+      client = await signedInClient(emu, bot, { connection: customServerConnection(emu.host, emu.port) });
       const channel = await client.getInputEntity("benchclub");
       if (!(channel instanceof Api.InputPeerChannel)) throw new Error("the bench group is not a channel");
       const people = (await listPeople(client, channel)).filter((id) => id !== bot && id !== gus).slice(0, PEOPLE);
@@ -229,8 +218,7 @@ export default {
       ];
     } finally {
       await client?.destroy();
-      await emu.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await world.stop();
     }
   },
 } satisfies Benchmark;

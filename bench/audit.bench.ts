@@ -12,10 +12,9 @@
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
+import type { Emulator } from "@tg-toolkit/emulator";
 import { createChat, createUser, memberCount, seedMembers } from "@tg-toolkit/emulator/model";
-import type { StringSession } from "telegram/sessions/index.js";
+import { preSharedSession, startWorld } from "../test/kit/world.js";
 import type { ChildConfig, ChildResult } from "./audit-child.js";
 import type { Benchmark, Metric } from "./types.js";
 
@@ -41,12 +40,6 @@ async function side(mode: "ours" | "gramjs" | "diff", config: ChildConfig | unde
   return result;
 }
 
-/** A session string signed in as `userId`, for a child to resume. */
-async function sessionFor(emu: Emulator, userId: number): Promise<string> {
-  const client = await emulatorClient(emu, { preSharedKey: true, signedInAs: userId });
-  return (client.session as StringSession).save();
-}
-
 /**
  * RPCs the emulator served (in total and channels.getParticipants) while `run` ran, and the CPU time
  * the emulator (this process) spent serving them: no client can finish faster than that.
@@ -66,18 +59,19 @@ export default {
   name: "audit",
   description: `audit a ${SUBSCRIBERS.toLocaleString("en-US")}-subscriber channel vs plain GramJS getParticipants, ${LATENCY_MS} ms latency`,
   async run(): Promise<Metric[]> {
-    const emu = await startEmulator({ latencyMs: LATENCY_MS });
+    const world = await startWorld({ emulator: { latencyMs: LATENCY_MS } });
+    const { emu } = world;
     try {
-      const world = emu.model;
-      world.limits.recentParticipantsCap = 1_000_000;
-      const owner = createUser(world, { firstName: "Bench", lastName: "Owner", username: "bench_owner" });
-      const chat = createChat(world, { type: "channel", title: "Bench channel", username: "bench_audit", creatorId: owner.id });
-      seedMembers(world, chat.id, SUBSCRIBERS);
-      const members = memberCount(world, chat);
+      const model = emu.model;
+      model.limits.recentParticipantsCap = 1_000_000;
+      const owner = createUser(model, { firstName: "Bench", lastName: "Owner", username: "bench_owner" });
+      const chat = createChat(model, { type: "channel", title: "Bench channel", username: "bench_audit", creatorId: owner.id });
+      seedMembers(model, chat.id, SUBSCRIBERS);
+      const members = memberCount(model, chat);
       const config = (session: string): ChildConfig => ({ host: emu.host, port: emu.port, rsaPublicKey: emu.rsaPublicKey, session, chat: "@bench_audit" });
 
-      const ours = await counted(emu, async (start) => side("ours", config(await sessionFor(emu, owner.id)), start));
-      const plain = await counted(emu, async (start) => side("gramjs", config(await sessionFor(emu, owner.id)), start));
+      const ours = await counted(emu, async (start) => side("ours", config(await preSharedSession(emu, owner.id)), start));
+      const plain = await counted(emu, async (start) => side("gramjs", config(await preSharedSession(emu, owner.id)), start));
       const diff = await side("diff", undefined);
       const pagesNeeded = Math.ceil(members / 200);
       return [
@@ -115,7 +109,7 @@ export default {
         { name: "writing one 100,000-member snapshot", value: round((diff.detail?.snapshotWriteMs ?? 0) / 1000, 3), unit: "s" },
       ];
     } finally {
-      await emu.stop();
+      await world.stop();
     }
   },
 } satisfies Benchmark;

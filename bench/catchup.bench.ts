@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { TelegramClient } from "telegram";
 import { catchUp } from "telegram/client/updates.js";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
+import type { Config } from "../src/app/config.js";
 import { any } from "../src/handlers/filters.js";
 import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
@@ -18,6 +19,7 @@ import { type Runtime, startRuntime } from "../src/runtime/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
+import { countdown } from "../test/kit/deferred.js";
 import { type BenchWorld, loginTestNumber, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
@@ -28,31 +30,12 @@ const PLAIN_WAIT_MS = 5_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Resolves once `count` calls of tick() were made. */
-function countdown(count: number): { tick(): void; done: Promise<void>; readonly ticks: number } {
-  let ticks = 0;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  return {
-    tick() {
-      ticks += 1;
-      if (ticks === count) finish();
-    },
-    done,
-    get ticks() {
-      return ticks;
-    },
-  };
-}
-
 /** The runtime over a session database in `dir`, counting handled messages. */
-async function runtimeOn(world: BenchWorld, store: SessionStore, onHandled: () => void): Promise<Runtime> {
+async function runtimeOn(config: Config, store: SessionStore, onHandled: () => void): Promise<Runtime> {
   const db = openDatabase(join(store.dir, "default.db"));
   const plugin = definePlugin({ name: "bench", handlers: [onMessage(any, () => onHandled())] });
   return startRuntime({
-    config: world.config,
+    config,
     store,
     plugins: [plugin],
     log: createLogger({ level: "silent" }),
@@ -63,7 +46,7 @@ async function runtimeOn(world: BenchWorld, store: SessionStore, onHandled: () =
 
 /** Plain GramJS on the same account: how many of the missed messages its NewMessage handler sees, and whether it sees a live one. */
 async function plainGramjs(world: BenchWorld, session: string, live: Send): Promise<{ missed: number; live: boolean }> {
-  const client: TelegramClient = createTelegramClient(world.config, session, createLogger({ level: "silent" }));
+  const client: TelegramClient = createTelegramClient(world.config(), session, createLogger({ level: "silent" }));
   let missed = 0;
   let sawLive = false;
   client.addEventHandler((event: NewMessageEvent) => {
@@ -75,7 +58,7 @@ async function plainGramjs(world: BenchWorld, session: string, live: Send): Prom
     await client.getMe();
     catchUp();
     await sleep(PLAIN_WAIT_MS);
-    await world.emu.control.sendMessage(live.fromId, live.peer, live.text);
+    await world.control.sendMessage(live.fromId, live.peer, live.text);
     for (let waited = 0; !sawLive && waited < 5_000; waited += 50) await sleep(50);
     return { missed, live: sawLive };
   } finally {
@@ -89,7 +72,8 @@ export default {
   async run(): Promise<Metric[]> {
     const world = await startBenchWorld();
     try {
-      const { control } = world.emu;
+      const { control } = world;
+      const config = world.config();
       const owner = await control.createUser({ firstName: "Olivia", phone: "9996621600" });
       const people = await Promise.all(["Alice", "Bob", "Carol", "Dave"].map((firstName) => control.createUser({ firstName })));
       const ids = people.map((person) => person.id);
@@ -118,7 +102,7 @@ export default {
       const session = await loginTestNumber(world, "9996621600");
       const store = new SessionStore(mkdtempSync(join(world.dir, "sessions-")));
       store.save("default", session);
-      const first = await runtimeOn(world, store, () => {});
+      const first = await runtimeOn(config, store, () => {});
       await first.caughtUp;
       await first.stop();
 
@@ -135,7 +119,7 @@ export default {
         // The runtime missed the live message too: MISSED + 1 to catch up.
         const clock = countdown(MISSED + 1);
         const started = performance.now();
-        const runtime = await runtimeOn(world, store, () => clock.tick());
+        const runtime = await runtimeOn(config, store, () => clock.tick());
         await Promise.race([clock.done, sleep(120_000)]);
         const seconds = (performance.now() - started) / 1000;
         await runtime.stop();

@@ -4,8 +4,8 @@
  */
 
 import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { spawnEmulator } from "@tg-toolkit/emulator/testing";
 import { Api, type TelegramClient } from "telegram";
+import { startStandaloneWorld } from "../test/kit/world.js";
 import type { Benchmark } from "./types.js";
 
 const SECONDS = 5;
@@ -33,11 +33,11 @@ export default {
   name: "emulator-throughput",
   description: `help.getNearestDc calls/s against the standalone emulator, ${SECONDS} s per run`,
   async run() {
-    const emu = await spawnEmulator(["--port", "0"]);
+    const world = await startStandaloneWorld();
     const clients: TelegramClient[] = [];
     try {
       for (let i = 0; i < 4; i++) {
-        const client = await emulatorClient(emu);
+        const client = await emulatorClient(world.emu);
         await client.connect();
         clients.push(client);
       }
@@ -50,7 +50,7 @@ export default {
       ];
     } finally {
       await Promise.all(clients.map((c) => c.destroy()));
-      await emu.stop();
+      await world.stop();
     }
   },
 } satisfies Benchmark;

@@ -43,10 +43,10 @@ export default {
     const name = `bench-startup-${process.pid}`;
     const store = new SessionStore(join(ROOT, "sessions"));
     try {
-      await world.emu.control.createUser({ firstName: "Olivia", phone: "9996621510" });
+      await world.control.createUser({ firstName: "Olivia", phone: "9996621510" });
       store.save(name, await loginTestNumber(world, "9996621510"));
-      const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_FORMAT: "json", LOG_LEVEL: "info" };
-      for (const [key, value] of Object.entries(world.env)) if (value !== undefined && key !== "LOG_LEVEL") env[key] = value;
+      const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+      for (const [key, value] of Object.entries(world.env({ LOG_FORMAT: "json", LOG_LEVEL: "info" }))) if (value !== undefined) env[key] = value;
       const viaNpm: number[] = [];
       const viaNode: number[] = [];
       for (let run = 0; run < RUNS; run += 1) {

@@ -19,6 +19,7 @@ import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
+import { countdown } from "../test/kit/deferred.js";
 import { type BenchWorld, loginTestNumber, median, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
@@ -40,22 +41,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Which messages the clock waits for, by chat (marked id); all by default. */
 type Timed = (chatId: string) => boolean;
 const ALL: Timed = () => true;
-
-/** Resolves after `count` calls of the returned function. */
-function countdown(count: number): { tick(): void; done: Promise<void> } {
-  let left = count;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  return {
-    tick() {
-      left -= 1;
-      if (left === 0) finish();
-    },
-    done,
-  };
-}
 
 /** How many of the traffic's messages the clock waits for. */
 function timedCount(traffic: readonly Send[], timed: Timed): number {
@@ -80,7 +65,7 @@ async function timedRun(
 
 /** Plain GramJS: one NewMessage handler doing the work (or, `oneByOne`, handlers awaited in turn); timed messages per second. */
 async function plainGramjs(world: BenchWorld, session: string, traffic: readonly Send[], work: Work, timed: Timed = ALL, oneByOne = false): Promise<number> {
-  const client: TelegramClient = createTelegramClient(world.config, session, createLogger({ level: "silent" }));
+  const client: TelegramClient = createTelegramClient(world.config(), session, createLogger({ level: "silent" }));
   await client.connect();
   await client.getMe();
   const clock = countdown(timedCount(traffic, timed));
@@ -113,7 +98,7 @@ async function pipeline(world: BenchWorld, session: string, traffic: readonly Se
   const store = new SessionStore(mkdtempSync(join(world.dir, "sessions-")));
   store.save("default", session);
   const plugin = definePlugin({ name: "bench", handlers: [onMessage(any, (ctx) => work(ctx.chat.id))] });
-  const runtime = await startUserbot({ config: world.config, store, sessionName: "default", plugins: [plugin], log: createLogger({ level: "silent" }) });
+  const runtime = await startUserbot({ config: world.config(), store, sessionName: "default", plugins: [plugin], log: createLogger({ level: "silent" }) });
   // Ready as the plain side is after getMe: the start's update state recorded (startup is the startup benchmark's).
   await runtime.caughtUp;
   const clock = countdown(timedCount(traffic, timed));
@@ -153,7 +138,7 @@ export default {
   async run(): Promise<Metric[]> {
     const world = await startBenchWorld();
     try {
-      const { control } = world.emu;
+      const { control } = world;
       const owner = await control.createUser({ firstName: "Olivia", phone: "9996621500" });
       const people = await Promise.all(["Alice", "Bob", "Carol"].map((firstName) => control.createUser({ firstName })));
       const members = people.map((person) => ({ userId: person.id, role: "member" as const }));

@@ -14,7 +14,6 @@ import { once } from "node:events";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseConfig } from "../src/app/config.js";
 import { deliver } from "../src/send/deliver.js";
 import { openScriptSession, type ScriptSession } from "../src/send/scriptSession.js";
 import { resolveTarget, type Target } from "../src/send/target.js";
@@ -54,11 +53,11 @@ async function loop(session: ScriptSession, targets: readonly Target[], count: n
 }
 
 async function measure(world: BenchWorld, store: SessionStore, name: string): Promise<Metric[]> {
-  const control = world.emu.control;
+  const { control } = world;
   await control.createUser({ firstName: "Olivia", phone: "9996621520" });
   store.save(name, await loginTestNumber(world, "9996621520"));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_FORMAT: "json" };
-  for (const [key, value] of Object.entries(world.env)) if (value !== undefined) env[key] = value;
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+  for (const [key, value] of Object.entries(world.env({ LOG_FORMAT: "json" }))) if (value !== undefined) env[key] = value;
 
   const viaNpm: number[] = [];
   const viaNode: number[] = [];
@@ -77,7 +76,7 @@ async function measure(world: BenchWorld, store: SessionStore, name: string): Pr
 
   const users = await Promise.all(Array.from({ length: CHATS }, (_, i) => control.createUser({ firstName: `Customer ${i}`, username: `bench_customer_${i}` })));
   let floodWaits = 0;
-  const config = parseConfig({ ...world.env, LOG_LEVEL: "silent", RATE_GLOBAL_PER_SECOND: String(PACE_PER_SECOND) });
+  const config = world.config({ RATE_GLOBAL_PER_SECOND: String(PACE_PER_SECOND) });
   const session = await openScriptSession(config, store, name);
   const counted: ScriptSession = { ...session, flood: { ...session.flood, onWait: () => void (floodWaits += 1) } };
   try {

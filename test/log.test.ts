@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, isSecretKey, REDACTED, redactText, SecretRegistry } from "../src/log.js";
-import { captureLogger } from "./kit/fakes.js";
+import { captureLog } from "./kit/log.js";
 
 /** A parsed JSON log line, read field by field in assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON
@@ -20,7 +20,7 @@ describe("logger redaction", () => {
   }
 
   it("masks registered secret values in messages, fields, errors, causes and child bindings", () => {
-    const { log, lines } = captureLogger(registry());
+    const { log, lines } = captureLog({ secrets: registry() });
     log.info(`connecting with ${API_HASH}`);
     log.info({ note: `session is ${SESSION}`, nested: { deeper: [TOKEN] } }, "fields");
     const cause = new Error(`inner ${PASSWORD}`);
@@ -37,7 +37,7 @@ describe("logger redaction", () => {
   });
 
   it("redacts secret keys at any depth, including inside errors and toJSON objects", () => {
-    const { log, lines } = captureLogger(new SecretRegistry());
+    const { log, lines } = captureLog({ secrets: new SecretRegistry() });
     const request = { className: "auth.SignIn", toJSON: () => ({ className: "auth.SignIn", phoneCode: "54321", phoneCodeHash: "abcdef0123" }) };
     const error = Object.assign(new Error("SESSION_PASSWORD_NEEDED"), { code: 401, password: "hunter22" });
     log.info(
@@ -77,7 +77,7 @@ describe("logger redaction", () => {
   it("respects the level and ignores too-short secret values", () => {
     const secrets = new SecretRegistry();
     secrets.add("abc");
-    const { log, lines } = captureLogger(secrets, "info");
+    const { log, lines } = captureLog({ secrets, level: "info" });
     log.debug("hidden");
     log.info("abc stays");
     expect(lines).toHaveLength(1);
@@ -85,7 +85,7 @@ describe("logger redaction", () => {
   });
 
   it("bounds what it writes for huge or circular values", () => {
-    const { log, lines } = captureLogger(new SecretRegistry());
+    const { log, lines } = captureLog({ secrets: new SecretRegistry() });
     const loop: Record<string, unknown> = { name: "loop" };
     loop.self = loop;
     log.info({ big: Array.from({ length: 150 }, (_, i) => i), loop, bytes: Buffer.alloc(256) }, "bounded");

@@ -3,16 +3,8 @@
  * see): one clear line, nothing stored. Checked in-process through the functions the owner's commands use,
  * and through `npm run access` as its own process on a saved session against the emulator.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { EMULATOR_API_HASH, EMULATOR_API_ID, emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
+import { join } from "node:path";
 import type { TelegramClient } from "telegram";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import type { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteAccessLog } from "../../src/access/accessLog.js";
@@ -22,34 +14,26 @@ import { migrateAccess } from "../../src/access/schema.js";
 import { telegramSource } from "../../src/access/telegramSource.js";
 import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 import { customServerConnection } from "../../src/telegram/customServer.js";
-import { SessionStore } from "../../src/telegram/sessionStore.js";
+import { runCli as runCommand } from "../kit/cli.js";
+import { seedClub } from "../kit/club.js";
+import { signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
 
-let emu: Emulator;
+let world: World;
 let client: TelegramClient;
-let dir: string;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const control = new ControlClient(emu.controlUrl);
-  for (const name of ["olivia", "gus", "frank"]) ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
-  await control.createChat({ type: "supergroup", title: "VIP", username: "vipclub", creatorId: ids.gus, members: [{ userId: ids.olivia, role: "member" }] });
+  world = await startWorld();
+  const { control } = world;
+  ({ ids } = await seedClub(control, { people: ["olivia", "gus", "frank"], members: { olivia: "member" } }));
   ids.secretClub = (await control.createChat({ type: "supergroup", title: "Hidden", creatorId: ids.gus })).id;
   await control.createChat({ type: "supergroup", title: "Elsewhere", username: "elsewhere_club", creatorId: ids.gus });
-  client = await emulatorClient(emu, {
-    preSharedKey: true,
-    signedInAs: Number(ids.olivia),
-    connection: customServerConnection(emu.host, emu.port),
-    logLevel: LogLevel.NONE,
-  });
-  await client.connect();
-  dir = mkdtempSync(join(tmpdir(), "access-cli-"));
+  client = await signedInClient(world.emu, ids.olivia, { connection: customServerConnection(world.emu.host, world.emu.port) });
 });
 
 afterAll(async () => {
   await client?.destroy();
-  await emu?.stop();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 describe("rules and gates from bad input", () => {
@@ -90,10 +74,9 @@ describe("rules and gates from bad input", () => {
   });
 
   it("does the same from `npm run access`, on a saved session, and stores what is valid", async () => {
+    const dir = workingDir(world, (client.session as StringSession).save(), "access-cli-");
     const sessions = join(dir, "sessions");
-    new SessionStore(sessions).save("default", (client.session as StringSession).save());
-    writeFileSync(join(dir, "server.pem"), emu.rsaPublicKey);
-    const run = (...args: string[]) => runCli(dir, args);
+    const run = (...args: string[]) => runCommand("access", args, { cwd: dir, env: world.env({ LOG_FORMAT: "json" }) });
 
     expect(await run("allow", "@frank_person", "ping", "stats")).toEqual({ code: 0, stdout: "Done: allow user @frank_person: ping, stats.\n", stderr: "" });
     const invisible = await run("deny", `-100${ids.secretClub}`);
@@ -129,24 +112,3 @@ describe("rules and gates from bad input", () => {
     ).toMatchObject([{ userId: "6", outcome: "deny", reason: "gate vip: none in @vipclub" }]);
   });
 });
-
-/** Runs the access CLI as its own process in `cwd`, pointed at the emulator. */
-function runCli(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const tsx = pathToFileURL(resolve("node_modules/tsx/dist/esm/index.mjs")).href;
-  const child = spawn(process.execPath, ["--import", tsx, resolve("src/cli/access.ts"), ...args], {
-    cwd,
-    env: {
-      PATH: process.env.PATH,
-      TELEGRAM_API_ID: String(EMULATOR_API_ID),
-      TELEGRAM_API_HASH: EMULATOR_API_HASH,
-      TELEGRAM_SERVER: `${emu.host}:${emu.port}`,
-      TELEGRAM_SERVER_KEY: join(cwd, "server.pem"),
-      LOG_FORMAT: "json",
-    },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolveRun) => child.on("close", (code) => resolveRun({ code, stdout, stderr })));
-}

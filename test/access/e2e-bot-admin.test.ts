@@ -5,47 +5,30 @@
  * (the update is numbered in the bot's qts sequence).
  */
 
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { ControlClient } from "@tg-toolkit/emulator/control";
 import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses } from "../../src/access/rules.js";
+import { seedClub } from "../kit/club.js";
+import { startWorld, type World } from "../kit/world.js";
 import { type Harness, startHarness } from "./harness.js";
 
-let emu: Emulator;
+let world: World;
 let h: Harness;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 let vip: string;
 let lounge: string;
 const dm = (id: string) => ({ type: "user" as const, id });
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const control = new ControlClient(emu.controlUrl);
-  for (const name of ["gus", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "hank", "ivy"]) {
-    ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
-  }
-  ids.bot = (await control.createUser({ firstName: "Gatekeeper", username: "gatekeeper_bot", bot: true })).id;
-  vip = (
-    await control.createChat({
-      type: "supergroup",
-      title: "VIP club",
-      username: "vipclub",
-      creatorId: ids.gus,
-      members: [
-        { userId: ids.bot, role: "admin" },
-        { userId: ids.alice, role: "member" },
-        { userId: ids.bob, role: "member" },
-        { userId: ids.carol, role: "kicked" },
-        { userId: ids.erin, role: "restricted" },
-        { userId: ids.grace, role: "member" },
-        { userId: ids.hank, role: "member" },
-        { userId: ids.ivy, role: "member" },
-      ],
-    })
-  ).id;
+  world = await startWorld();
+  const { control } = world;
+  ({ ids, id: vip } = await seedClub(control, {
+    people: ["gus", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "hank", "ivy"],
+    bot: { firstName: "Gatekeeper", username: "gatekeeper_bot", role: "admin" },
+    members: { alice: "member", bob: "member", carol: "kicked", erin: "restricted", grace: "member", hank: "member", ivy: "member" },
+  }));
   lounge = (
     await control.createChat({
       type: "supergroup",
@@ -57,13 +40,19 @@ beforeAll(async () => {
       ],
     })
   ).id;
-  h = await startHarness({ emu, accountId: ids.bot, mode: "bot", botUsername: "gatekeeper_bot", access: { owners: [ids.gus], checkTimeoutMs: 300 } });
+  h = await startHarness({
+    emu: world.emu,
+    accountId: ids.bot,
+    mode: "bot",
+    botUsername: "gatekeeper_bot",
+    access: { owners: [ids.gus], checkTimeoutMs: 300 },
+  });
   await defineGate(h.client, h.layer.rules, h.layer.source, "vip", "@vipclub", passingStatuses(false));
 });
 
 afterAll(async () => {
   await h?.stop();
-  await emu?.stop();
+  await world?.stop();
 });
 
 describe("gated bot, admin of the gate group", () => {
@@ -129,8 +118,8 @@ describe("gated bot, admin of the gate group", () => {
     const before = { differences: await h.rpcCount("updates.getDifference"), lookups: await h.rpcCount("channels.getParticipant") };
     await h.control.disconnect();
     // In the same turn as the drop, before GramJS can reconnect: nothing can be pushed to the bot.
-    expect(emu.model.onlineUsers().has(Number(ids.bot))).toBe(false);
-    setMemberRole(emu.model, Number(vip), Number(ids.ivy), "restricted", { actorId: Number(ids.gus) });
+    expect(world.emu.model.onlineUsers().has(Number(ids.bot))).toBe(false);
+    setMemberRole(world.emu.model, Number(vip), Number(ids.ivy), "restricted", { actorId: Number(ids.gus) });
     await h.untilUpdate(() => h.layer.membership.cached(`-100${vip}`, ids.ivy) === "restricted");
     expect(await h.rpcCount("updates.getDifference")).toBeGreaterThan(before.differences);
     expect(await h.ask(ids.ivy, dm(ids.bot), "/secret i2")).toEqual({ ran: [], sent: [DEFAULT_REFUSAL] });

@@ -3,53 +3,36 @@
  * only the join and leave service messages, and Telegram may refuse it the member list.
  */
 
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { ControlClient } from "@tg-toolkit/emulator/control";
 import { Api } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses } from "../../src/access/rules.js";
+import { seedClub } from "../kit/club.js";
+import { startWorld, type World } from "../kit/world.js";
 import { type Harness, startHarness } from "./harness.js";
 
-let emu: Emulator;
+let world: World;
 let h: Harness;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 let vip: string;
 const dm = (id: string) => ({ type: "user" as const, id });
 const vipId = () => `-100${vip}`;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const control = new ControlClient(emu.controlUrl);
-  for (const name of ["gus", "alice", "bob", "carol", "dave", "erin", "hank", "ivy"]) {
-    ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
-  }
-  ids.bot = (await control.createUser({ firstName: "Doorman", username: "doorman_bot", bot: true })).id;
-  vip = (
-    await control.createChat({
-      type: "supergroup",
-      title: "VIP club",
-      username: "vipclub",
-      creatorId: ids.gus,
-      members: [
-        { userId: ids.bot, role: "member" },
-        { userId: ids.alice, role: "member" },
-        { userId: ids.bob, role: "admin" },
-        { userId: ids.carol, role: "kicked" },
-        { userId: ids.erin, role: "restricted" },
-        { userId: ids.hank, role: "member" },
-        { userId: ids.ivy, role: "member" },
-      ],
-    })
-  ).id;
-  h = await startHarness({ emu, accountId: ids.bot, mode: "bot", botUsername: "doorman_bot" });
+  world = await startWorld();
+  ({ ids, id: vip } = await seedClub(world.control, {
+    people: ["gus", "alice", "bob", "carol", "dave", "erin", "hank", "ivy"],
+    bot: { firstName: "Doorman", username: "doorman_bot", role: "member" },
+    members: { alice: "member", bob: "admin", carol: "kicked", erin: "restricted", hank: "member", ivy: "member" },
+  }));
+  h = await startHarness({ emu: world.emu, accountId: ids.bot, mode: "bot", botUsername: "doorman_bot" });
   await defineGate(h.client, h.layer.rules, h.layer.source, "vip", "@vipclub", passingStatuses(false));
 });
 
 afterAll(async () => {
   await h?.stop();
-  await emu?.stop();
+  await world?.stop();
 });
 
 describe("gated bot, a plain member of the gate group", () => {

@@ -17,12 +17,14 @@ import type { Runtime } from "../../src/runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLog, say, startWorld, type World } from "../e2e/runtime/harness.js";
+import { seedClub } from "../kit/club.js";
+import { captureLog } from "../kit/log.js";
+import { say, startWorld, type World } from "../kit/world.js";
 import { demoPlugin } from "./harness.js";
 
 let world: World;
 let store: SessionStore;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 let vip: string;
 let botToken: string;
 const running: Runtime[] = [];
@@ -31,23 +33,13 @@ const dm = () => ({ type: "user" as const, id: ids.bot });
 
 beforeAll(async () => {
   world = await startWorld();
-  for (const name of ["gus", "alice", "bob"]) ids[name] = (await world.control.createUser({ firstName: name, username: `${name}_person` })).id;
-  const bot = await world.control.createUser({ firstName: "Keeper", username: "keeper_bot", bot: true });
-  ids.bot = bot.id;
-  botToken = bot.botToken!;
-  vip = (
-    await world.control.createChat({
-      type: "supergroup",
-      title: "VIP club",
-      username: "vipclub",
-      creatorId: ids.gus,
-      members: [
-        { userId: ids.bot, role: "admin" },
-        { userId: ids.alice, role: "member" },
-        { userId: ids.bob, role: "member" },
-      ],
-    })
-  ).id;
+  const club = await seedClub(world.control, {
+    people: ["gus", "alice", "bob"],
+    bot: { firstName: "Keeper", username: "keeper_bot", role: "admin" },
+    members: { alice: "member", bob: "member" },
+  });
+  ({ ids, id: vip } = club);
+  botToken = club.botToken!;
   store = world.store();
 });
 

@@ -4,44 +4,29 @@
  * her own `.allow` messages.
  */
 
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { ControlClient } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { DEFAULT_REFUSAL, DEFAULT_UNVERIFIED } from "../../src/access/config.js";
 import { passingStatuses, ruleKey } from "../../src/access/rules.js";
+import { seedClub } from "../kit/club.js";
+import { startWorld, type World } from "../kit/world.js";
 import { type Harness, startHarness } from "./harness.js";
 
-let emu: Emulator;
+let world: World;
 let h: Harness;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 let vip: string;
 let lounge: string;
 const dm = () => ({ type: "user" as const, id: ids.olivia });
 const vipId = () => `-100${vip}`;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const control = new ControlClient(emu.controlUrl);
-  for (const name of ["olivia", "gus", "alice", "bob", "carol", "dave", "erin", "frank", "hank"]) {
-    ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
-  }
-  vip = (
-    await control.createChat({
-      type: "supergroup",
-      title: "VIP club",
-      username: "vipclub",
-      creatorId: ids.gus,
-      members: [
-        { userId: ids.olivia, role: "member" },
-        { userId: ids.alice, role: "member" },
-        { userId: ids.bob, role: "member" },
-        { userId: ids.carol, role: "kicked" },
-        { userId: ids.erin, role: "restricted" },
-        { userId: ids.hank, role: "member" },
-      ],
-    })
-  ).id;
+  world = await startWorld();
+  const { control } = world;
+  ({ ids, id: vip } = await seedClub(control, {
+    people: ["olivia", "gus", "alice", "bob", "carol", "dave", "erin", "frank", "hank"],
+    members: { olivia: "member", alice: "member", bob: "member", carol: "kicked", erin: "restricted", hank: "member" },
+  }));
   lounge = (
     await control.createChat({
       type: "group",
@@ -53,13 +38,13 @@ beforeAll(async () => {
       ],
     })
   ).id;
-  h = await startHarness({ emu, accountId: ids.olivia, mode: "user" });
+  h = await startHarness({ emu: world.emu, accountId: ids.olivia, mode: "user" });
   await defineGate(h.client, h.layer.rules, h.layer.source, "vip", "https://t.me/vipclub", passingStatuses(false));
 });
 
 afterAll(async () => {
   await h?.stop();
-  await emu?.stop();
+  await world?.stop();
 });
 
 describe("gated userbot", () => {

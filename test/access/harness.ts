@@ -6,10 +6,8 @@
  */
 
 import type { Emulator } from "@tg-toolkit/emulator";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { ControlClient, type PeerType } from "@tg-toolkit/emulator/control";
 import type { TelegramClient } from "telegram";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import { type AccessConfig, parseAccessConfig } from "../../src/access/config.js";
 import { type AccessLayer, createAccessLayer } from "../../src/access/layer.js";
 import { sqliteAccessStores } from "../../src/access/schema.js";
@@ -25,7 +23,9 @@ import { customServerConnection } from "../../src/telegram/customServer.js";
 import { GramjsGateway } from "../../src/telegram/gramjsGateway.js";
 import { gramjsUpdateSource } from "../../src/telegram/updateSource.js";
 import { type Intake, startIntake } from "../../src/updates/intake.js";
-import { captureLogger } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
+import { Watch } from "../kit/watch.js";
+import { signedInClient } from "../kit/world.js";
 
 /** What one message led to. */
 export interface Outcome {
@@ -74,14 +74,8 @@ export async function startHarness(options: {
 }): Promise<Harness> {
   const { emu, accountId, mode } = options;
   const control = new ControlClient(emu.controlUrl);
-  const client = await emulatorClient(emu, {
-    preSharedKey: true,
-    signedInAs: Number(accountId),
-    connection: customServerConnection(emu.host, emu.port),
-    logLevel: LogLevel.NONE,
-  });
-  await client.connect();
-  const { log } = captureLogger();
+  const client = await signedInClient(emu, accountId, { connection: customServerConnection(emu.host, emu.port) });
+  const { log } = captureLog();
   const db = openDatabase(":memory:");
   const context = { mode, selfId: accountId, directory: new PeerDirectory(accountId) } as const;
   const raw = new GramjsGateway(client, context);
@@ -119,12 +113,12 @@ export async function startHarness(options: {
     policy: layer.policy,
   });
 
-  const updateWaiters = new Set<() => void>();
+  const updates = new Watch();
   const handledWaiters = new Map<string, (message: Message) => void>();
   const intake: Intake = startIntake(gramjsUpdateSource(client, context), {
     onUpdate: (update) => {
       layer.onUpdate(update);
-      for (const check of [...updateWaiters]) check();
+      updates.changed();
     },
     onMessage: (message) => {
       void router.handle(message).then(() => handledWaiters.get(message.text)?.(message));
@@ -160,20 +154,7 @@ export async function startHarness(options: {
       };
     },
     untilUpdate(condition) {
-      if (condition()) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          updateWaiters.delete(check);
-          reject(new Error("the expected update never arrived"));
-        }, 10_000);
-        const check = () => {
-          if (!condition()) return;
-          clearTimeout(timer);
-          updateWaiters.delete(check);
-          resolve();
-        };
-        updateWaiters.add(check);
-      });
+      return updates.until(condition, "the expected update did not arrive");
     },
     async sendsDone() {
       await Promise.all([...sending]);

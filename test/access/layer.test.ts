@@ -9,7 +9,8 @@ import type { MemberStatus } from "../../src/access/status.js";
 import type { MembershipSource } from "../../src/access/telegramSource.js";
 import { command, onMessage } from "../../src/handlers/plugin.js";
 import { openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
+import { FakeGateway, makeMessage } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 /** A source where person "1" is a member and everyone else is not in the group. */
 const source: MembershipSource & { calls: number } = {
@@ -34,7 +35,7 @@ function setup() {
   const gateway = new FakeGateway();
   const client = {} as TelegramClient;
   const config = parseAccessConfig({}, []);
-  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode: "bot", config, log: captureLogger().log, telegram: gateway, source });
+  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode: "bot", config, log: captureLog().log, telegram: gateway, source });
   layer.rules.setGate({ name: "vip", chatId: "-100500", accessHash: "9", label: "@vip", passing: ["creator", "admin", "member"] });
   return { db, gateway, client, layer };
 }

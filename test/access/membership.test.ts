@@ -7,7 +7,7 @@ import { migrateAccess } from "../../src/access/schema.js";
 import type { MemberStatus } from "../../src/access/status.js";
 import { type GroupRef, type MembershipSource, MembershipUnknownError } from "../../src/access/telegramSource.js";
 import { openDatabase } from "../../src/store/database.js";
-import { deferred } from "../kit/fakes.js";
+import { deferred } from "../kit/deferred.js";
 
 const channel: GroupRef = { id: "-100500", input: new Api.InputPeerChannel({ channelId: bigInt(500), accessHash: bigInt(1) }), label: "@club" };
 const group: GroupRef = { id: "-600", input: new Api.InputPeerChat({ chatId: bigInt(600) }), label: "family" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type CacheLifetimes, type MembershipCache, SqliteMembershipCache } from "../../src/access/membershipCache.js";
 import { migrateAccess } from "../../src/access/schema.js";
-import { memoryDatabases } from "../store/memoryDatabases.js";
+import { memoryDatabases } from "../kit/memoryDatabases.js";
 
 const freshDatabase = memoryDatabases();
 

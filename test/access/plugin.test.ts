@@ -8,13 +8,14 @@ import { commandSyntax } from "../../src/handlers/commands.js";
 import { Router } from "../../src/handlers/router.js";
 import accessPlugin from "../../src/plugins/access.js";
 import { openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
+import { FakeGateway, makeMessage } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 /** A user-mode router with the access plugin, over a fake gateway; with or without an access layer. */
 function setup(withLayer = true) {
   const client = {} as TelegramClient;
   const gateway = new FakeGateway();
-  const { log } = captureLogger();
+  const { log } = captureLog();
   const config = parseAccessConfig({}, []);
   const layer = withLayer
     ? createAccessLayer({ stores: sqliteAccessStores(openDatabase(":memory:"), config), client, mode: "user", config, log, telegram: gateway })

@@ -3,70 +3,41 @@
  * with accessExtension over the session database): the policy decides before handlers, and pushed updates
  * reach the membership cache before the next message is handled.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { preSharedSession } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
+import type { ControlClient } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGate } from "../../src/access/admin.js";
 import { accessLayerFor } from "../../src/access/layer.js";
 import { passingStatuses } from "../../src/access/rules.js";
 import { accessExtension } from "../../src/access/runtime.js";
-import { parseConfig } from "../../src/app/config.js";
 import { createLogger } from "../../src/log.js";
 import accessPlugin from "../../src/plugins/access.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { type Db, openDatabase, sessionDatabasePath } from "../../src/store/database.js";
-import { SessionStore } from "../../src/telegram/sessionStore.js";
+import { seedClub } from "../kit/club.js";
+import { say as sayTo, signedInStore, startWorld, type World } from "../kit/world.js";
 import { demoPlugin } from "./harness.js";
 
-let emu: Emulator;
+let world: World;
 let control: ControlClient;
 let runtime: Runtime;
 let db: Db;
-let dir: string;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 let vip: string;
 
-/** Sends text as a person and resolves once the runtime handled it. */
-function say(fromId: string, text: string): Promise<void> {
-  const done = new Promise<void>((resolve) => {
-    const off = runtime.onHandled((message) => {
-      if (message.text !== text) return;
-      off();
-      resolve();
-    });
-  });
-  return control.sendMessage(fromId, { type: "user", id: ids.olivia }, text).then(() => done);
+/** Sends text as a person to the account and resolves once the runtime handled it. */
+async function say(fromId: string, text: string): Promise<void> {
+  await sayTo(world, runtime, fromId, { type: "user", id: ids.olivia }, text);
 }
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  control = new ControlClient(emu.controlUrl);
-  for (const name of ["olivia", "gus", "alice", "bob", "dave"]) ids[name] = (await control.createUser({ firstName: name, username: `${name}_person` })).id;
-  vip = (
-    await control.createChat({
-      type: "supergroup",
-      title: "VIP",
-      username: "vipclub",
-      creatorId: ids.gus,
-      members: ["olivia", "alice", "bob"].map((name) => ({ userId: ids[name], role: "member" as const })),
-    })
-  ).id;
-  dir = mkdtempSync(join(tmpdir(), "access-runtime-"));
-  writeFileSync(join(dir, "server.pem"), emu.rsaPublicKey);
-  const store = new SessionStore(join(dir, "sessions"));
-  store.save("default", await preSharedSession(emu, Number(ids.olivia)));
-  const config = parseConfig({
-    TELEGRAM_API_ID: "12345",
-    TELEGRAM_API_HASH: "5f2c0a9e1d7b4c3a8e6f0b1d2c3e4f5a",
-    TELEGRAM_SERVER: `${emu.host}:${emu.port}`,
-    TELEGRAM_SERVER_KEY: join(dir, "server.pem"),
-    RATE_CHAT_PER_SECOND: "0",
-    RATE_GROUP_PER_MINUTE: "0",
-  });
+  world = await startWorld();
+  control = world.control;
+  ({ ids, id: vip } = await seedClub(control, {
+    people: ["olivia", "gus", "alice", "bob", "dave"],
+    members: { olivia: "member", alice: "member", bob: "member" },
+  }));
+  const store = await signedInStore(world, ids.olivia);
+  const config = world.config();
   db = openDatabase(sessionDatabasePath(store.dir, "default"));
   runtime = await startRuntime({
     config,
@@ -82,8 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.stop();
-  await emu?.stop();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 describe("access control in the runtime", () => {

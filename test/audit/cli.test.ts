@@ -3,47 +3,26 @@
  * a saved session), the emulator's address in its environment, output on stdout or in --out FILE,
  * and the exit codes cron and CI read (0, 2, 3, 4, 130).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type ChatRecord, createUser, setMemberRole } from "@tg-toolkit/emulator/model";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../../src/audit/writers/csv.js";
+import type { Env } from "../../src/config.js";
 import { openDatabase } from "../../src/store/database.js";
-import { SessionStore } from "../../src/telegram/sessionStore.js";
-import { preSharedSession } from "../e2e/runtime/harness.js";
+import { type Finished, runCli, startCli } from "../kit/cli.js";
+import { preSharedSession, workingDir } from "../kit/world.js";
 import { type AuditWorld, buildMegagroup, startAuditWorld } from "./harness.js";
-
-const TSX = createRequire(import.meta.url).resolve("tsx");
-const CLI = fileURLToPath(new URL("../../src/cli/audit.ts", import.meta.url));
 
 let w: AuditWorld;
 let cwd: string;
-let env: Record<string, string>;
+let env: Env;
 let group: { chat: ChatRecord };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts `npm run audit -- ARGS` in the scratch folder; `onStderr` sees stderr as it grows. */
-function audit(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    onStderr?.(stderr, child);
-  });
-  return once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
+/** Runs `npm run audit -- ARGS` in the working directory. */
+function audit(args: string[]): Promise<Finished> {
+  return runCli("audit", args, { cwd, env });
 }
 
 function snapshotStates(): { state: string; n: number }[] {
@@ -57,26 +36,15 @@ function snapshotStates(): { state: string; n: number }[] {
 
 beforeAll(async () => {
   w = await startAuditWorld();
-  w.world.limits.recentParticipantsCap = 500;
-  group = buildMegagroup(w.world, w.owner, { username: "cli_group", generated: 1_200 });
-  createUser(w.world, { firstName: "Just", lastName: "Aperson", username: "just_a_person" });
-  cwd = mkdtempSync(join(tmpdir(), "audit-cli-"));
-  const keyPath = join(cwd, "server.pem");
-  writeFileSync(keyPath, w.emu.rsaPublicKey);
-  new SessionStore(join(cwd, "sessions")).save("default", await preSharedSession(w.emu, String(w.owner.id)));
-  env = {
-    PATH: process.env.PATH ?? "",
-    TELEGRAM_API_ID: "12345",
-    TELEGRAM_API_HASH: "0123456789abcdef0123456789abcdef",
-    TELEGRAM_SERVER: `${w.emu.host}:${w.emu.port}`,
-    TELEGRAM_SERVER_KEY: keyPath,
-    LOG_LEVEL: "warn",
-  };
+  w.model.limits.recentParticipantsCap = 500;
+  group = buildMegagroup(w.model, w.owner, { username: "cli_group", generated: 1_200 });
+  createUser(w.model, { firstName: "Just", lastName: "Aperson", username: "just_a_person" });
+  cwd = workingDir(w, await preSharedSession(w.emu, w.owner.id), "audit-cli-");
+  env = w.env({ LOG_LEVEL: "warn" });
 });
 
 afterAll(async () => {
   await w?.stop();
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
 describe("npm run audit", () => {
@@ -92,9 +60,9 @@ describe("npm run audit", () => {
   });
 
   it("exits 3 when a --fail-on rule matches, writing the JSON report to --out", async () => {
-    const newcomer = createUser(w.world, { firstName: "Newly", lastName: "Promoted" });
-    setMemberRole(w.world, group.chat.id, newcomer.id, "member");
-    setMemberRole(w.world, group.chat.id, newcomer.id, "admin", { actorId: w.owner.id });
+    const newcomer = createUser(w.model, { firstName: "Newly", lastName: "Promoted" });
+    setMemberRole(w.model, group.chat.id, newcomer.id, "member");
+    setMemberRole(w.model, group.chat.id, newcomer.id, "admin", { actorId: w.owner.id });
     const run = await audit([
       "https://t.me/cli_group",
       "--fail-on",
@@ -151,13 +119,10 @@ describe("npm run audit", () => {
     const before = snapshotStates();
     w.emu.router.latencyMs = 40;
     try {
-      let sent = false;
-      const run = await audit(["@cli_group", "--format", "csv", "--out", "interrupted.csv"], (text, child) => {
-        if (!sent && /listing/.test(text)) {
-          sent = true;
-          child.kill("SIGINT");
-        }
-      });
+      const running = startCli("audit", ["@cli_group", "--format", "csv", "--out", "interrupted.csv"], { cwd, env });
+      await running.line(/listing/);
+      running.child.kill("SIGINT");
+      const run = await running.finished;
       expect(run.code).toBe(130);
       expect(run.stderr).toContain("stopping: waiting for requests in flight");
       expect(run.stderr).toMatch(/audit interrupted: no snapshot was written for the chat in progress\n$/);

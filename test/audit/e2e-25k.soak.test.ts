@@ -23,9 +23,9 @@ let people: Record<string, UserRecord>;
 
 /** Audits @audit_25k and checks every row against the model (last-seen buckets read before and after). */
 async function auditChecked(): Promise<AuditResult> {
-  const before = expectedRows(w.world, chat, Math.floor(Date.now() / 1000));
+  const before = expectedRows(w.model, chat, Math.floor(Date.now() / 1000));
   const result = await auditChat(w.client, store, parsePeerInput("@audit_25k"));
-  const after = expectedRows(w.world, chat, Math.floor(Date.now() / 1000));
+  const after = expectedRows(w.model, chat, Math.floor(Date.now() / 1000));
   const rows: MemberRow[] = [...result.members()];
   expect(rows).toHaveLength(before.length);
   const wrong = rows.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[i]) && JSON.stringify(row) !== JSON.stringify(after[i]));
@@ -35,11 +35,11 @@ async function auditChecked(): Promise<AuditResult> {
 
 beforeAll(async () => {
   w = await startAuditWorld();
-  const start = w.world.now();
-  w.world.now = () => start;
+  const start = w.model.now();
+  w.model.now = () => start;
   db = openDatabase(":memory:");
   store = new SqliteSnapshotStore(db);
-  ({ chat, people } = buildMegagroup(w.world, w.owner, { username: "audit_25k", generated: 25_000 }));
+  ({ chat, people } = buildMegagroup(w.model, w.owner, { username: "audit_25k", generated: 25_000 }));
 });
 
 afterAll(async () => {
@@ -50,12 +50,12 @@ afterAll(async () => {
 describe("a 25,000-person megagroup", () => {
   it("is enumerated completely beyond the 10,000 Recent window, every row as the model has it", { timeout: 120_000 }, async () => {
     const result = await auditChecked();
-    const index = participantIndex(w.world, chat);
-    expect(w.world.limits.recentParticipantsCap).toBe(10_000);
+    const index = participantIndex(w.model, chat);
+    expect(w.model.limits.recentParticipantsCap).toBe(10_000);
     expect(index.recent.length).toBeGreaterThan(20_000);
     expect(result.report.enumeration).toMatchObject({
-      memberCount: modelMemberCount(w.world, chat),
-      membersFound: modelMemberCount(w.world, chat),
+      memberCount: modelMemberCount(w.model, chat),
+      membersFound: modelMemberCount(w.model, chat),
       complete: true,
       kickedCount: index.kicked.length,
       kickedFound: index.kicked.length,
@@ -67,7 +67,7 @@ describe("a 25,000-person megagroup", () => {
   });
 
   it("reports exactly the joins, leaves, promotions and kicks of the second run", { timeout: 120_000 }, async () => {
-    const world = w.world;
+    const world = w.model;
     const used = new Set<number>([w.owner.id, ...Object.values(people).map((p) => p.id)]);
     const plain = (p: { role: string }, u: UserRecord) => p.role === "member" && !u.deleted && !u.bot;
     const old = pick(world, chat, 30, plain, used);

@@ -45,9 +45,9 @@ function mismatches(actual: MemberRow[], before: MemberRow[], after: MemberRow[]
 
 /** Audits and checks every row against the model. */
 async function auditAndCheck(chat: ChatRecord, name: string, options: AuditOptions = {}): Promise<AuditResult> {
-  const before = expectedRows(w.world, chat, Math.floor(Date.now() / 1000));
+  const before = expectedRows(w.model, chat, Math.floor(Date.now() / 1000));
   const result = await audit(name, options);
-  const after = expectedRows(w.world, chat, Math.floor(Date.now() / 1000));
+  const after = expectedRows(w.model, chat, Math.floor(Date.now() / 1000));
   expect(mismatches([...result.members()], before, after)).toEqual([]);
   return result;
 }
@@ -68,12 +68,12 @@ const fromIso = (text: string | null) => (text === null || text === "" ? null : 
 
 beforeAll(async () => {
   w = await startAuditWorld();
-  const start = w.world.now();
-  w.world.now = () => start;
-  w.world.limits.recentParticipantsCap = WINDOW;
+  const start = w.model.now();
+  w.model.now = () => start;
+  w.model.limits.recentParticipantsCap = WINDOW;
   db = openDatabase(":memory:");
   store = new SqliteSnapshotStore(db);
-  group = buildMegagroup(w.world, w.owner, { username: "audit_small", generated: 3_000 });
+  group = buildMegagroup(w.model, w.owner, { username: "audit_small", generated: 3_000 });
 });
 
 afterAll(async () => {
@@ -86,10 +86,10 @@ describe("auditing a megagroup", () => {
     const { chat } = group;
     first = await auditAndCheck(chat, "@audit_small");
     const e = first.report.enumeration;
-    const index = participantIndex(w.world, chat);
+    const index = participantIndex(w.model, chat);
     expect(e).toMatchObject({
-      memberCount: modelMemberCount(w.world, chat),
-      membersFound: modelMemberCount(w.world, chat),
+      memberCount: modelMemberCount(w.model, chat),
+      membersFound: modelMemberCount(w.model, chat),
       complete: true,
       kickedCount: index.kicked.length,
       kickedFound: index.kicked.length,
@@ -107,7 +107,7 @@ describe("auditing a megagroup", () => {
 
   it("reports exactly the joins, leaves, promotions, kicks, restrictions and renames since the last run", async () => {
     const { chat, people } = group;
-    const world = w.world;
+    const world = w.model;
     const used = new Set<number>([w.owner.id, ...Object.values(people).map((p) => p.id)]);
     const plain = (p: { role: string }, u: UserRecord) => p.role === "member" && !u.deleted && !u.bot;
     const oldest = pick(world, chat, 8, plain, used);
@@ -240,9 +240,9 @@ describe("auditing a megagroup", () => {
 
 describe("chats that are not audited as asked", () => {
   it("audits a basic group from its participant list in one call", async () => {
-    const alice = createUser(w.world, { firstName: "Alice", lastName: "Group" });
-    const bot = createUser(w.world, { firstName: "Group", username: "group_helper_bot", bot: true });
-    const chat = createChat(w.world, {
+    const alice = createUser(w.model, { firstName: "Alice", lastName: "Group" });
+    const bot = createUser(w.model, { firstName: "Group", username: "group_helper_bot", bot: true });
+    const chat = createChat(w.model, {
       type: "group",
       title: "Family",
       creatorId: w.owner.id,
@@ -251,7 +251,7 @@ describe("chats that are not audited as asked", () => {
         { userId: bot.id, role: "member" },
       ],
     });
-    postMessage(w.world, alice.id, { type: "chat", id: chat.id }, { text: "hello family" });
+    postMessage(w.model, alice.id, { type: "chat", id: chat.id }, { text: "hello family" });
     const calls = w.emu.router.stats.get("channels.getParticipants") ?? 0;
     const result = await auditAndCheck(chat, `-${chat.id}`);
     expect(w.emu.router.stats.get("channels.getParticipants") ?? 0).toBe(calls);
@@ -261,7 +261,7 @@ describe("chats that are not audited as asked", () => {
   });
 
   it("says clearly when a name is a person, or a chat the account may not list or cannot see", async () => {
-    const world = w.world;
+    const world = w.model;
     const other = createUser(world, { firstName: "Other", username: "other_owner" });
     createChat(world, { type: "channel", title: "News", username: "audit_news", creatorId: other.id, members: [{ userId: w.owner.id, role: "member" }] });
     createChat(world, {
@@ -307,7 +307,7 @@ describe("chats that are not audited as asked", () => {
   });
 
   it("stops promptly with a clear error when the account loses its admin rights in the middle", async () => {
-    const world = w.world;
+    const world = w.model;
     const channel = createChat(world, {
       type: "channel",
       title: "Demoted",

@@ -4,8 +4,6 @@
  * must produce, computed from the emulator's model (the oracle the audit is checked against).
  */
 
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
 import {
   type ChatRecord,
   createChat,
@@ -23,42 +21,41 @@ import {
 import { Api, type TelegramClient } from "telegram";
 import { adminRightNames, bannedRightNames } from "../../src/audit/member.js";
 import type { LastSeen, MemberRole, MemberRow } from "../../src/audit/types.js";
+import { type World as EmulatorWorld, signedInClient, startWorld } from "../kit/world.js";
 
 const DAY = 86_400;
 
-/** A started emulator with an owner account and a client signed in as them. */
-export interface AuditWorld {
-  emu: Emulator;
-  world: World;
-  owner: UserRecord;
-  client: TelegramClient;
+/** An emulator world (test/kit/world.ts) with an owner account and a client signed in as them. */
+export interface AuditWorld extends EmulatorWorld {
+  /** The emulator's model, where the audits' groups are built. */
+  readonly model: World;
+  readonly owner: UserRecord;
+  readonly client: TelegramClient;
   /** A connected client signed in as another user. */
   clientAs(userId: number): Promise<TelegramClient>;
-  stop(): Promise<void>;
 }
 
 /** Starts the emulator and connects the owner. */
 export async function startAuditWorld(): Promise<AuditWorld> {
-  const emu = await startEmulator();
-  const world = emu.model;
-  const owner = createUser(world, { firstName: "Olivia", lastName: "Owner", username: "olivia_audit" });
+  const base = await startWorld();
+  const model = base.emu.model;
+  const owner = createUser(model, { firstName: "Olivia", lastName: "Owner", username: "olivia_audit" });
   const clients: TelegramClient[] = [];
   const clientAs = async (userId: number) => {
-    const client = await emulatorClient(emu, { preSharedKey: true, signedInAs: userId });
-    await client.connect();
+    const client = await signedInClient(base.emu, userId);
     clients.push(client);
     return client;
   };
   const client = await clientAs(owner.id);
   return {
-    emu,
-    world,
+    ...base,
+    model,
     owner,
     client,
     clientAs,
     async stop() {
       await Promise.all(clients.map((c) => c.destroy()));
-      await emu.stop();
+      await base.stop();
     },
   };
 }

@@ -2,8 +2,7 @@
  * The `.audit` command in a running userbot: the owner types it in any chat, the summary lands in
  * Saved Messages, and the snapshot is kept for the next run's changes.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +10,8 @@ import { SqliteSnapshotStore } from "../../src/audit/sqliteSnapshots.js";
 import { auditPlugin } from "../../src/plugins/audit.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
-import { captureLog, handled, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { captureLog } from "../kit/log.js";
+import { handled, signedInStore, startWorld, type World } from "../kit/world.js";
 import { buildMegagroup } from "./harness.js";
 
 let world: World;
@@ -33,21 +33,19 @@ async function savedMessages(): Promise<string[]> {
 
 beforeAll(async () => {
   world = await startWorld();
-  dir = mkdtempSync(join(tmpdir(), "audit-plugin-"));
+  dir = mkdtempSync(join(world.dir, "audit-plugin-"));
   owner = await world.control.createUser({ firstName: "Olivia", lastName: "Owner", username: "olivia_plugin" });
   const model = world.emu.model;
   model.limits.recentParticipantsCap = 300;
   const { chat } = buildMegagroup(model, model.users.get(Number(owner.id))!, { username: "plugin_group", generated: 700 });
   team = { type: "channel", id: String(chat.id) };
-  const store = world.store();
-  store.save("default", await preSharedSession(world.emu, owner.id));
+  const store = await signedInStore(world, owner.id);
   runtime = await startRuntime({ config: world.config(), store, plugins: [auditPlugin(() => join(dir, "audit.db"))], log: captureLog().log });
 });
 
 afterAll(async () => {
   await runtime?.stop();
   await world?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe(".audit", () => {

@@ -3,17 +3,15 @@
  * out, pressed by a stranger and interrupted, as a bot (buttons pressed through the control API) and as a
  * user account (yes / no replies); bad input; exit codes and the edited question.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import type { PeerType } from "@tg-toolkit/emulator/control";
 import { nextMessage } from "@tg-toolkit/emulator/testing";
 import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
-import { type Running, runCli, startCli } from "../e2e/runtime/cli.js";
-import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { type Running, runCli, startCli } from "../kit/cli.js";
+import { latest, type Peer, preSharedSession, signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
 
 let world: World;
 let owner: { id: string };
@@ -24,8 +22,6 @@ let ops: string;
 let phone: TelegramClient;
 let botDir: string;
 
-type Peer = { type: PeerType; id: string };
-
 /** The emulator's variables with JSON logs; as the bot when asked. */
 function env(asBot: boolean, overrides: Env = {}): Env {
   return world.env({ LOG_FORMAT: "json", ...(asBot ? { TELEGRAM_BOT_TOKEN: bot.botToken } : {}), ...overrides });
@@ -33,10 +29,7 @@ function env(asBot: boolean, overrides: Env = {}): Env {
 
 /** A working directory whose sessions/default.session is the owner's (user mode). */
 async function ownerDir(): Promise<string> {
-  const dir = mkdtempSync(join(world.dir, "cwd-"));
-  mkdirSync(join(dir, "sessions"), { mode: 0o700 });
-  writeFileSync(join(dir, "sessions", "default.session"), await preSharedSession(world.emu, owner.id), { mode: 0o600 });
-  return dir;
+  return workingDir(world, await preSharedSession(world.emu, owner.id));
 }
 
 /** Starts `npm run confirm` and resolves once Alice's phone shows the question. */
@@ -48,10 +41,7 @@ async function ask(args: string[], options: { cwd: string; env: Env }, shown: st
 }
 
 /** The newest message of a chat as a viewer sees it. */
-async function newest(peer: Peer, viewerId: string) {
-  const [message] = await world.control.messages(peer.type, peer.id, { viewerId, limit: 1 });
-  return message;
-}
+const newest = (peer: Peer, viewerId: string) => latest(world, peer, viewerId);
 
 /** The last line a command printed on stderr. */
 function lastLine(stderr: string): string {
@@ -67,9 +57,7 @@ beforeAll(async () => {
   bot = await control.createUser({ firstName: "Ops", username: "ops_cf_bot", bot: true });
   const member = (userId: string) => ({ userId, role: "member" as const });
   ops = (await control.createChat({ type: "supergroup", title: "Ops", creatorId: owner.id, members: [member(alice.id), member(bob.id), member(bot.id)] })).id;
-  phone = await emulatorClient(world.emu, { preSharedKey: true, signedInAs: Number(alice.id) });
-  await phone.connect();
-  await phone.getMe();
+  phone = await signedInClient(world.emu, alice.id, { getMe: true });
   await control.sendMessage(alice.id, { type: "user", id: bot.id }, "/start");
   botDir = mkdtempSync(join(world.dir, "bot-"));
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ConfirmationStore, newConfirmationId, SqliteConfirmationStore } from "../../src/confirm/store.js";
-import { memoryDatabases } from "../store/memoryDatabases.js";
+import { memoryDatabases } from "../kit/memoryDatabases.js";
 
 const freshDatabase = memoryDatabases();
 

@@ -5,7 +5,8 @@ import { CallbackRouter, EXPIRED_BUTTON_TEXT } from "../../src/handlers/callback
 import { CallbackDataError, callbackData, checkKeyboard } from "../../src/handlers/keyboard.js";
 import { definePlugin } from "../../src/handlers/plugin.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
-import { captureLogger, FakeGateway } from "../kit/fakes.js";
+import { FakeGateway } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 const vote = callbackData("vote", { poll: "int", choice: "string", final: "bool" });
 
@@ -51,7 +52,7 @@ describe("CallbackRouter", () => {
     const callbacks = new CallbackRouter({
       plugins: [definePlugin({ name: "polls", handlers: [], callbacks: handlers })],
       answerer: { answerCallback: async (_id, answer) => void answers.push(answer) },
-      services: { telegram: gateway, client: {} as TelegramClient, log: captureLogger().log, me: { id: "1000", mode: "bot" } },
+      services: { telegram: gateway, client: {} as TelegramClient, log: captureLog().log, me: { id: "1000", mode: "bot" } },
     });
     return { callbacks, answers, gateway };
   }

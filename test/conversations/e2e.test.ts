@@ -4,7 +4,6 @@
  * reading their chats on their own GramJS clients.
  */
 import { join } from "node:path";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
 import { nextMessage } from "@tg-toolkit/emulator/testing";
 import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +22,8 @@ import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { toReplyMarkup } from "../../src/telegram/callbacks.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { captureLog, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { captureLog } from "../kit/log.js";
+import { signedInClient, signedInStore, startWorld, type World } from "../kit/world.js";
 
 const choice = callbackData("pick", { item: "string" });
 
@@ -88,9 +88,7 @@ async function botRuntime(): Promise<Runtime> {
 
 /** A person's phone: a GramJS client signed in as them, to read what arrives. */
 async function phoneOf(userId: string): Promise<TelegramClient> {
-  const client = await emulatorClient(world.emu, { preSharedKey: true, signedInAs: Number(userId) });
-  await client.connect();
-  await client.getMe();
+  const client = await signedInClient(world.emu, userId, { getMe: true });
   phones.push(client);
   return client;
 }
@@ -227,8 +225,7 @@ describe("inline buttons in bot mode", () => {
 
 describe("conversations in user mode", () => {
   it("asks the person who wrote, in their chat, and hears only them", async () => {
-    const store = world.store();
-    store.save("default", await preSharedSession(world.emu, owner.id));
+    const store = await signedInStore(world, owner.id);
     const userDb = openDatabase(":memory:");
     const greeter = definePlugin({
       name: "greeter",

@@ -4,10 +4,10 @@ import { ConversationManager, TOO_MANY_ATTEMPTS_TEXT } from "../../src/conversat
 import { SqliteFlowStore } from "../../src/conversations/store.js";
 import { commandSyntax } from "../../src/handlers/commands.js";
 import { ConversationEnded } from "../../src/handlers/conversation.js";
-import type { SendOptions, SentMessage } from "../../src/handlers/gateway.js";
 import type { Message } from "../../src/handlers/message.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
-import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
+import { FakeGateway, makeMessage } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 const ALICE = "2000";
 const BOB = "3000";
@@ -24,22 +24,6 @@ function from(senderId: string, text: string, chatId = senderId): Message {
     text,
     messageId: (messageIds += 1),
   });
-}
-
-/** A fake gateway that can be awaited: `sent(n)` resolves with the texts once n calls were made. */
-class WatchedGateway extends FakeGateway {
-  private readonly waiters: { count: number; resolve: () => void }[] = [];
-
-  override async sendMessage(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
-    const sent = await super.sendMessage(chatId, text, options);
-    for (const waiter of this.waiters.filter((candidate) => candidate.count <= this.calls.length)) waiter.resolve();
-    return sent;
-  }
-
-  async sent(count: number): Promise<string[]> {
-    if (this.calls.length < count) await new Promise<void>((resolve) => this.waiters.push({ count, resolve }));
-    return this.texts();
-  }
 }
 
 const signup = defineFlow<{ name: string; age: number }, "name" | "age">({
@@ -72,8 +56,8 @@ const managers: ConversationManager[] = [];
 function manager(options: { db?: Db; gateway?: FakeGateway; flows?: (typeof signup)[] } = {}) {
   const db = options.db ?? openDatabase(":memory:");
   dbs.push(db);
-  const gateway = options.gateway ?? new WatchedGateway();
-  const log = captureLogger();
+  const gateway = options.gateway ?? new FakeGateway();
+  const log = captureLog();
   const conversations = new ConversationManager({
     store: new SqliteFlowStore(db),
     telegram: gateway,
@@ -82,7 +66,7 @@ function manager(options: { db?: Db; gateway?: FakeGateway; flows?: (typeof sign
     flows: options.flows ?? [signup, quick],
   });
   managers.push(conversations);
-  return { conversations, gateway: gateway as WatchedGateway, db, lines: log.lines };
+  return { conversations, gateway, db, lines: log.lines };
 }
 
 afterEach(() => {
@@ -109,7 +93,7 @@ describe("ask", () => {
       validate: (text) => (/^\d+$/.test(text) ? Number(text) : invalid("Send a number.")),
     });
     conversations.intercept(from(ALICE, "old"));
-    await gateway.sent(2);
+    await gateway.untilCalls(2);
     conversations.intercept(from(ALICE, "42"));
     await expect(age).resolves.toBe(42);
     expect(gateway.texts()).toEqual(["How old are you?", "Send a number."]);
@@ -191,7 +175,7 @@ describe("flows", () => {
   it("ends a step that times out, telling the person, and /cancel ends a flow", async () => {
     const { conversations, gateway } = manager();
     await conversations.startFlow(from(ALICE, "/quick"), quick);
-    expect(await gateway.sent(2)).toEqual(["Now?", "Too slow."]);
+    expect(await gateway.untilCalls(2)).toEqual(["Now?", "Too slow."]);
     expect(conversations.counts().flows).toBe(0);
 
     await conversations.startFlow(from(BOB, "/signup"), signup);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type FlowState, type FlowStore, SqliteFlowStore } from "../../src/conversations/store.js";
-import { memoryDatabases } from "../store/memoryDatabases.js";
+import { memoryDatabases } from "../kit/memoryDatabases.js";
 
 const freshDatabase = memoryDatabases();
 

@@ -6,7 +6,8 @@ import { FloodWaitError } from "../../src/handlers/errors.js";
 import { isGroup } from "../../src/handlers/filters.js";
 import { command, definePlugin, onMessage, onPattern, type Plugin } from "../../src/handlers/plugin.js";
 import { type AccessPolicy, Router } from "../../src/handlers/router.js";
-import { captureLogger, FakeGateway, makeMessage } from "../kit/fakes.js";
+import { FakeGateway, makeMessage } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 /** A parsed JSON log line, read field by field in assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: log lines are arbitrary JSON
@@ -14,7 +15,7 @@ type LogLine = Record<string, any>;
 
 /** A router in the given mode over the plugins, with a capture logger. */
 function routerFor(plugins: Plugin[], mode: "user" | "bot" = "user", policy?: AccessPolicy) {
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   const gateway = new FakeGateway();
   const router = new Router({
     plugins,

@@ -7,11 +7,13 @@ import { Router } from "../../src/handlers/router.js";
 import { guardGateway } from "../../src/telegram/guardGateway.js";
 import { RateLimiter } from "../../src/telegram/rateLimiter.js";
 import { Dispatcher } from "../../src/updates/dispatcher.js";
-import { captureLogger, deferred, FakeGateway, makeMessage } from "../kit/fakes.js";
+import { deferred } from "../kit/deferred.js";
+import { FakeGateway, makeMessage } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 describe("dispatcher, router and guarded gateway together", () => {
   it("answers commands per chat in order while a stuck chat does not hold up another", async () => {
-    const { log, lines } = captureLogger();
+    const { log, lines } = captureLog();
     const gateway = new FakeGateway();
     const stuck = deferred();
     const chatTwoAnswered = deferred();

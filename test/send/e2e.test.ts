@@ -4,7 +4,7 @@
  * the command itself in child processes: exit codes, standard input, bot mode, bad input, and a burst of
  * processes kept within the emulator's flood limits by the pacing they share.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { PeerType } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,8 +16,8 @@ import { splitFormatted } from "../../src/send/split.js";
 import { resolveTarget } from "../../src/send/target.js";
 import { PeerError, parsePeerInput } from "../../src/telegram/peers.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
-import { runCli } from "../e2e/runtime/cli.js";
-import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { runCli } from "../kit/cli.js";
+import { preSharedSession, startWorld, type World, workingDir } from "../kit/world.js";
 
 let world: World;
 let owner: { id: string };
@@ -30,10 +30,7 @@ let news: string;
 
 /** A working directory whose sessions/default.session is the owner's (user mode). */
 async function ownerDir(): Promise<string> {
-  const dir = mkdtempSync(join(world.dir, "cwd-"));
-  mkdirSync(join(dir, "sessions"), { mode: 0o700 });
-  writeFileSync(join(dir, "sessions", "default.session"), await preSharedSession(world.emu, owner.id), { mode: 0o600 });
-  return dir;
+  return workingDir(world, await preSharedSession(world.emu, owner.id));
 }
 
 /** The emulator's variables with JSON logs, and overrides. */

@@ -6,14 +6,14 @@
  * every mistake is one line and exit 2 before connecting.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ControlMessage } from "@tg-toolkit/emulator/control";
 import { pngImage } from "@tg-toolkit/emulator/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
-import { runCli } from "../e2e/runtime/cli.js";
-import { API_HASH, preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { runCli } from "../kit/cli.js";
+import { API_HASH, preSharedSession, startWorld, type World, workingDir } from "../kit/world.js";
 
 let world: World;
 let owner: { id: string };
@@ -26,10 +26,7 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 
 /** A working directory whose sessions/default.session is the owner's (user mode). */
 function ownerDir(): string {
-  const dir = mkdtempSync(join(world.dir, "cwd-"));
-  mkdirSync(join(dir, "sessions"), { mode: 0o700 });
-  writeFileSync(join(dir, "sessions", "default.session"), session, { mode: 0o600 });
-  return dir;
+  return workingDir(world, session);
 }
 
 /** Writes a file into the scratch folder; resolves its path. */

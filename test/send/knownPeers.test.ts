@@ -2,7 +2,7 @@ import { Api } from "telegram";
 import { returnBigInt as big } from "telegram/Helpers.js";
 import { describe, expect, it } from "vitest";
 import { type KnownPeers, SqliteKnownPeers } from "../../src/send/knownPeers.js";
-import { memoryDatabases } from "../store/memoryDatabases.js";
+import { memoryDatabases } from "../kit/memoryDatabases.js";
 
 const freshDatabase = memoryDatabases();
 

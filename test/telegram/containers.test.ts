@@ -7,7 +7,7 @@ import { Api, type TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { createTelegramClient } from "../../src/telegram/client.js";
-import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { preSharedSession, startWorld, type World } from "../kit/world.js";
 
 let world: World;
 let client: TelegramClient;

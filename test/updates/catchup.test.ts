@@ -10,8 +10,9 @@ import { postMessage } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../src/runtime/index.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
+import { captureLog } from "../kit/log.js";
+import { signedInStore, startWorld, type World } from "../kit/world.js";
+import { type Cast, createCast, postNth, Recorder, startRecorded } from "./e2e.js";
 
 let world: World;
 let cast: Cast;
@@ -39,7 +40,7 @@ const updatesLog = (capture: ReturnType<typeof captureLog>) => capture.entries()
 
 describe("catch-up at start", () => {
   it("a first start handles only new messages; a restart hands on, in order and marked caught up, all that was sent while stopped", async () => {
-    const store = await ownerStore(world, cast.owner.id);
+    const store = await signedInStore(world, cast.owner.id);
     for (let n = 0; n < 20; n += 1) postNth(world, cast, n);
     const first = new Recorder();
     const capture = captureLog();
@@ -73,7 +74,7 @@ describe("catch-up at start", () => {
   });
 
   it("with CATCH_UP_TOO_LONG=skip, a channel gap past the limit is skipped and logged, the other chats still caught up", async () => {
-    const store = await ownerStore(world, cast.owner.id);
+    const store = await signedInStore(world, cast.owner.id);
     await runOnce(store);
     const channel = cast.chats.at(-1)!;
     for (let n = 0; n < 150; n += 1) postNth(world, cast, n, [channel]);
@@ -99,7 +100,7 @@ describe("catch-up at start", () => {
   });
 
   it("with CATCH_UP=off, a restart says what it skipped and handles only new messages", async () => {
-    const store = await ownerStore(world, cast.owner.id);
+    const store = await signedInStore(world, cast.owner.id);
     await runOnce(store);
     for (let n = 0; n < 30; n += 1) postNth(world, cast, n);
     const recorder = new Recorder();
@@ -154,7 +155,7 @@ describe("catch-up at start", () => {
 
 describe("while running", () => {
   it("fills the gap of a dropped connection: messages sent while it was down are handled once, in order", async () => {
-    const store = await ownerStore(world, cast.owner.id);
+    const store = await signedInStore(world, cast.owner.id);
     const recorder = new Recorder();
     const runtime = await startRecorded(world, store, recorder, captureLog().log);
     running.push(runtime);

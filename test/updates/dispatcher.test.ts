@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/updates/dispatcher.js";
-import { captureLogger, deferred } from "../kit/fakes.js";
+import { deferred } from "../kit/deferred.js";
+import { captureLog } from "../kit/log.js";
 
 interface Item {
   chat: string;
@@ -9,7 +10,7 @@ interface Item {
 
 /** A dispatcher whose items each wait on their own deferred; records start and end order. */
 function harness(options: Partial<DispatcherOptions<Item>> = {}) {
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   const gates = new Map<string, ReturnType<typeof deferred<void>>>();
   const started = new Map<string, ReturnType<typeof deferred<void>>>();
   const events: string[] = [];
@@ -148,14 +149,14 @@ describe("Dispatcher", () => {
   });
 
   it("rejects nonsensical limits", () => {
-    const { log } = captureLogger();
+    const { log } = captureLog();
     expect(() => new Dispatcher({ keyOf: String, process: async () => {}, log, concurrency: 0 })).toThrow(/concurrency/);
   });
 });
 
 describe("Dispatcher never drops", () => {
   it("keeps every message of a chat past its queue length, in order, and logs the backlog once with its peak", async () => {
-    const { log, lines } = captureLogger();
+    const { log, lines } = captureLog();
     const gate = deferred();
     const all = deferred();
     const done: number[] = [];
@@ -182,7 +183,7 @@ describe("Dispatcher never drops", () => {
   });
 
   it("whenWritable makes a patient producer wait while maxQueued items wait, and lets it go as they run", async () => {
-    const { log } = captureLogger();
+    const { log } = captureLog();
     const gates = [deferred(), deferred(), deferred()];
     const dispatcher = new Dispatcher<Item>({
       keyOf: (item) => item.chat,
@@ -207,7 +208,7 @@ describe("Dispatcher never drops", () => {
   });
 
   it("lets waiting producers go when it drains", async () => {
-    const { log } = captureLogger();
+    const { log } = captureLog();
     const dispatcher = new Dispatcher<Item>({ keyOf: (item) => item.chat, process: () => new Promise(() => {}), log, concurrency: 1, maxQueued: 1 });
     dispatcher.push({ chat: "A", n: 0 });
     dispatcher.push({ chat: "A", n: 1 });

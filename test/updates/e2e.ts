@@ -14,7 +14,8 @@ import type { Logger } from "../../src/log.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
-import { preSharedSession, type World } from "../e2e/runtime/harness.js";
+import { Watch } from "../kit/watch.js";
+import type { World } from "../kit/world.js";
 
 /** Where a simulated person posts. */
 export interface Peer {
@@ -76,7 +77,7 @@ export function postNth(world: World, cast: Cast, n: number, chats: readonly Cas
 /** What the runtime handled, in handling order. */
 export class Recorder {
   readonly handled: Message[] = [];
-  private waiters: { count: number; resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }[] = [];
+  private readonly watch = new Watch();
 
   /** A plugin recording every message it sees. */
   plugin(): Plugin {
@@ -87,12 +88,7 @@ export class Recorder {
           () => true,
           (ctx) => {
             this.handled.push(ctx.message);
-            for (const waiter of [...this.waiters]) {
-              if (this.handled.length < waiter.count) continue;
-              clearTimeout(waiter.timer);
-              this.waiters.splice(this.waiters.indexOf(waiter), 1);
-              waiter.resolve();
-            }
+            this.watch.changed();
           },
         ),
       ],
@@ -101,14 +97,11 @@ export class Recorder {
 
   /** Resolves once `count` messages were handled in all; rejects after timeoutMs. */
   untilHandled(count: number, timeoutMs = 60_000): Promise<void> {
-    if (this.handled.length >= count) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter.timer !== timer);
-        reject(new Error(`handled ${this.handled.length} of ${count} messages within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push({ count, resolve, reject, timer });
-    });
+    return this.watch.until(
+      () => this.handled.length >= count,
+      () => `handled ${this.handled.length} of ${count} messages`,
+      timeoutMs,
+    );
   }
 
   /** "chat:id" keys handled more than once. */
@@ -146,13 +139,6 @@ export function outOfOrder(messages: readonly { chatId: string; messageId: numbe
     last.set(chatId, messageId);
   }
   return [...bad];
-}
-
-/** A session store holding the owner's pre-shared session under "default". */
-export async function ownerStore(world: World, ownerId: string): Promise<SessionStore> {
-  const store = world.store();
-  store.save("default", await preSharedSession(world.emu, ownerId));
-  return store;
 }
 
 /** Starts the runtime on a session of the store with its database sessions/NAME.db (as npm start keeps it), recording into `recorder`. */

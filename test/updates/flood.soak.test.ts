@@ -5,8 +5,9 @@
  * every message handled exactly once, in order within each chat.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
+import { captureLog } from "../kit/log.js";
+import { signedInStore, startWorld, type World } from "../kit/world.js";
+import { type Cast, createCast, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MESSAGES = 10_000;
 const DISCONNECT_EVERY = 200;
@@ -27,8 +28,8 @@ afterAll(async () => {
 
 it("handles 10,000 messages exactly once, in order per chat, with a disconnection every 200", { timeout: 150_000 }, async () => {
   const recorder = new Recorder();
-  const capture = captureLog("info");
-  const runtime = await startRecorded(world, await ownerStore(world, cast.owner.id), recorder, capture.log);
+  const capture = captureLog({ level: "info" });
+  const runtime = await startRecorded(world, await signedInStore(world, cast.owner.id), recorder, capture.log);
   await runtime.caughtUp;
   const started = performance.now();
   let dropped = 0;

@@ -6,13 +6,13 @@
  * killed (read from the session database right after each kill). The test reports how many.
  */
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Running, startCli } from "../e2e/runtime/cli.js";
-import { preSharedSession, startWorld, type World } from "../e2e/runtime/harness.js";
+import { type Running, startCli } from "../kit/cli.js";
+import { preSharedSession, startWorld, type World, workingDir } from "../kit/world.js";
 import { type Cast, createCast, duplicatesOf, outOfOrder, postNth } from "./e2e.js";
 
 const KILLS = 5;
@@ -73,9 +73,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 60_000): Pr
 }
 
 it("loses nothing across five SIGKILLs; duplicates only for handlers running at a kill", { timeout: 170_000 }, async () => {
-  const cwd = mkdtempSync(join(world.dir, "kill-"));
-  mkdirSync(join(cwd, "sessions"), { mode: 0o700 });
-  writeFileSync(join(cwd, "sessions", "default.session"), await preSharedSession(world.emu, cast.owner.id), { mode: 0o600 });
+  const cwd = workingDir(world, await preSharedSession(world.emu, cast.owner.id), "kill-");
   const record = join(cwd, "handled.txt");
   const database = join(cwd, "sessions", "default.db");
   const env = world.env({ LOG_FORMAT: "json", PLUGINS_DIR: PLUGINS, RECORD_FILE: record, RECORD_HANDLER_MS: "3" });

@@ -12,7 +12,8 @@ import type { UpdatesApi } from "../../src/updates/fetch.js";
 import { type Delivery, UpdateManager, type UpdateSink } from "../../src/updates/manager.js";
 import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLogger, deferred } from "../kit/fakes.js";
+import { deferred } from "../kit/deferred.js";
+import { captureLog } from "../kit/log.js";
 
 const big = returnBigInt;
 const SELF = "1";
@@ -176,7 +177,7 @@ function setup(telegram: ScriptedTelegram, options: Setup = {}) {
     for (const { chatId } of saved.channels ?? []) store.saveAccessHash(chatId, "555");
   }
   const recorded = recordingSink({ manual: options.manual, writable: options.writable });
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   const manager = new UpdateManager({
     api: telegram,
     store,

@@ -6,17 +6,18 @@
  * emulator's pushes to the bot; the model changes are real.
  */
 
-import { type Emulator, startEmulator } from "@tg-toolkit/emulator";
-import { emulatorClient } from "@tg-toolkit/emulator/client";
-import { ControlClient } from "@tg-toolkit/emulator/control";
+import type { Emulator } from "@tg-toolkit/emulator";
+import type { ControlClient } from "@tg-toolkit/emulator/control";
 import { type Role, setMemberRole } from "@tg-toolkit/emulator/model";
 import { Api, type TelegramClient } from "telegram";
-import { LogLevel } from "telegram/extensions/Logger.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerDirectory } from "../../src/telegram/convert.js";
 import { gramjsUpdateSource } from "../../src/telegram/updateSource.js";
 import { type Intake, startIntake } from "../../src/updates/intake.js";
+import { Watch } from "../kit/watch.js";
+import { signedInClient, startWorld, type World } from "../kit/world.js";
 
+let world: World;
 let emu: Emulator;
 let control: ControlClient;
 let client: TelegramClient;
@@ -25,21 +26,15 @@ const ids: Record<string, string> = {};
 let club: string;
 /** updateChannelParticipant handed on by the intake, as "qts:user", in order. */
 const seen: string[] = [];
-let waiters: { count: number; resolve: () => void }[] = [];
+const handing = new Watch();
 
 /** Resolves once `count` participant updates were handed on in all; rejects after 10 s. */
-function handedOn(count: number): Promise<string[]> {
-  if (seen.length >= count) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${seen.length} of ${count} participant updates handed on: ${seen.join(", ")}`)), 10_000);
-    waiters.push({
-      count,
-      resolve: () => {
-        clearTimeout(timer);
-        resolve(seen);
-      },
-    });
-  });
+async function handedOn(count: number): Promise<string[]> {
+  await handing.until(
+    () => seen.length >= count,
+    () => `${seen.length} of ${count} participant updates handed on (${seen.join(", ")})`,
+  );
+  return seen;
 }
 
 /** Runs `change` with the pushes of participant updates to the bot held back; returns them, to deliver later or never. */
@@ -63,21 +58,18 @@ const setRole = (name: string, role: Role) => () => setMemberRole(emu.model, Num
 const differences = async () => (await control.stats()).rpc["updates.getDifference"] ?? 0;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  control = new ControlClient(emu.controlUrl);
+  world = await startWorld();
+  ({ emu, control } = world);
   for (const name of ["owner", "alice", "bob", "carol", "dave"]) ids[name] = (await control.createUser({ firstName: name })).id;
   ids.bot = (await control.createUser({ firstName: "Warden", username: "warden_bot", bot: true })).id;
   club = (await control.createChat({ type: "supergroup", title: "Club", creatorId: ids.owner, members: [{ userId: ids.bot, role: "admin" }] })).id;
-  client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(ids.bot), logLevel: LogLevel.NONE });
-  await client.connect();
+  client = await signedInClient(emu, ids.bot);
   intake = startIntake(gramjsUpdateSource(client, { mode: "bot", selfId: ids.bot, directory: new PeerDirectory(ids.bot) }), {
     onMessage: (_message, handled) => handled(),
     onUpdate: (update) => {
       if (!(update instanceof Api.UpdateChannelParticipant)) return;
       seen.push(`${update.qts}:${update.userId.toString()}`);
-      const ready = waiters.filter((w) => seen.length >= w.count);
-      waiters = waiters.filter((w) => !ready.includes(w));
-      for (const waiter of ready) waiter.resolve();
+      handing.changed();
     },
   });
   await intake.caughtUp;
@@ -86,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   intake?.stop();
   await client?.destroy();
-  await emu?.stop();
+  await world?.stop();
 });
 
 describe("qts-numbered updates in the update intake", () => {

@@ -25,7 +25,7 @@ import { type CatchUpOptions, DEFAULT_CATCH_UP } from "../../src/updates/options
 import { Recovery } from "../../src/updates/recovery.js";
 import { Retrier } from "../../src/updates/retry.js";
 import { UpdateStateStore } from "../../src/updates/stateStore.js";
-import { captureLogger } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 let emu: Emulator;
 let control: ControlClient;
@@ -94,7 +94,7 @@ const calls = async (method: string) => (await control.stats()).rpc[method] ?? 0
 async function setup(options: { catchUp?: Partial<CatchUpOptions> } = {}) {
   const messageBox = new MessageBox<Incoming>();
   const store = new UpdateStateStore(openDatabase(":memory:"));
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   const retry = new Retrier(log);
   const ledger = new Ledger({ store, maxAgeSeconds: 0, now: () => Math.floor(Date.now() / 1000), boxChanges: () => messageBox.boxes.takeChanges() });
   const handed: string[] = [];

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectionResetError } from "../../src/updates/calls.js";
 import { Retrier, retryDelayMs } from "../../src/updates/retry.js";
-import { captureLogger } from "../kit/fakes.js";
+import { captureLog } from "../kit/log.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -35,7 +35,7 @@ describe("retryDelayMs", () => {
 describe("Retrier", () => {
   it("makes a failed step again after each pause, saying so, until it succeeds", async () => {
     vi.useFakeTimers();
-    const { log, lines } = captureLogger();
+    const { log, lines } = captureLog();
     const step = failing(new Error("one"), new Error("two"));
     let done = false;
     void new Retrier(log).run("fetch the difference", step.run).then(() => (done = true));
@@ -51,7 +51,7 @@ describe("Retrier", () => {
 
   it("makes a step abandoned by a reconnection again at once, and starts the pauses over", async () => {
     vi.useFakeTimers();
-    const { log, lines } = captureLogger();
+    const { log, lines } = captureLog();
     const step = failing(new Error("one"), new ConnectionResetError(), new Error("two"));
     void new Retrier(log).run("fetch the difference", step.run);
     await vi.advanceTimersByTimeAsync(1000);
@@ -63,7 +63,7 @@ describe("Retrier", () => {
 
   it("stop ends a pause under way; the step is not made again", async () => {
     vi.useFakeTimers();
-    const { log } = captureLogger();
+    const { log } = captureLog();
     const retrier = new Retrier(log);
     const step = failing(new Error("one"));
     const running = retrier.run("fetch the difference", step.run);
@@ -75,7 +75,7 @@ describe("Retrier", () => {
   });
 
   it("makes no attempt once stopped", async () => {
-    const retrier = new Retrier(captureLogger().log);
+    const retrier = new Retrier(captureLog().log);
     retrier.stop();
     const step = failing();
     await retrier.run("fetch the difference", step.run);

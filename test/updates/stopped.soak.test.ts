@@ -5,8 +5,9 @@
  * follow the tooLong policy (history, the default) and the log says so.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { captureLog, startWorld, type World } from "../e2e/runtime/harness.js";
-import { type Cast, createCast, ownerStore, postNth, Recorder, startRecorded } from "./e2e.js";
+import { captureLog } from "../kit/log.js";
+import { signedInStore, startWorld, type World } from "../kit/world.js";
+import { type Cast, createCast, postNth, Recorder, startRecorded } from "./e2e.js";
 
 const MISSED = 20_000;
 
@@ -23,14 +24,14 @@ afterAll(async () => {
 });
 
 it("hands on 20,000 messages sent while stopped, in order per chat, then goes on live", { timeout: 150_000 }, async () => {
-  const store = await ownerStore(world, cast.owner.id);
+  const store = await signedInStore(world, cast.owner.id);
   const first = await startRecorded(world, store, new Recorder(), captureLog().log);
   await first.caughtUp;
   await first.stop();
   for (let n = 0; n < MISSED; n += 1) postNth(world, cast, n);
 
   const recorder = new Recorder();
-  const capture = captureLog("info");
+  const capture = captureLog({ level: "info" });
   const started = performance.now();
   const runtime = await startRecorded(world, store, recorder, capture.log);
   await recorder.untilHandled(MISSED, 120_000);

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_CREDENTIALS } from "../../../src/cli/credentials.js";
 import type { Env } from "../../../src/config.js";
-import { runCli, startCli } from "./cli.js";
-import { preSharedSession, startWorld, type World } from "./harness.js";
+import { runCli, startCli } from "../../kit/cli.js";
+import { preSharedSession, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
 let owner: { id: string };

@@ -12,7 +12,7 @@ import { loginBot } from "../../../src/telegram/login/bot.js";
 import { loginWithCode } from "../../../src/telegram/login/code.js";
 import { LoginError, type LoginIO } from "../../../src/telegram/login/loginError.js";
 import { loginWithQr, qrLoginUrl } from "../../../src/telegram/login/qr.js";
-import { preSharedSession, startWorld, type World } from "./harness.js";
+import { preSharedSession, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
 const quiet = createLogger({ level: "silent" });

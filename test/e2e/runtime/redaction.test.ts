@@ -15,7 +15,8 @@ import { startRuntime } from "../../../src/runtime/index.js";
 import { createTelegramClient, sessionString } from "../../../src/telegram/client.js";
 import { loginWithCode } from "../../../src/telegram/login/code.js";
 import { ScriptedPrompter } from "../../../src/telegram/prompter.js";
-import { API_HASH, captureLog, say, startWorld, type World } from "./harness.js";
+import { captureLog } from "../../kit/log.js";
+import { API_HASH, say, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
 
@@ -43,7 +44,7 @@ it("keeps every secret out of the log of a whole run", async () => {
   const alice = await control.createUser({ firstName: "Alice", username: "alice_red" });
   const bot = await control.createUser({ firstName: "Redbot", username: "red_e2e_bot", bot: true });
   const token = bot.botToken!;
-  const capture = captureLog("trace");
+  const capture = captureLog({ level: "trace" });
   const config = world.config({ LOG_LEVEL: "trace" });
 
   const loginClient = createTelegramClient(config, "", capture.log);

@@ -4,23 +4,20 @@
  * dropped connection in the middle of traffic, a revoked session, and the graceful stop.
  */
 
-import type { PeerType } from "@tg-toolkit/emulator/control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command, definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
-import { createLogger } from "../../../src/log.js";
 import help from "../../../src/plugins/help.js";
 import id from "../../../src/plugins/id.js";
 import ping from "../../../src/plugins/ping.js";
 import whois from "../../../src/plugins/whois.js";
 import { type Runtime, startRuntime } from "../../../src/runtime/index.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
-import { deferred } from "../../kit/fakes.js";
-import { captureLog, handled, latest, preSharedSession, say, startWorld, type World } from "./harness.js";
+import { deferred } from "../../kit/deferred.js";
+import { captureLog } from "../../kit/log.js";
+import { handled, latest, type Peer, say, signedInStore, startWorld, type World } from "../../kit/world.js";
 
 /** The built-in plugins, one handler set for both modes. */
 const BUILT_INS: Plugin[] = [help, ping, id, whois];
-
-type Peer = { type: PeerType; id: string };
 
 let world: World;
 let owner: { id: string };
@@ -32,11 +29,7 @@ let team: Peer;
 const runtimes: Runtime[] = [];
 
 /** A store holding the owner's pre-shared session under "default". */
-async function ownerStore(): Promise<SessionStore> {
-  const store = world.store();
-  store.save("default", await preSharedSession(world.emu, owner.id));
-  return store;
-}
+const ownerStore = (): Promise<SessionStore> => signedInStore(world, owner.id);
 
 /** Starts a user-mode runtime as the owner with the given plugins. */
 async function userRuntime(plugins: Plugin[], options: { drainTimeoutMs?: number } = {}): Promise<Runtime> {
@@ -198,22 +191,19 @@ describe("the same built-in commands in bot mode", () => {
 describe("dispatch", () => {
   it("keeps each chat's order while another chat goes on (a handler sleeping in one chat does not delay another)", async () => {
     const events: string[] = [];
-    let fastSeen: () => void = () => {};
-    const fastDone = new Promise<void>((resolve) => {
-      fastSeen = resolve;
-    });
+    const fastSeen = deferred();
     const plugin = definePlugin({
       name: "work",
       handlers: [
         command("slow", async (ctx) => {
           events.push(`start ${ctx.rawArgs}`);
-          if (ctx.rawArgs === "1") await fastDone; // the first slow handler ends only once the other chat was served
+          if (ctx.rawArgs === "1") await fastSeen.promise; // the first slow handler ends only once the other chat was served
           await new Promise((resolve) => setTimeout(resolve, 100));
           events.push(`end ${ctx.rawArgs}`);
         }),
         command("fast", () => {
           events.push("fast");
-          fastSeen();
+          fastSeen.resolve();
         }),
       ],
     });
@@ -278,24 +268,15 @@ describe("dispatch", () => {
         ),
       ],
     });
-    const lost = deferred();
-    const log = createLogger({
-      level: "warn",
-      format: "json",
-      destination: {
-        write: (line: string) => {
-          if (line.includes("connection to Telegram lost")) lost.resolve();
-        },
-      },
-    });
-    const runtime = await startRuntime({ config: world.config(), store: await ownerStore(), plugins: [plugin], log });
+    const capture = captureLog({ level: "warn" });
+    const runtime = await startRuntime({ config: world.config(), store: await ownerStore(), plugins: [plugin], log: capture.log });
     runtimes.push(runtime);
     const dm = { type: "user" as const, id: owner.id };
     const done = handled(runtime, (message) => message.text === "reply when told");
     await world.control.sendMessage(alice.id, dm, "reply when told");
     await holdStarted.promise;
     await world.control.disconnect();
-    await lost.promise;
+    await capture.untilEntry((entry) => entry.msg?.includes("connection to Telegram lost") === true);
     held.resolve();
     await done;
     expect(await latest(world, dm, alice.id)).toMatchObject({ fromId: owner.id, text: "sent across the reconnection" });
@@ -331,16 +312,13 @@ describe("outgoing traffic", () => {
 
 describe("lifecycle", () => {
   it("stops gracefully: no new updates taken, the running handler finishes, then it disconnects", async () => {
-    let started: () => void = () => {};
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const started = deferred();
     const finished: string[] = [];
     const plugin = definePlugin({
       name: "hold",
       handlers: [
         command("hold", async (ctx) => {
-          started();
+          started.resolve();
           await new Promise((resolve) => setTimeout(resolve, 150));
           await ctx.answer(`held ${ctx.rawArgs}`);
           finished.push(ctx.rawArgs);
@@ -349,7 +327,7 @@ describe("lifecycle", () => {
     });
     const runtime = await userRuntime([plugin]);
     await world.control.sendMessage(owner.id, family, ".hold first");
-    await running;
+    await started.promise;
     const stopping = runtime.stop();
     await world.control.sendMessage(owner.id, family, ".hold second");
     const result = await stopping;

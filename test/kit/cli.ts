@@ -1,15 +1,16 @@
 /**
- * Running `npm run login` / `npm start` / `npm run demo`'s entry points as a user does: a child process
- * with its own working directory (its sessions/ and .env), a clean environment, and piped standard input.
+ * Running the command-line entry points (`npm run login`, `npm start`, `npm run demo`, `send`, `confirm`,
+ * `audit`, `access`) as a user does: a child process with its own working directory (its sessions/ and
+ * .env), a clean environment, and piped standard input.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Env } from "../../../src/config.js";
+import type { Env } from "../../src/config.js";
 
 const TSX = createRequire(import.meta.url).resolve("tsx");
-const CLI = fileURLToPath(new URL("../../../src/cli/", import.meta.url));
+const CLI = fileURLToPath(new URL("../../src/cli/", import.meta.url));
 
 /** How a finished command ended. */
 export interface Finished {
@@ -29,12 +30,11 @@ export interface Running {
   readonly finished: Promise<Finished>;
 }
 
+/** The entry points under src/cli/. */
+export type CliName = "login" | "start" | "demo" | "send" | "confirm" | "audit" | "access";
+
 /** Starts `src/cli/NAME.ts` in `cwd` with exactly the variables given (plus PATH), stdin piped from `input` (or closed). */
-export function startCli(
-  name: "login" | "start" | "demo" | "send" | "confirm",
-  args: readonly string[],
-  options: { cwd: string; env?: Env; input?: string },
-): Running {
+export function startCli(name: CliName, args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Running {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "" };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, ["--import", TSX, `${CLI}${name}.ts`, ...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
@@ -48,7 +48,8 @@ export function startCli(
     output.stderr += chunk.toString();
     for (const check of [...waiters]) check();
   });
-  const finished = once(child, "exit").then(([code]) => ({ code: code as number | null, ...output }));
+  // "close", not "exit": the output is complete only once the child's pipes are closed.
+  const finished = once(child, "close").then(([code]) => ({ code: code as number | null, ...output }));
   return {
     child,
     output,
@@ -78,10 +79,6 @@ export function startCli(
 }
 
 /** Runs a command to its end. */
-export function runCli(
-  name: "login" | "start" | "demo" | "send" | "confirm",
-  args: readonly string[],
-  options: { cwd: string; env?: Env; input?: string },
-): Promise<Finished> {
+export function runCli(name: CliName, args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Promise<Finished> {
   return startCli(name, args, options).finished;
 }
