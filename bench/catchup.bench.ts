@@ -6,6 +6,7 @@
  * from startRuntime's call to the last one handled; plain GramJS handles none of them (its catchUp() is an
  * empty TODO), which a live message sent after its wait shows is not for want of a working handler.
  */
+
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { TelegramClient } from "telegram";
@@ -19,6 +20,7 @@ import { type Runtime, startRuntime } from "../src/runtime/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
+import { UpdateStateStore } from "../src/updates/stateStore.js";
 import { countdown } from "../test/kit/deferred.js";
 import { type BenchWorld, loginTestNumber, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
@@ -39,7 +41,7 @@ async function runtimeOn(config: Config, store: SessionStore, onHandled: () => v
     store,
     plugins: [plugin],
     log: createLogger({ level: "silent" }),
-    database: db,
+    updateState: new UpdateStateStore(db),
     closeables: [{ close: () => void db.close() }],
   });
 }

@@ -3,15 +3,17 @@
  * (sessions/NAME.db: update state, handled messages, access control, conversations) with the access
  * layer and conversations (with inline buttons) as its extensions; the database closes when the runtime stops.
  */
+
 import { accessExtension } from "../access/runtime.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
+import { UpdateStateStore } from "../updates/stateStore.js";
 import type { Config } from "./config.js";
 
 /** What startUserbot needs: the runtime's options with the store and session name settled. */
-export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend" | "closeables" | "database"> {
+export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend" | "closeables" | "updateState"> {
   readonly config: Config;
   readonly store: SessionStore;
   readonly sessionName: string;
@@ -23,7 +25,7 @@ export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   try {
     return await startRuntime({
       ...options,
-      database: db,
+      updateState: new UpdateStateStore(db),
       extend: [accessExtension(db, options.config.access), conversationsExtension(db)],
       closeables: [{ close: () => void db.close() }],
     });

@@ -19,7 +19,6 @@ import type { Plugin } from "../handlers/plugin.js";
 import { loadPlugins } from "../handlers/registry.js";
 import { type AccessPolicy, Router } from "../handlers/router.js";
 import { createLogger, type Logger, secrets } from "../log.js";
-import type { Db } from "../store/database.js";
 import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import { isRevokedError } from "../telegram/errors.js";
@@ -32,7 +31,7 @@ import { type SessionError, SessionStore } from "../telegram/sessionStore.js";
 import { gramjsUpdateSource } from "../telegram/updateSource.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
 import { startIntake } from "../updates/intake.js";
-import { UpdateStateStore } from "../updates/stateStore.js";
+import type { UpdateStateStore } from "../updates/stateStore.js";
 import type { RuntimeConfig } from "./config.js";
 import type { ExtendFunction, RuntimeExtension } from "./extension.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
@@ -70,8 +69,8 @@ export interface RuntimeOptions {
   readonly sessionCheckMs?: number;
   /** Closed, in order, when the runtime stops (e.g. the session database). */
   readonly closeables?: readonly Closeable[];
-  /** The session database, where the update state and handled messages are kept (default: memory, so every start is a first start). */
-  readonly database?: Db;
+  /** Where the update state and handled messages are kept, in the session database (default: memory, so every start is a first start). */
+  readonly updateState?: UpdateStateStore;
   /** Called with the runtime just before it logs "ready" (e.g. to route signals to it). */
   readonly onReady?: (runtime: Runtime) => void;
   /** Builds the extensions, in order, once signed in and before the first update is taken. */
@@ -224,7 +223,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     slowAfterMs: config.dispatch.slowHandlerMs,
   });
   const intake = startIntake(gramjsUpdateSource(client, context), {
-    store: parts.database === undefined ? undefined : new UpdateStateStore(parts.database),
+    store: parts.updateState,
     catchUp: config.catchUp,
     log: log.child({ module: "updates" }),
     writable: () => dispatcher.whenWritable(),

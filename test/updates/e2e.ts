@@ -5,6 +5,7 @@
  * recorder of what the runtime handled, with the checks every test makes: each message once, in order per
  * chat.
  */
+
 import { join } from "node:path";
 import { postMessage } from "@tg-toolkit/emulator/model";
 import type { Env } from "../../src/config.js";
@@ -14,6 +15,7 @@ import type { Logger } from "../../src/log.js";
 import { type Runtime, startRuntime } from "../../src/runtime/index.js";
 import { openDatabase } from "../../src/store/database.js";
 import type { SessionStore } from "../../src/telegram/sessionStore.js";
+import { UpdateStateStore } from "../../src/updates/stateStore.js";
 import { Watch } from "../kit/watch.js";
 import type { World } from "../kit/world.js";
 
@@ -158,7 +160,7 @@ export async function startRecorded(
       sessionName,
       plugins: [recorder.plugin()],
       log,
-      database: db,
+      updateState: new UpdateStateStore(db),
       closeables: [{ close: () => void db.close() }],
     });
   } catch (error) {
