@@ -43,24 +43,49 @@ const UPDATES_SUBCLASS = 0x8af52aac;
 
 /** The result of one of the account's calls, when it carries updates or moves a pts (affected messages). */
 function takeResult(listener: UpdateListener, request: Api.AnyRequest, result: unknown, selfId: string): void {
+  const updates = updatesOfResult(request, result, selfId);
+  if (updates !== undefined) listener.updates(updates, "result");
+}
+
+/**
+ * The updates a call's result stands for: a sent message's short form expanded, an update container as is,
+ * and affected messages / history as a pts-only deletion in the box they moved. A call on a supergroup or
+ * channel (channels.deleteMessages, channels.deleteParticipantHistory, messages.readMentions,
+ * unpinAllMessages, readReactions or deleteHistory on an InputPeerChannel) moves that channel's pts, not the
+ * account's (core.telegram.org/api/updates: a channel has its own pts; TDLib applies affected history to
+ * the channel's sequence for a channel dialog); charged to the common box, it would shadow a private
+ * message's pts and open a gap that no difference fills.
+ */
+export function updatesOfResult(request: Api.AnyRequest, result: unknown, selfId: string): Api.TypeUpdates | undefined {
   if (result instanceof Api.UpdateShortSentMessage) {
     const peer = peerOfRequest(request, selfId);
-    if (peer === undefined) return;
+    if (peer === undefined) return undefined;
     const text = "message" in request && typeof request.message === "string" ? request.message : "";
-    listener.updates(new Api.UpdateShort({ update: expandSentMessage(result, peer, selfId, text), date: result.date }), "result");
-  } else if ((result as { SUBCLASS_OF_ID?: number } | null)?.SUBCLASS_OF_ID === UPDATES_SUBCLASS) {
-    listener.updates(result as Api.TypeUpdates, "result");
-  } else if (
+    return new Api.UpdateShort({ update: expandSentMessage(result, peer, selfId, text), date: result.date });
+  }
+  if ((result as { SUBCLASS_OF_ID?: number } | null)?.SUBCLASS_OF_ID === UPDATES_SUBCLASS) return result as Api.TypeUpdates;
+  if (
     result instanceof Api.messages.AffectedMessages ||
     result instanceof Api.messages.AffectedHistory ||
     result instanceof Api.messages.AffectedFoundMessages
   ) {
+    const channelId = channelOfRequest(request);
     const update =
-      request instanceof Api.channels.DeleteMessages && request.channel instanceof Api.InputChannel
-        ? new Api.UpdateDeleteChannelMessages({ channelId: request.channel.channelId, messages: [], pts: result.pts, ptsCount: result.ptsCount })
-        : new Api.UpdateDeleteMessages({ messages: [], pts: result.pts, ptsCount: result.ptsCount });
-    listener.updates(new Api.UpdateShort({ update, date: 0 }), "result");
+      channelId === undefined
+        ? new Api.UpdateDeleteMessages({ messages: [], pts: result.pts, ptsCount: result.ptsCount })
+        : new Api.UpdateDeleteChannelMessages({ channelId, messages: [], pts: result.pts, ptsCount: result.ptsCount });
+    return new Api.UpdateShort({ update, date: 0 });
   }
+  return undefined;
+}
+
+/** The supergroup or channel a call acts on (its `channel`, or a `peer` that is one), if any. */
+function channelOfRequest(request: Api.AnyRequest): Api.long | undefined {
+  const channel = "channel" in request ? (request.channel as unknown) : undefined;
+  if (channel instanceof Api.InputChannel || channel instanceof Api.InputChannelFromMessage) return channel.channelId;
+  const peer = "peer" in request ? (request.peer as unknown) : undefined;
+  if (peer instanceof Api.InputPeerChannel || peer instanceof Api.InputPeerChannelFromMessage) return peer.channelId;
+  return undefined;
 }
 
 /** The chat a send call went to, as a Peer. */
