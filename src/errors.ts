@@ -1,6 +1,6 @@
 /**
  * Ground: the one base class of errors meant for the person at the keyboard, and reading Telegram's RPC
- * error names. A command-line entry point prints a UserError's message as one line and exits with its
+ * errors (their names, and the wait a flood error asks for). A command-line entry point prints a UserError's message as one line and exits with its
  * code; any other error is a bug and says so.
  */
 
@@ -24,4 +24,21 @@ export function rpcErrorName(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const name = (error as { errorMessage?: unknown }).errorMessage;
   return typeof name === "string" ? name : undefined;
+}
+
+const WAIT_NAME = /^(?:FLOOD_WAIT|FLOOD_PREMIUM_WAIT|FLOOD_TEST_PHONE_WAIT|SLOWMODE_WAIT)_(\d+)$/;
+
+/**
+ * Seconds a flood-type error asks to wait: a GramJS FloodError subclass (code 420 with a `seconds` field:
+ * FloodWaitError, SlowModeWaitError, FloodTestPhoneWaitError) or an RPC error named FLOOD_WAIT_X and kin.
+ */
+export function floodWaitSeconds(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const fields = error as { seconds?: unknown; errorMessage?: unknown; code?: unknown };
+  if (fields.code === 420 && typeof fields.seconds === "number" && Number.isFinite(fields.seconds)) return fields.seconds;
+  if (typeof fields.errorMessage === "string") {
+    const match = WAIT_NAME.exec(fields.errorMessage);
+    if (match !== null) return Number(match[1]);
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * only the pages in flight. FLOOD_WAIT pauses every request and halves the limit; transient server
  * errors are retried; any other error, or the abort signal, stops the run once pages in flight settle.
  */
-import { floodWaitSeconds } from "../telegram/floodWait.js";
+import { floodWaitSeconds } from "../errors.js";
 import type { AdaptiveConcurrency, FloodWaitEffect } from "./concurrency.js";
 import { AuditError, AuditInterrupted } from "./errors.js";
 import type { EnumerationPlan, PageTask, PlanStatus } from "./plan.js";

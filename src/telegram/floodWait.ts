@@ -1,3 +1,4 @@
+import { floodWaitSeconds } from "../errors.js";
 import { FloodWaitError } from "../handlers/errors.js";
 
 /** When to sleep through a flood wait and when to give up. */
@@ -14,23 +15,6 @@ export interface FloodWaitPolicy {
 
 /** Sleeps through waits of up to 60 s (like GramJS's default floodSleepThreshold), at most 3 times per call. */
 export const DEFAULT_FLOOD_POLICY: FloodWaitPolicy = { maxSleepSeconds: 60, maxRetries: 3 };
-
-const WAIT_NAME = /^(?:FLOOD_WAIT|FLOOD_PREMIUM_WAIT|FLOOD_TEST_PHONE_WAIT|SLOWMODE_WAIT)_(\d+)$/;
-
-/**
- * Seconds a flood-type error asks to wait: a GramJS FloodError subclass (code 420 with a `seconds` field:
- * FloodWaitError, SlowModeWaitError, FloodTestPhoneWaitError) or an RPC error named FLOOD_WAIT_X and kin.
- */
-export function floodWaitSeconds(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const fields = error as { seconds?: unknown; errorMessage?: unknown; code?: unknown };
-  if (fields.code === 420 && typeof fields.seconds === "number" && Number.isFinite(fields.seconds)) return fields.seconds;
-  if (typeof fields.errorMessage === "string") {
-    const match = WAIT_NAME.exec(fields.errorMessage);
-    if (match !== null) return Number(match[1]);
-  }
-  return undefined;
-}
 
 /** Runs the call, sleeping and retrying on short flood waits; long ones (or too many) raise FloodWaitError. */
 export async function withFloodWait<T>(method: string, call: () => Promise<T>, policy: FloodWaitPolicy = DEFAULT_FLOOD_POLICY): Promise<T> {

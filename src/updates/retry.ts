@@ -1,8 +1,11 @@
 /**
  * Retries of catch-up's steps: a failed step is made again after a pause that doubles each time (1 s to
  * 30 s), until it succeeds or the retrier stops; a step whose call was abandoned because the connection came
- * back (ConnectionResetError) is made again at once, and the pauses start over.
+ * back (ConnectionResetError) is made again at once, and the pauses start over. A FLOOD_WAIT_X is waited
+ * once, X seconds, and logged: calling again sooner only meets the same wait
+ * (core.telegram.org/api/errors, 420 FLOOD: "a wait of X seconds is required").
  */
+import { floodWaitSeconds } from "../errors.js";
 import type { Logger } from "../log.js";
 import { ConnectionResetError } from "./calls.js";
 
@@ -33,6 +36,13 @@ export class Retrier {
         if (this.stopped) return;
         if (err instanceof ConnectionResetError) {
           attempt = -1;
+          continue;
+        }
+        const seconds = floodWaitSeconds(err);
+        if (seconds !== undefined) {
+          this.log.warn({ seconds }, `flood wait: waiting ${seconds} s before trying to ${what} again`);
+          await this.pause(seconds * 1000);
+          attempt -= 1;
           continue;
         }
         const retryMs = retryDelayMs(attempt);

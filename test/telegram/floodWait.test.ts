@@ -1,7 +1,8 @@
 import { errors } from "telegram";
 import { describe, expect, it } from "vitest";
+import { floodWaitSeconds } from "../../src/errors.js";
 import { FloodWaitError } from "../../src/handlers/errors.js";
-import { type FloodWaitPolicy, floodWaitSeconds, withFloodWait } from "../../src/telegram/floodWait.js";
+import { type FloodWaitPolicy, withFloodWait } from "../../src/telegram/floodWait.js";
 
 /** GramJS's own error for FLOOD_WAIT_X, built the way its RPC layer builds it. */
 function gramjsFloodWait(seconds: number): Error {

@@ -42,8 +42,10 @@ beforeAll(async () => {
   const chat = await control.createChat({ type: "supergroup", title: "Team", creatorId: ids.alice, members: [{ userId: ids.owner, role: "member" }] });
   team = { chatId: `-100${chat.id}`, id: Number(chat.id) };
   client = await emulatorClient(emu, { preSharedKey: true, signedInAs: Number(ids.owner), logLevel: LogLevel.NONE });
-  // As the product's client does: the channels' differences are fetched in parallel, and one answer may be an error.
+  // As the product's client does: the channels' differences are fetched in parallel, and one answer may be an
+  // error; flood waits reach the caller instead of being slept through inside GramJS.
   guardContainersOnConnect(client);
+  client.floodSleepThreshold = 0;
   await client.connect();
   // A message in each chat, so that a first start records where each chat's history stands.
   direct("hello");
@@ -246,6 +248,20 @@ describe("catch-up", () => {
     await catchingUp;
     expect(handed).toEqual(["x*", "y*"]);
     expect(logged()).toContainEqual(expect.objectContaining({ msg: "could not fetch the difference; retrying", retryMs: 1000 }));
+  });
+
+  it("waits a FLOOD_WAIT_X on a channel's difference once, X seconds, then fetches it again", async () => {
+    const { handed, live, handedOn, logged } = await setup();
+    heldBack(() => ["w1", "w2"].forEach(inTeam));
+    await control.addFault({ method: "updates.getChannelDifference", error: "FLOOD_WAIT_2", count: 1 });
+    const before = await calls("updates.getChannelDifference");
+    const started = performance.now();
+    live(new Api.UpdateShort({ update: new Api.UpdateChannelTooLong({ channelId: returnBigInt(team.id) }), date: 0 }));
+    await handedOn(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(handed).toEqual(["w1*", "w2*"]);
+    expect(await calls("updates.getChannelDifference")).toBe(before + 2);
+    expect(logged().filter((line) => line.msg.startsWith("flood wait"))).toEqual([expect.objectContaining({ seconds: 2 })]);
   });
 
   it("forgets a channel the account can no longer read", async () => {

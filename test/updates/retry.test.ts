@@ -1,7 +1,7 @@
 /**
  * Retries of catch-up steps, on fake timers: the pauses double from 1 s to 30 s; a step abandoned because the
- * connection came back is made again at once and the pauses start over; stop ends a pause under way and
- * makes no more attempts.
+ * connection came back is made again at once and the pauses start over; a FLOOD_WAIT_X is waited X seconds,
+ * once; stop ends a pause under way and makes no more attempts.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectionResetError } from "../../src/updates/calls.js";
@@ -47,6 +47,23 @@ describe("Retrier", () => {
     expect(step.attempts).toBe(3);
     expect(done).toBe(true);
     expect(retried(lines).map((line) => line.retryMs)).toEqual([1000, 2000]);
+  });
+
+  it("waits a FLOOD_WAIT_X once, X seconds, saying so, instead of calling sooner; later pauses start at 1 s", async () => {
+    vi.useFakeTimers();
+    const { log, entries } = captureLog();
+    const flood = Object.assign(new Error("A wait of 30 seconds is required"), { code: 420, seconds: 30, errorMessage: "FLOOD_WAIT_30" });
+    const step = failing(flood, new Error("one"));
+    void new Retrier(log).run("fetch the difference of channel -1005", step.run);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(step.attempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(step.attempts).toBe(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(step.attempts).toBe(3);
+    expect(entries().filter((entry) => String(entry.msg).startsWith("flood wait"))).toEqual([
+      expect.objectContaining({ seconds: 30, msg: "flood wait: waiting 30 s before trying to fetch the difference of channel -1005 again" }),
+    ]);
   });
 
   it("makes a step abandoned by a reconnection again at once, and starts the pauses over", async () => {
