@@ -4,7 +4,6 @@
  * and no cycle between folders, in the product or in the emulator package.
  */
 import { execFile } from "node:child_process";
-import { dirname } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
@@ -24,9 +23,9 @@ async function tool(name: string, args: string[]): Promise<{ code: number; outpu
 
 /** The folder a module belongs to for the cycle check: src/X or packages/emulator/src/X (a top-level file is its own). */
 function folderOf(path: string): string | undefined {
-  const match = /^(src|packages\/emulator\/src)\/(.+)$/.exec(path);
+  const match = /^(src|packages\/emulator\/src)\/([^/]+)(\/)?/.exec(path);
   if (match === null) return undefined;
-  return match[2].includes("/") ? `${match[1]}/${match[2].split("/")[0]}` : dirname(path) === match[1] ? path : undefined;
+  return match[3] === undefined ? path : `${match[1]}/${match[2]}`;
 }
 
 /** Groups of folders that import each other, directly or around a loop (strongly connected, more than one). */

@@ -14,6 +14,7 @@ import { AtomicFile, TextOutput } from "../audit/output.js";
 import { lineProgress, terminalProgress } from "../audit/progress.js";
 import { SqliteSnapshotStore } from "../audit/sqliteSnapshots.js";
 import { createWriter, FORMATS, type Format } from "../audit/writers/index.js";
+import { UserError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import { PeerError } from "../telegram/peers.js";
@@ -21,7 +22,7 @@ import { chooseSessionName, openSession } from "../telegram/session.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
-import { fail, runMain, UserError } from "./run.js";
+import { fail, runMain } from "./run.js";
 
 const USAGE = "npm run audit -- <chat>... [--format table|csv|json] [--out FILE] [--session NAME] [--fail-on RULE]... [--keep N]";
 

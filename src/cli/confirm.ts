@@ -7,13 +7,14 @@
  * may answer; the message is edited to show the outcome and who answered.
  */
 
+import { UserError } from "../errors.js";
 import { MAX_MESSAGE_LENGTH } from "../send/split.js";
 import { type PeerInput, parsePeerInput } from "../telegram/peers.js";
 import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseCommandLine, sessionFlag } from "./args.js";
 import { askedSessionName, configFromEnvironment } from "./credentials.js";
-import { fail, runMain, UserError } from "./run.js";
+import { fail, runMain } from "./run.js";
 
 const USAGE = 'npm run confirm -- <@username | t.me link | id | me> "Question?" [--timeout 5m] [--from @person ...] [--session NAME]';
 

@@ -4,8 +4,6 @@
  */
 import { BAD_INPUT_EXIT_CODE, UserError } from "../errors.js";
 
-export { UserError };
-
 /** Stop with a one-line message for the user (exit code 2 unless given). */
 export function fail(message: string, exitCode = BAD_INPUT_EXIT_CODE): never {
   throw new UserError(message, exitCode);

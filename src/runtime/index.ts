@@ -121,8 +121,6 @@ export interface RuntimeStats {
   readonly queued: number;
 }
 
-export type { ExtendFunction, RuntimeExtension, RuntimeServices } from "./extension.js";
-
 /** Starts the runtime and resolves once it is ready to handle messages (plugins load while the client connects). */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const started = performance.now();

@@ -7,7 +7,7 @@
  */
 import { Api, type TelegramClient, utils } from "telegram";
 import { CustomFile } from "telegram/client/uploads.js";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName } from "../errors.js";
 import { withFloodWait } from "../telegram/floodWait.js";
 import { type DeliverOptions, type Destination, toApiEntities } from "./deliver.js";
 import type { FileToSend } from "./fileInput.js";

@@ -1,6 +1,6 @@
 /** People named on a command line (--from @alice, 12345, me), resolved to user ids; groups and channels are refused. */
 import { Api, type TelegramClient } from "telegram";
-import { rpcErrorName } from "../telegram/errors.js";
+import { rpcErrorName } from "../errors.js";
 import { describePeerInput, PeerError, type PeerInput } from "../telegram/peers.js";
 
 /** The user ids of the people named; `selfId` stands for "me". */

@@ -1,7 +1,8 @@
 /** Telegram's refusals of a send, explained in one line for the person running the script. */
 
+import { rpcErrorName } from "../errors.js";
 import { FloodWaitError } from "../handlers/errors.js";
-import { formatWait, rpcErrorName } from "../telegram/errors.js";
+import { formatWait } from "../telegram/errors.js";
 
 const REASONS: Readonly<Record<string, string>> = {
   CHAT_WRITE_FORBIDDEN: "this account may not write in that chat",

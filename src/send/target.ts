@@ -4,8 +4,8 @@
  * (user accounts only) the dialogs. Every failure is a PeerError saying what to type instead.
  */
 import { Api, type TelegramClient, utils } from "telegram";
+import { rpcErrorName } from "../errors.js";
 import type { RunMode } from "../handlers/message.js";
-import { rpcErrorName } from "../telegram/errors.js";
 import { PeerError, type PeerInput, resolvePeer } from "../telegram/peers.js";
 import type { Destination } from "./deliver.js";
 import type { KnownPeers } from "./knownPeers.js";

@@ -3,7 +3,6 @@
  * TELEGRAM_BOT_TOKEN, TELEGRAM_SESSION, TELEGRAM_SERVER / TELEGRAM_SERVER_KEY (a custom server such as
  * the emulator), the outgoing rate limits (RATE_*) and the flood-wait policy (FLOOD_*).
  */
-import { readFileSync } from "node:fs";
 import { type Env, optionalInteger, optionalNumber, type Problems, variable } from "../config.js";
 import type { RateLimits } from "./rateLimiter.js";
 import { isValidSessionName, SESSION_NAME_RULE } from "./sessionStore.js";
@@ -32,8 +31,8 @@ export interface TelegramConfig {
   readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
 }
 
-/** Reads the connection settings, recording each problem; `readFile` reads TELEGRAM_SERVER_KEY (injectable for tests). */
-export function parseTelegramConfig(env: Env, problems: Problems, readFile: (path: string) => string = (path) => readFileSync(path, "utf8")): TelegramConfig {
+/** Reads the connection settings, recording each problem; `readFile` reads TELEGRAM_SERVER_KEY. */
+export function parseTelegramConfig(env: Env, problems: Problems, readFile: (path: string) => string): TelegramConfig {
   const apiId = parseApiId(variable(env, "TELEGRAM_API_ID"), problems);
   const apiHash = parseApiHash(variable(env, "TELEGRAM_API_HASH"), problems);
   const botToken = parseBotToken(variable(env, "TELEGRAM_BOT_TOKEN"), problems);

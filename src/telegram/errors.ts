@@ -1,8 +1,6 @@
 /** Reading Telegram's RPC errors as GramJS raises them. */
 import { rpcErrorName } from "../errors.js";
 
-export { rpcErrorName };
-
 /** Error names meaning the session's authorization is gone for good (core.telegram.org/api/errors, 401). */
 export const REVOKED_ERRORS: ReadonlySet<string> = new Set([
   "AUTH_KEY_UNREGISTERED",

@@ -6,12 +6,12 @@
  */
 import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { floodWaitSeconds } from "../errors.js";
+import { floodWaitSeconds, rpcErrorName } from "../errors.js";
 import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
 import type { Message, UserInfo } from "../handlers/message.js";
 import { toReplyMarkup } from "./callbacks.js";
 import { type ConversionContext, fieldsOfMessage, toMessage, toUserInfo } from "./convert.js";
-import { isRevokedError, rpcErrorName } from "./errors.js";
+import { isRevokedError } from "./errors.js";
 
 /** Errors meaning "no such user", answered as undefined by getUser. */
 const NO_SUCH_USER = new Set(["USERNAME_NOT_OCCUPIED", "USERNAME_INVALID", "USER_ID_INVALID", "PEER_ID_INVALID"]);

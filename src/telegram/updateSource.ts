@@ -7,7 +7,7 @@
 import { Api, type TelegramClient, utils } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { expandSentMessage } from "../updates/classify.js";
-import type { IntakeSource, UpdateListener } from "../updates/intake.js";
+import type { IntakeSource } from "../updates/intake.js";
 import { type ConversionContext, fieldsOfMessage, toMessage } from "./convert.js";
 import { connectionStateOf, onCallResult, onUpdatesReceived } from "./internals.js";
 
@@ -23,7 +23,10 @@ export function gramjsUpdateSource(client: TelegramClient, context: ConversionCo
         if (state !== undefined) listener.connection(state);
         else listener.updates(received as Api.TypeUpdates, "push");
       });
-      const stopObserving = onCallResult(client, (request, result) => takeResult(listener, request, result, context.selfId));
+      const stopObserving = onCallResult(client, (request, result) => {
+        const updates = updatesOfResult(request, result, context.selfId);
+        if (updates !== undefined) listener.updates(updates, "result");
+      });
       return () => {
         stopTaking();
         stopObserving();
@@ -40,12 +43,6 @@ export function gramjsUpdateSource(client: TelegramClient, context: ConversionCo
 
 /** Update containers' constructor ids (crc32 of "Updates"): what a call may return instead of a plain result. */
 const UPDATES_SUBCLASS = 0x8af52aac;
-
-/** The result of one of the account's calls, when it carries updates or moves a pts (affected messages). */
-function takeResult(listener: UpdateListener, request: Api.AnyRequest, result: unknown, selfId: string): void {
-  const updates = updatesOfResult(request, result, selfId);
-  if (updates !== undefined) listener.updates(updates, "result");
-}
 
 /**
  * The updates a call's result stands for: a sent message's short form expanded, an update container as is,

@@ -1,5 +1,5 @@
 import { Api, type TelegramClient } from "telegram";
-import { rpcErrorName } from "../errors.js";
+import { rpcErrorName } from "../../errors.js";
 import { attemptsLeft, type Credentials, DEFAULT_ATTEMPTS, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 import { checkTwoFactor } from "./password.js";
 

@@ -1,6 +1,6 @@
 import type { Api } from "telegram";
-import { floodWaitSeconds, UserError } from "../../errors.js";
-import { formatWait, rpcErrorName } from "../errors.js";
+import { floodWaitSeconds, rpcErrorName, UserError } from "../../errors.js";
+import { formatWait } from "../errors.js";
 import type { Prompter } from "../prompter.js";
 
 /** A login that cannot go on; the message is the one line to print. */

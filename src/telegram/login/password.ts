@@ -1,6 +1,6 @@
 import { Api, type TelegramClient } from "telegram";
 import { computeCheck } from "telegram/Password.js";
-import { rpcErrorName } from "../errors.js";
+import { rpcErrorName } from "../../errors.js";
 import { attemptsLeft, DEFAULT_ATTEMPTS, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 
 /** Wrong-password answers: ask again. SRP_ID_INVALID means the SRP parameters went stale: fetch them again. */

@@ -1,6 +1,6 @@
 import { Api, type TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
-import { rpcErrorName } from "../errors.js";
+import { rpcErrorName } from "../../errors.js";
 import { switchDataCenter } from "../internals.js";
 import { type Credentials, explainLoginError, LoginError, type LoginIO, userOf } from "./loginError.js";
 import { checkTwoFactor } from "./password.js";
