@@ -17,6 +17,7 @@ const LAYERS = [
   ["access", "^src/access/"],
   ["audit", "^src/audit/"],
   ["plugins", "^src/plugins/"],
+  ["metrics", "^src/metrics/"],
   ["app", "^src/app/"],
   ["demo", "^src/demo/"],
   ["cli", "^src/cli/"],

@@ -20,10 +20,7 @@ const client = new TelegramClient(session, Number(process.env.TELEGRAM_API_ID), 
   baseLogger: new Logger(LogLevel.NONE),
   connection: customServerConnection(host, Number(port)),
 });
-let handled = 0;
-client.addEventHandler(() => {
-  handled += 1;
-}, new NewMessage({}));
+client.addEventHandler((event) => event.message, new NewMessage({}));
 await client.connect();
 await client.getMe();
 process.stdout.write("ready\n");

@@ -7,6 +7,7 @@ import { type AccessConfig, parseAccessConfig } from "../access/config.js";
 import { ConfigError, type Env, type Problems, readEnv } from "../config.js";
 import { parseHandlersConfig } from "../handlers/config.js";
 import { parseLogConfig } from "../log.js";
+import { type MetricsConfig, parseMetricsConfig } from "../metrics/config.js";
 import type { RuntimeConfig } from "../runtime/config.js";
 import { parseTelegramConfig } from "../telegram/config.js";
 import { parseUpdatesConfig } from "../updates/config.js";
@@ -15,6 +16,8 @@ import { parseUpdatesConfig } from "../updates/config.js";
 export interface Config extends RuntimeConfig {
   /** Access control: owners, default, membership cache lifetimes, refusal texts, log retention (ACCESS_*). */
   readonly access: AccessConfig;
+  /** Watching it run: METRICS_PORT, METRICS_HOST, STATUS_LOG_INTERVAL. */
+  readonly metrics: MetricsConfig;
 }
 
 /** Loads .env and the environment into a Config; throws ConfigError naming the first bad variable. */
@@ -31,6 +34,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
     ...parseHandlersConfig(env, problems),
     ...parseUpdatesConfig(env, problems),
     access: parseAccessConfig(env, problems),
+    metrics: parseMetricsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,11 +1,13 @@
 /**
  * `npm start`'s composition, shared with the demo: the runtime over the session's SQLite database
  * (sessions/NAME.db: update state, handled messages, access control, conversations) with the access
- * layer and conversations (with inline buttons) as its extensions; the database closes when the runtime stops.
+ * layer and conversations (with inline buttons) as its extensions, and the watch (status log line; with
+ * METRICS_PORT, /healthz and /metrics); the database closes when the runtime stops.
  */
 
 import { accessExtension } from "../access/runtime.js";
 import { conversationsExtension } from "../conversations/runtime.js";
+import { watchUserbot } from "../metrics/watch.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
 import type { SessionStore } from "../telegram/sessionStore.js";
@@ -22,11 +24,16 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
 /** Starts the runtime as `npm start` runs it. */
 export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
+  const watch = watchUserbot(options.config.metrics, { sessionsDir: options.store.dir, sessionName: options.sessionName });
   try {
     return await startRuntime({
       ...options,
       updateState: new UpdateStateStore(db),
-      extend: [accessExtension(db, options.config.access), conversationsExtension(db)],
+      extend: [watch.extend, accessExtension(db, options.config.access), conversationsExtension(db)],
+      onReady: (runtime) => {
+        watch.attach(runtime);
+        options.onReady?.(runtime);
+      },
       closeables: [{ close: () => void db.close() }],
     });
   } catch (error) {

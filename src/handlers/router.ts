@@ -50,6 +50,8 @@ export interface RouterOptions {
   readonly services: Omit<ContextServices, "prefix" | "commands">;
   /** Access policy (default: defaultPolicy). */
   readonly policy?: AccessPolicy;
+  /** Hears each handler that failed (after it is logged), e.g. to count errors. */
+  readonly onError?: (handler: string, error: unknown) => void;
 }
 
 /** Selects the handlers of a message and runs them in order, each isolated from the others' failures. */
@@ -119,6 +121,7 @@ export class Router {
         this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
       } else {
         this.log.error({ ...where, err }, "handler failed");
+        this.options.onError?.(route.name, err);
       }
     }
   }

@@ -12,6 +12,7 @@ import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
 import type { AccessPolicy } from "../handlers/router.js";
 import type { Logger } from "../log.js";
+import type { ConnectionState } from "../updates/intake.js";
 import type { RuntimeConfig } from "./config.js";
 
 /** What the runtime offers an extension once the account is signed in. */
@@ -42,6 +43,10 @@ export interface RuntimeExtension {
   interceptMessage?(message: Message): boolean;
   /** Called as the runtime begins to stop, before running handlers drain (e.g. to end their waits). */
   stopping?(): void;
+  /** Hears the connection to Telegram drop ("disconnected", "broken") and come back ("connected"). */
+  onConnection?(state: ConnectionState): void;
+  /** Hears each handler that failed (named "plugin/handler"), after the router logged it. */
+  onHandlerError?(handler: string, error: unknown): void;
 }
 
 /** Builds an extension once the account is signed in. */

@@ -105,6 +105,8 @@ export interface Runtime {
   onHandled(listener: HandledListener): () => void;
   /** Counts: messages received, handled, duplicates skipped, running and queued. */
   stats(): RuntimeStats;
+  /** Whether the runtime is connected and caught up, or stopping. */
+  health(): RuntimeHealth;
   /** Asks Telegram whether the session is still signed in (updates.getState); false, and the runtime stops, when it was revoked. */
   checkSession(): Promise<boolean>;
   /** Stops gracefully (idempotent). */
@@ -119,6 +121,14 @@ export interface RuntimeStats {
   readonly duplicates: number;
   readonly running: number;
   readonly queued: number;
+}
+
+/** The runtime's state as a health check reads it: healthy when connected, caught up and not stopping. */
+export interface RuntimeHealth {
+  readonly connected: boolean;
+  /** False until the start's catch-up is done, while disconnected, and while a catch-up after a reconnection runs. */
+  readonly caughtUp: boolean;
+  readonly stopping: boolean;
 }
 
 /** Starts the runtime and resolves once it is ready to handle messages (plugins load while the client connects). */
@@ -198,9 +208,13 @@ async function assemble(parts: Parts): Promise<Runtime> {
     syntax,
     services: { telegram, client, log, me, conversations: extensions.find((extension) => extension.conversations)?.conversations },
     policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
+    onError: (handler, error) => {
+      for (const extension of extensions) extension.onHandlerError?.(handler, error);
+    },
   });
 
   const listeners = new Set<HandledListener>();
+  let connected = true;
   let handled = 0;
   const dispatcher = new Dispatcher<{ readonly message: Message; readonly done: () => void }>({
     keyOf: ({ message }) => message.chatId,
@@ -237,8 +251,10 @@ async function assemble(parts: Parts): Promise<Runtime> {
       dispatcher.push({ message, done });
     },
     onConnection: (state) => {
-      if (state === "connected") log.info("connected to Telegram");
+      connected = state === "connected";
+      if (connected) log.info("connected to Telegram");
       else log.warn({ state }, "connection to Telegram lost; reconnecting");
+      for (const extension of extensions) extension.onConnection?.(state);
     },
   });
 
@@ -292,6 +308,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       const taken = intake.stats();
       return { received: taken.received, handled, duplicates: taken.duplicates, running: counts.running, queued: counts.queued };
     },
+    health: () => ({ connected, caughtUp: connected && !intake.catchingUp(), stopping: stopping !== undefined }),
     checkSession,
     stop,
   };

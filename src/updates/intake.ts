@@ -78,6 +78,8 @@ export interface Intake {
   /** Stops taking updates (idempotent). */
   stop(): void;
   stats(): IntakeStats;
+  /** True until the start caught up, while disconnected, and while a catch-up after a reconnection runs. */
+  catchingUp(): boolean;
 }
 
 /** Starts hearing the source's updates and handing new messages on, after catching up. */
@@ -121,5 +123,6 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
       memory?.close();
     },
     stats: () => manager.stats(),
+    catchingUp: () => manager.catchingUp(),
   };
 }

@@ -168,6 +168,11 @@ export class UpdateManager {
     this.ledger.stop();
   }
 
+  /** True until the start loaded its state and caught up, while disconnected, and while a catch-up runs. */
+  catchingUp(): boolean {
+    return this.early !== undefined || this.disconnected || this.recovery.isCatchingUp();
+  }
+
   /** Counters so far. */
   stats(): UpdateManagerStats {
     return this.ledger.stats();

@@ -138,6 +138,11 @@ export class Recovery {
     return this.catchingUp;
   }
 
+  /** True while a catch-up (at start or after a reconnection) is fetching or handing on what was missed. */
+  isCatchingUp(): boolean {
+    return this.catchingUp !== undefined;
+  }
+
   /** First start (or catch-up off): takes the current state as the starting point; nothing before it is handled. */
   async recordCurrentState(previous: CommonState | undefined): Promise<void> {
     const { api, store, log } = this.options;
