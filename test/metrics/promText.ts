@@ -45,8 +45,10 @@ export function parsePrometheusText(text: string): Sample[] {
         labels[label[1]] = label[2];
       }
     }
-    const value = ["+Inf", "-Inf", "NaN"].includes(valueText) ? Number(valueText.replace("Inf", "Infinity")) : Number(valueText);
-    if (Number.isNaN(value) && valueText !== "NaN") fail("value is not a number");
+    // Prometheus reads values with Go's strconv.ParseFloat: NaN and Inf in any case (prom-client writes "Nan").
+    const special = /^([+-]?)(inf|infinity|nan)$/i.exec(valueText);
+    const value = special === null ? Number(valueText) : special[2].toLowerCase() === "nan" ? Number.NaN : special[1] === "-" ? -Infinity : Infinity;
+    if (Number.isNaN(value) && special === null) fail("value is not a number");
     const family = [...types.keys()].find((typed) => name === typed || /^(.*)_(bucket|sum|count|total|created)$/.exec(name)?.[1] === typed);
     if (family === undefined) fail(`no # TYPE for ${name}`);
     samples.push({ name, labels, value });

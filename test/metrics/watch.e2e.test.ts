@@ -13,7 +13,7 @@ import { instanceFilePath, readInstanceFile } from "../../src/metrics/instanceFi
 import type { Runtime } from "../../src/runtime/index.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { runCli } from "../kit/cli.js";
-import { captureLog } from "../kit/log.js";
+import { captureLog, type LogCapture } from "../kit/log.js";
 import { Watch } from "../kit/watch.js";
 import { type Peer, preSharedSession, startWorld, type World, workingDir } from "../kit/world.js";
 import { parsePrometheusText, sampleValue } from "./promText.js";
@@ -27,6 +27,7 @@ let runtime: Runtime;
 let base: string;
 const watch = new Watch();
 let handledCount = 0;
+let logs: LogCapture;
 
 /** A plugin that handles every message and throws on "boom". */
 const probe = definePlugin({
@@ -66,12 +67,13 @@ beforeAll(async () => {
   };
   cwd = workingDir(world, await preSharedSession(world.emu, owner.id));
   const store = new SessionStore(join(cwd, "sessions"));
+  logs = captureLog({ level: "info" });
   runtime = await startUserbot({
-    config: world.config({ METRICS_PORT: "0" }),
+    config: world.config({ METRICS_PORT: "0", STATUS_LOG_INTERVAL: "1" }),
     store,
     sessionName: "default",
     plugins: [probe],
-    log: captureLog().log,
+    log: logs.log,
   });
   runtime.onHandled(() => {
     handledCount += 1;
@@ -140,6 +142,11 @@ describe("metrics and health (METRICS_PORT)", () => {
     expect((await health()).body).toMatchObject({ state: "ready", connected: true, caughtUp: true });
     const after = parsePrometheusText(await (await fetch(`${base}/metrics`)).text());
     expect(sampleValue(after, "tg_reconnects_total") - reconnectsBefore).toBe(1);
+  });
+
+  it("logs a status line every STATUS_LOG_INTERVAL seconds: handled since the last, queued, lag", async () => {
+    const status = await logs.untilEntry((entry) => entry.msg === "status" && typeof entry.handled === "number", 3000);
+    expect(status).toMatchObject({ queued: 0, running: 0, lagSeconds: 0, connected: true, caughtUp: true });
   });
 
   it("npm run status finds the instance through the instance file and prints its state", async () => {
