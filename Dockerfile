@@ -6,11 +6,9 @@
 #   docker run -d --restart unless-stopped --env-file .env -v tg-sessions:/app/sessions tg-userbot
 # deploy/compose.yaml does the same with a health check; README: Run it for months.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
-
 # 1. build: every dependency (better-sqlite3 compiled here when no prebuilt binary fits), the TypeScript
 #    build, then the development dependencies pruned away.
-FROM ${NODE_IMAGE} AS build
+FROM node:20-bookworm-slim AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
@@ -25,7 +23,7 @@ RUN npm run build \
     && rm -rf node_modules/@tg-toolkit
 
 # 2. runtime: the slim image with the build and the production dependencies only; no compiler, no sources.
-FROM ${NODE_IMAGE} AS runtime
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 RUN groupadd --system userbot \
