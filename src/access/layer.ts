@@ -110,8 +110,16 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     if (verdict.refusal === "unverified") {
       log.warn({ chat: message.chatId, user: message.senderId, command, reason: verdict.reason }, "access denied: membership could not be verified");
       if (unverified.take(who)) answer(message, config.unverifiedText);
-    } else if (verdict.refusal === "refuse" && config.refusalText !== "" && refusals.take(who)) {
-      answer(message, config.refusalText);
+    } else if (verdict.refusal === "refuse" && config.refusalText !== "") {
+      // Only the first refusal is answered: say so in the log, so that the silence after it does not look like a dead bot.
+      const where = { chat: message.chatId, user: message.senderId, command, reason: verdict.reason };
+      if (refusals.take(who)) {
+        log.info(
+          { ...where, quietSeconds: config.refusalIntervalSeconds },
+          "access denied: refusal sent; this person's next refused commands get no answer for ACCESS_REFUSAL_INTERVAL seconds",
+        );
+        answer(message, config.refusalText);
+      } else log.info(where, "access denied: no answer (refused already within ACCESS_REFUSAL_INTERVAL)");
     }
     return { allow: false, reason: verdict.reason };
   };

@@ -30,12 +30,12 @@ const source: MembershipSource & { calls: number } = {
   },
 };
 
-function setup() {
+function setup(logs = captureLog()) {
   const db = openDatabase(":memory:");
   const gateway = new FakeGateway();
   const client = {} as TelegramClient;
   const config = parseAccessConfig({}, []);
-  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode: "bot", config, log: captureLog().log, telegram: gateway, source });
+  const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode: "bot", config, log: logs.log, telegram: gateway, source });
   layer.rules.setGate({ name: "vip", chatId: "-100500", accessHash: "9", label: "@vip", passing: ["creator", "admin", "member"] });
   return { db, gateway, client, layer };
 }
@@ -62,6 +62,19 @@ describe("access layer", () => {
     expect(await layer.policy({ plugin: "p", handler: secret, message: at("2", 8) })).toMatchObject({ allow: false });
     expect(gateway.calls).toEqual([{ op: "send", chatId: "2", text: "You are not authorized to use this bot.", options: { replyTo: 7 } }]);
     expect(layer.accessLog.query().map((e) => e.outcome)).toEqual(["deny", "deny"]);
+    layer.close();
+  });
+
+  it("says in the log that the refusal was sent once and that further refused commands get no answer", async () => {
+    const logs = captureLog({ level: "info" });
+    const { layer } = setup(logs);
+    await layer.policy({ plugin: "p", handler: secret, message: at("4", 7) });
+    await layer.policy({ plugin: "p", handler: secret, message: at("4", 8) });
+    const lines = logs.entries().filter((entry) => String(entry.msg).startsWith("access denied"));
+    expect(lines).toEqual([
+      expect.objectContaining({ user: "4", command: "secret", quietSeconds: 3600, msg: expect.stringContaining("next refused commands get no answer") }),
+      expect.objectContaining({ user: "4", command: "secret", msg: "access denied: no answer (refused already within ACCESS_REFUSAL_INTERVAL)" }),
+    ]);
     layer.close();
   });
 
