@@ -5,7 +5,6 @@
  * and the hooks feeding the metrics. Without METRICS_PORT, a handled message costs one assignment.
  */
 import { UserError } from "../errors.js";
-import type { Logger } from "../log.js";
 import type { ExtendFunction, RuntimeExtension } from "../runtime/extension.js";
 import type { Runtime } from "../runtime/index.js";
 import { observeCalls } from "../telegram/callTiming.js";
@@ -34,7 +33,6 @@ export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
   const lag = new LagTracker();
   let runtime: Runtime | undefined;
   let metrics: UserbotMetrics | undefined;
-  let log: Logger | undefined;
   let timer: NodeJS.Timeout | undefined;
   const pending = () => {
     const stats = runtime?.stats();
@@ -49,7 +47,6 @@ export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
     });
 
   const extend: ExtendFunction = async (services) => {
-    log = services.log;
     const closers: (() => void | Promise<void>)[] = [];
     const extension: RuntimeExtension = {
       async close() {
@@ -116,7 +113,7 @@ export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
       timer = setInterval(() => {
         const stats = ready.stats();
         const { connected, caughtUp } = ready.health();
-        (log ?? ready.log).info(
+        ready.log.info(
           {
             handled: stats.handled - previous,
             queued: stats.queued,
