@@ -7,6 +7,7 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -19,7 +20,7 @@ let world: World;
 let out: string;
 
 beforeAll(async () => {
-  out = mkdtempSync(join(ROOT, ".build-test-"));
+  out = mkdtempSync(join(tmpdir(), "tg-build-"));
   await run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(out, "dist")], {
     cwd: ROOT,
   });
