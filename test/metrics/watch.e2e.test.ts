@@ -29,14 +29,15 @@ const watch = new Watch();
 let handledCount = 0;
 let logs: LogCapture;
 
-/** A plugin that handles every message and throws on "boom". */
+/** A plugin that handles every message, throws on "boom" and replies to "flood". */
 const probe = definePlugin({
   name: "probe",
   handlers: [
     onMessage(
       () => true,
-      (ctx) => {
+      async (ctx) => {
         if (ctx.message.text === "boom") throw new Error("boom on purpose");
+        if (ctx.message.text === "flood") await ctx.reply("after a flood wait");
       },
     ),
   ],
@@ -127,6 +128,23 @@ describe("metrics and health (METRICS_PORT)", () => {
     expect(sampleValue(after, "tg_connected")).toBe(1);
   });
 
+  it("counts flood waits and RPC latency by method", async () => {
+    const before = parsePrometheusText(await (await fetch(`${base}/metrics`)).text());
+    await world.control.addFault({ method: "messages.sendMessage", error: "FLOOD_WAIT_1", count: 1 });
+    const target = handledCount + 1;
+    await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "flood");
+    await watch.until(
+      () => handledCount >= target,
+      () => `${handledCount} of ${target} messages handled`,
+    );
+    const after = parsePrometheusText(await (await fetch(`${base}/metrics`)).text());
+    const delta = (name: string, labels: Record<string, string>) => sampleValue(after, name, labels) - sampleValue(before, name, labels);
+    expect(delta("tg_flood_waits_total", { method: "messages.SendMessage" })).toBe(1);
+    expect(delta("tg_flood_wait_seconds_total", { method: "messages.SendMessage" })).toBe(1);
+    expect(delta("tg_rpc_duration_seconds_count", { method: "messages.SendMessage", outcome: "error" })).toBe(1);
+    expect(delta("tg_rpc_duration_seconds_count", { method: "messages.SendMessage", outcome: "ok" })).toBe(1);
+  });
+
   it("turns 503 within 2 s of a dropped connection and 200 once caught up, counting the reconnection", async () => {
     const reconnectsBefore = sampleValue(parsePrometheusText(await (await fetch(`${base}/metrics`)).text()), "tg_reconnects_total");
     await world.control.setLatency(1500); // the catch-up after reconnecting takes a while: the 503 lasts long enough to be seen
@@ -145,7 +163,8 @@ describe("metrics and health (METRICS_PORT)", () => {
   });
 
   it("logs a status line every STATUS_LOG_INTERVAL seconds: handled since the last, queued, lag", async () => {
-    const status = await logs.untilEntry((entry) => entry.msg === "status" && typeof entry.handled === "number", 3000);
+    const since = Date.now(); // the lines logged while the connection was down say so; wait for one from now on
+    const status = await logs.untilEntry((entry) => entry.msg === "status" && typeof entry.handled === "number" && Number(entry.time) >= since, 3000);
     expect(status).toMatchObject({ queued: 0, running: 0, lagSeconds: 0, connected: true, caughtUp: true });
   });
 
