@@ -1,7 +1,8 @@
 /**
  * Time from `npm start` to the runtime's "ready" log line with a saved session, on loopback against the
  * standalone emulator (issue: under 1.5 s). Measured from spawning the command to reading the line, the
- * way a person waits for it: through npm (npm + tsx + node), and straight through node with tsx's loader.
+ * way a person waits for it: through npm (npm, then node with tsx's loader: `npm start` since issue 14), and that
+ * node command straight. The production build (`node dist/cli/start.js`) is bench/production.bench.ts.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
