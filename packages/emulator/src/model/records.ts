@@ -207,4 +207,6 @@ export interface QtsBox {
 export interface Authorization {
   userId: number;
   date: number;
+  /** Signed in with auth.importAuthorization: the key may act as the account on a DC not its home (dcs.ts). */
+  imported?: boolean;
 }
