@@ -6,7 +6,8 @@
 import { controlActions } from "./control/actions.js";
 import { startControlServer } from "./control/http.js";
 import { allMethods } from "./methods/index.js";
-import { DC_IDS, type DcAddress, MAIN_DC } from "./model/dcs.js";
+import { DC_IDS, MAIN_DC } from "./model/dcs.js";
+import type { DcAddress } from "./model/records.js";
 import { World } from "./model/world.js";
 import { MtprotoServer } from "./mtproto/server.js";
 import { Router } from "./rpc/router.js";

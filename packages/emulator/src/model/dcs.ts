@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { RpcError } from "./errors.js";
 import type { UserRecord } from "./records.js";
+
 import type { World } from "./world.js";
 
 /** The DCs the emulator runs, as Telegram's production DCs are numbered. */
@@ -16,21 +17,6 @@ export const DC_IDS: readonly number[] = [1, 2, 3, 4, 5];
 export const MAIN_DC = 2;
 /** How long an exported authorization may be imported, in seconds (Telegram does not say; kept short). */
 export const EXPORTED_AUTHORIZATION_TTL = 300;
-
-/** Where clients reach one DC (help.getConfig's dc_options). */
-export interface DcAddress {
-  readonly id: number;
-  readonly host: string;
-  readonly port: number;
-}
-
-/** An auth.exportAuthorization answer waiting for its auth.importAuthorization. */
-export interface ExportedAuthorization {
-  readonly userId: number;
-  /** The DC it may be imported on (the export's dc_id). */
-  readonly dcId: number;
-  readonly expires: number;
-}
 
 /** 303 X_MIGRATE_N: repeat the call on DC n (core.telegram.org/api/errors, 303 SEE_OTHER). */
 export function migrateError(kind: "PHONE" | "USER" | "FILE" | "NETWORK", dcId: number): RpcError {
