@@ -5,9 +5,8 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
-import type { DcAddress, ExportedAuthorization } from "./dcs.js";
 import { FileStore } from "./files.js";
-import type { Authorization, ChatRecord, MessageBox, PeerRef, UserRecord } from "./records.js";
+import type { Authorization, ChatRecord, DcAddress, ExportedAuthorization, MessageBox, PeerRef, UserRecord } from "./records.js";
 import { newBox } from "./records.js";
 import type { VerifierCache } from "./srp.js";
 import { UploadStore } from "./uploads.js";
