@@ -13,6 +13,7 @@ import { type Runtime, startRuntime } from "../../../src/runtime/index.js";
 import { createTelegramClient, sessionString } from "../../../src/telegram/client.js";
 import { loginWithCode } from "../../../src/telegram/login/code.js";
 import type { LoginIO } from "../../../src/telegram/login/loginError.js";
+import { loginWithQr } from "../../../src/telegram/login/qr.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
 import { captureLog } from "../../kit/log.js";
 import { Watch } from "../../kit/watch.js";
@@ -79,6 +80,25 @@ describe("data centres", () => {
     const message = await say(world, runtime, alice.id, peer, "hello on DC 4");
     expect(message.isCatchUp).toBe(false);
     expect(savedDc(store)).toBe(4);
+  });
+
+  it("follows a QR login accepted by an account of DC 4 there (loginTokenMigrateTo) and saves the session on DC 4", async () => {
+    const quinn = await world.control.createUser({ firstName: "Quinn", phone: "9996641303" });
+    const client = createTelegramClient(world.config(), "", quiet);
+    try {
+      await client.connect();
+      const user = await loginWithQr(client, world.config(), answering(), (url) => {
+        void world.control.acceptQr(quinn.id, Buffer.from(url.slice("tg://login?token=".length), "base64url"));
+      });
+      expect(user.id.toString()).toBe(quinn.id);
+      expect(client.session.dcId).toBe(4);
+      const store = world.store();
+      store.save("default", sessionString(client));
+      const runtime = await run(store);
+      expect(runtime.me.id).toBe(quinn.id);
+    } finally {
+      await client.destroy();
+    }
   });
 
   it("follows a move to another DC while messages flow: every message handled once, the session kept and saved on the new DC", async () => {
