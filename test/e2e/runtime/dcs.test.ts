@@ -5,6 +5,8 @@
  * authorization exported and imported, the updates hook moved, a catch-up), every message handled once, the
  * session never set aside and saved on the new DC.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
@@ -15,6 +17,7 @@ import { loginWithCode } from "../../../src/telegram/login/code.js";
 import type { LoginIO } from "../../../src/telegram/login/loginError.js";
 import { loginWithQr } from "../../../src/telegram/login/qr.js";
 import type { SessionStore } from "../../../src/telegram/sessionStore.js";
+import { runCli, startCli } from "../../kit/cli.js";
 import { captureLog } from "../../kit/log.js";
 import { Watch } from "../../kit/watch.js";
 import { type Peer, say, startWorld, type World } from "../../kit/world.js";
@@ -80,6 +83,23 @@ describe("data centres", () => {
     const message = await say(world, runtime, alice.id, peer, "hello on DC 4");
     expect(message.isCatchUp).toBe(false);
     expect(savedDc(store)).toBe(4);
+  });
+
+  it("`npm run login` with a DC-4 number saves the session on DC 4 and `npm start` reconnects there from the file", async () => {
+    const erin = await world.control.createUser({ firstName: "Erin", username: "erin_dc4", phone: "9996641304" });
+    const cwd = mkdtempSync(join(world.dir, "cwd-"));
+    const env = world.env({ LOG_FORMAT: "json" });
+    const login = await runCli("login", [], { cwd, env, input: "+9996641304\n44444\n" });
+    expect(login.stdout).toBe(`Logged in as @erin_dc4 (id ${erin.id}). Session saved to sessions/default.session; run \`npm start\`.\n`);
+    expect(login.code).toBe(0);
+    expect(new StringSession(readFileSync(join(cwd, "sessions", "default.session"), "utf8").trim()).dcId).toBe(4);
+
+    const start = startCli("start", [], { cwd, env });
+    const ready = JSON.parse(await start.line(/"msg":"ready"/)) as Record<string, unknown>;
+    expect(ready).toMatchObject({ account: "@erin_dc4", mode: "user" });
+    start.child.kill("SIGTERM");
+    const stopped = await start.finished;
+    expect(stopped.code, stopped.stderr).toBe(0);
   });
 
   it("follows a QR login accepted by an account of DC 4 there (loginTokenMigrateTo) and saves the session on DC 4", async () => {
