@@ -133,7 +133,10 @@ describe("several DCs", () => {
   it("moves an account through the control API: its calls on the old DC answer USER_MIGRATE_X", async () => {
     const { client, id } = await loggedIn(2, "Mover");
     await client.getMe();
+    expect(emu.model.onlineUsers().has(Number(id))).toBe(true);
     expect(await control.moveToDc(id, 4)).toEqual({ id, dcId: 4, previousDcId: 2 });
+    // Updates come from the DC the account lives on: its connection on the old DC takes none.
+    expect(emu.model.onlineUsers().has(Number(id))).toBe(false);
     expect(await rpcError(raw(client, new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })))).toBe("USER_MIGRATE_4");
     // help.* is open: a connection's init (help.getConfig) still works on the old DC.
     expect((await raw(client, new Api.help.GetConfig())).thisDc).toBe(2);

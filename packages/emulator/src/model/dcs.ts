@@ -55,6 +55,20 @@ export function checkPhoneDc(world: World, authKeyId: string, phone: string, acc
 }
 
 /**
+ * The account whose updates a connection on this key receives: its signed-in account, when the key is on
+ * the account's home DC (or belongs to no DC, as tests' pre-shared keys). Updates come from the DC the
+ * account lives on: a key that imported the authorization elsewhere (files), or one left on the old DC
+ * after a move, gets none.
+ */
+export function updatesUserOfKey(world: World, authKeyId: string): number | undefined {
+  const authorization = world.authorizations.get(authKeyId);
+  const here = world.dcOfKey(authKeyId);
+  const user = authorization && world.users.get(authorization.userId);
+  if (user === undefined || here === undefined) return authorization?.userId;
+  return homeDcOf(world, user) === here ? user.id : undefined;
+}
+
+/**
  * 303 USER_MIGRATE_X for a call made as an account on a DC that is not its home, unless the key imported
  * its authorization there (core.telegram.org/api/datacenter: "when executing any query transmitted to
  * the old DC, the API will return the error 303 USER_MIGRATE_X"; an imported authorization is how a

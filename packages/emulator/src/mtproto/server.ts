@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Api } from "telegram";
+import { updatesUserOfKey } from "../model/dcs.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
 import { serializeObject } from "../tl/serialize.js";
@@ -158,7 +159,7 @@ export class MtprotoServer {
     const targets: Session[] = [];
     for (const session of sessions) {
       if (session.key === exceptSessionKey) continue;
-      if (this.world.userOfKey(session.authKey.idHex) !== userId) this.unsubscribe(session);
+      if (updatesUserOfKey(this.world, session.authKey.idHex) !== userId) this.unsubscribe(session);
       else targets.push(session);
     }
     this.deliver(targets, updates);
@@ -193,7 +194,7 @@ export class MtprotoServer {
     const online = new Set<number>();
     for (const [userId, sessions] of this.subscribers) {
       for (const session of sessions) {
-        if (session.outbox && this.world.userOfKey(session.authKey.idHex) === userId) {
+        if (session.outbox && updatesUserOfKey(this.world, session.authKey.idHex) === userId) {
           online.add(userId);
           break;
         }
