@@ -8,6 +8,7 @@
  */
 import bigInt from "big-integer";
 import { Api, type TelegramClient } from "telegram";
+import { AuthKey } from "telegram/crypto/AuthKey.js";
 import { _serverKeys } from "telegram/crypto/RSA.js";
 import { Raw } from "telegram/events/Raw.js";
 import { BinaryReader } from "telegram/extensions/index.js";
@@ -204,7 +205,13 @@ async function switchDc(client: TelegramClient, dcId: number): Promise<void> {
   holding.set(client, held);
   switching._connectedDeferred = { promise: held, resolve: () => {} };
   const kept: SendState[] = [];
-  if (old !== undefined) old.addStateToQueue = (state) => void kept.push(state);
+  const abandoned: MTProtoSender[] = [];
+  if (old !== undefined) {
+    abandoned.push(old);
+    old.addStateToQueue = (state) => void kept.push(state);
+  }
+  let back = false;
+  const previous = { dcId: client.session.dcId, address: client.session.serverAddress, port: client.session.port, key: old?.authKey.getKey() };
   try {
     client.session.setDC(dcId, dc.ipAddress, dc.port);
     await old?.authKey.setKey(undefined);
@@ -219,19 +226,50 @@ async function switchDc(client: TelegramClient, dcId: number): Promise<void> {
     hookSender(client);
     const sender = switching._sender as MTProtoSender | undefined;
     if (exported !== undefined && sender !== undefined) await sender.send(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes }));
+  } catch (error) {
+    // The authorization did not arrive: back to the old DC and its signed-in key, so that the call that
+    // asked (GramJS's invoke retries it) and those held meanwhile meet X_MIGRATE again and switch again,
+    // rather than reach a key signed in as nobody.
+    const failed = switching._sender;
+    const restored =
+      exported !== undefined && previous.key !== undefined
+        ? await restoreDc(client, previous).then(
+            () => true,
+            () => false,
+          )
+        : false;
+    if (failed !== undefined && failed !== switching._sender) abandoned.push(failed);
+    if (!restored) throw error;
+    back = true;
   } finally {
     switching._connectedDeferred = connected;
     holding.delete(client);
     open();
     const current = switching._sender;
-    if (old !== undefined && current !== undefined && current !== old) {
-      kept.push(...takeStates(old));
-      old.addStateToQueue = (state) => (switching._sender ?? current).addStateToQueue(state);
-      for (const state of kept) current.addStateToQueue(state);
+    // Calls that took a sender left behind go to the current one (GramJS's disconnect leaves them hanging).
+    for (const left of abandoned) {
+      if (current === undefined || left === current) continue;
+      kept.push(...takeStates(left));
+      left.addStateToQueue = (state) => (switching._sender ?? current).addStateToQueue(state);
     }
+    if (current !== undefined) for (const state of kept.splice(0)) current.addStateToQueue(state);
   }
   for (const handler of updateHandlers.get(client) ?? []) handler(new UpdateConnectionState(UpdateConnectionState.connected));
-  for (const listener of switchListeners.get(client) ?? []) listener(dcId);
+  if (!back) for (const listener of switchListeners.get(client) ?? []) listener(dcId);
+}
+
+/** Reconnects the client to the DC and auth key it had before a switch that failed. */
+async function restoreDc(client: TelegramClient, previous: { dcId: number; address: string; port: number; key?: Buffer }): Promise<void> {
+  const switching = client as unknown as SwitchingClient;
+  const key = new AuthKey();
+  await key.setKey(previous.key);
+  client.session.setDC(previous.dcId, previous.address, previous.port);
+  client.session.setAuthKey(key);
+  (client.session as unknown as { _key?: Buffer })._key = previous.key;
+  await switching._disconnect();
+  switching._sender = undefined;
+  await client.connect();
+  hookSender(client);
 }
 
 /**

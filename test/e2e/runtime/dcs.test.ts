@@ -121,6 +121,34 @@ describe("data centres", () => {
     }
   });
 
+  it("keeps the session when the authorization fails to arrive on the new DC: back to the old one, then the move again", async () => {
+    const owner = await world.control.createUser({ firstName: "Fay", phone: "9996621305" });
+    const { store } = await loggedInStore("9996621305", "22222");
+    const echo = definePlugin({
+      name: "echo",
+      handlers: [
+        onMessage(
+          (message) => message.senderId === alice.id,
+          (ctx) => ctx.reply(`ack ${ctx.message.text}`).then(() => undefined),
+        ),
+      ],
+    });
+    const runtime = await run(store, [echo]);
+    await runtime.caughtUp;
+    await world.control.moveToDc(owner.id, 4);
+    await world.control.addFault({ method: "auth.importAuthorization", error: "INTERNAL", count: 1 });
+    const peer: Peer = { type: "user", id: owner.id };
+    // The old DC pushes nothing after the move: the runtime learns of it from its next call, here the
+    // periodic session check, and catches up once it is signed in on the new DC.
+    const handledMessage = say(world, runtime, alice.id, peer, "through a failed import");
+    expect(await runtime.checkSession()).toBe(true);
+    await handledMessage;
+    expect(runtime.client.session.dcId).toBe(4);
+    expect(savedDc(store)).toBe(4);
+    const [reply] = await world.control.messages("user", alice.id, { viewerId: owner.id, limit: 1 });
+    expect(reply).toMatchObject({ fromId: owner.id, text: "ack through a failed import" });
+  });
+
   it("follows a move to another DC while messages flow: every message handled once, the session kept and saved on the new DC", async () => {
     const owner = await world.control.createUser({ firstName: "Olivia", phone: "9996621302" });
     const { store, dcId } = await loggedInStore("9996621302", "22222");
