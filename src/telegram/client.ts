@@ -8,8 +8,8 @@ import { Logger as GramLogger, LogLevel } from "telegram/extensions/Logger.js";
 import { StringSession } from "telegram/sessions/index.js";
 import type { Logger } from "../log.js";
 import type { TelegramConfig } from "./config.js";
-import { customServerConnection, pointSessionAt, trustServerKey } from "./customServer.js";
-import { guardContainersOnConnect } from "./internals.js";
+import { customServerConnection, dcAddressBook, pointSessionAt, trustServerKey } from "./customServer.js";
+import { type DcAddressBook, followDcSwitches, guardContainersOnConnect, useDcOptions } from "./internals.js";
 
 /** How the client introduces itself to Telegram (shown in the account's list of active sessions). */
 export const DEVICE_MODEL = "tg-userbot-toolkit";
@@ -18,9 +18,11 @@ export const DEVICE_MODEL = "tg-userbot-toolkit";
 export function createTelegramClient(config: TelegramConfig, session: string, log: Logger): TelegramClient {
   const stringSession = new StringSession(session);
   const server = config.server;
+  let book: DcAddressBook | undefined;
   if (server !== undefined) {
     trustServerKey(server.publicKeyPem);
-    pointSessionAt(stringSession, server.host, server.port);
+    book = dcAddressBook(stringSession, server.host, server.port);
+    pointSessionAt(stringSession, server.host, server.port, book);
   }
   const client = new TelegramClient(stringSession, config.apiId, config.apiHash, {
     baseLogger: new GramLogger(LogLevel.NONE),
@@ -32,9 +34,12 @@ export function createTelegramClient(config: TelegramConfig, session: string, lo
     deviceModel: DEVICE_MODEL,
     appVersion: "0.1.0",
     systemVersion: `Node.js ${process.versions.node}`,
-    ...(server !== undefined && { connection: customServerConnection(server.host, server.port) }),
+    ...(server !== undefined && { connection: customServerConnection(server.host, server.port, undefined, book) }),
   });
   guardContainersOnConnect(client);
+  if (book !== undefined) useDcOptions(client, book);
+  // A DC switch (PHONE_MIGRATE at login, USER_MIGRATE while running) keeps the account signed in.
+  followDcSwitches(client);
   client.onError = async (error: Error) => {
     log.warn({ err: { type: error.constructor.name, message: error.message } }, "connection problem; GramJS retries");
   };

@@ -6,9 +6,9 @@
 import { createHash, createPublicKey } from "node:crypto";
 import { type Connection, ConnectionTCPFull } from "telegram/network/index.js";
 import type { Session } from "telegram/sessions/index.js";
-import { trustRsaKey } from "./internals.js";
+import { type DcAddressBook, trustRsaKey } from "./internals.js";
 
-/** The DC our custom server presents itself as; the emulator answers as DC 2. */
+/** The DC TELEGRAM_SERVER is: the emulator's main DC (its other DCs come from help.getConfig's dc_options). */
 export const CUSTOM_SERVER_DC = 2;
 
 /** n and e of an RSA public key in PEM (PKCS#1 "RSA PUBLIC KEY" or SPKI "PUBLIC KEY"). */
@@ -43,22 +43,42 @@ export function trustServerKey(pem: string): string {
   return fingerprint;
 }
 
-/** Point a session at a custom server, unless it already holds that address (a saved session). */
-export function pointSessionAt(session: Session, host: string, port: number): void {
+/**
+ * The DC addresses of a custom server known before connecting: TELEGRAM_SERVER as DC 2, and the DC a saved
+ * session was moved to (a login that met PHONE_MIGRATE, or a migration while running) at the address saved
+ * with it. The others are learnt from help.getConfig when needed (internals.ts, useDcOptions).
+ */
+export function dcAddressBook(session: Session, host: string, port: number): DcAddressBook {
+  const book: DcAddressBook = new Map([[CUSTOM_SERVER_DC, { host, port }]]);
+  if (session.serverAddress === host && session.dcId > 0 && session.dcId !== CUSTOM_SERVER_DC && session.port > 0) {
+    book.set(session.dcId, { host, port: session.port });
+  }
+  return book;
+}
+
+/**
+ * Point a session at a custom server, unless it already holds that address (a saved session) or one of its
+ * other DCs (a session saved on the DC the account lives on).
+ */
+export function pointSessionAt(session: Session, host: string, port: number, book?: DcAddressBook): void {
+  if (session.serverAddress === host && session.dcId !== CUSTOM_SERVER_DC && book?.has(session.dcId)) return;
   if (session.serverAddress !== host || session.port !== port || session.dcId !== CUSTOM_SERVER_DC) {
     session.setDC(CUSTOM_SERVER_DC, host, port);
   }
 }
 
 /**
- * A GramJS connection class that dials the custom server's port. GramJS 2.26 dials port 80 (443 over
- * WSS) for its main connection whatever the session says, so without this a client never reaches a
- * server on another port; reconnections reuse the class and keep the port.
+ * A GramJS connection class that dials the custom server's ports. GramJS 2.26 dials port 80 (443 over
+ * WSS) for its main connection whatever the session says, and 443 for another DC whatever help.getConfig
+ * says, so without this a client never reaches a server on another port; reconnections reuse the class
+ * and keep the port. With a `book`, each DC is dialled at its own address and port.
  */
-export function customServerConnection(host: string, port: number, base: typeof Connection = ConnectionTCPFull): typeof Connection {
+export function customServerConnection(host: string, port: number, base: typeof Connection = ConnectionTCPFull, book?: DcAddressBook): typeof Connection {
   return class CustomServerConnection extends base {
     constructor(params: ConstructorParameters<typeof Connection>[0]) {
-      super(params.ip === host ? { ...params, port } : params);
+      const dc = book?.get(params.dcId);
+      if (dc !== undefined) super({ ...params, ip: dc.host, port: dc.port });
+      else super(params.ip === host ? { ...params, port } : params);
     }
   };
 }

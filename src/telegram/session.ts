@@ -10,6 +10,7 @@ import { botIdOf } from "./botToken.js";
 import { createTelegramClient, sessionString } from "./client.js";
 import type { TelegramConfig } from "./config.js";
 import { isRevokedError } from "./errors.js";
+import { followDcSwitches } from "./internals.js";
 import { loginBot } from "./login/bot.js";
 import { SessionError, type SessionStore } from "./sessionStore.js";
 
@@ -49,6 +50,7 @@ async function connectSaved(config: TelegramConfig, store: SessionStore, name: s
   const saved = store.load(name);
   secrets.add(saved);
   const client = createTelegramClient(config, saved, log);
+  saveOnDcSwitch(client, store, name, log);
   try {
     await client.connect();
     const user = await client.getMe();
@@ -72,12 +74,27 @@ async function importBotToken(config: TelegramConfig, store: SessionStore, name:
     const saved = sessionString(client);
     secrets.add(saved);
     store.save(name, saved);
+    saveOnDcSwitch(client, store, name, log);
     log.info({ sessionName: name, path: store.pathOf(name) }, "bot logged in with its token; session saved");
     return { client, user };
   } catch (error) {
     await client.destroy();
     throw error;
   }
+}
+
+/**
+ * Telegram moved the account to another DC (USER_MIGRATE) and the client followed with its authorization
+ * (internals.ts, followDcSwitches): the session file is rewritten with the new DC and key, so the next start
+ * connects there.
+ */
+function saveOnDcSwitch(client: TelegramClient, store: SessionStore, name: string, log: Logger): void {
+  followDcSwitches(client, (dcId) => {
+    const moved = sessionString(client);
+    secrets.add(moved);
+    store.save(name, moved);
+    log.info({ sessionName: name, dcId }, `Telegram moved the account to DC ${dcId}; followed it and saved the session`);
+  });
 }
 
 /** "@name (id 42)" or "First (id 42)". */

@@ -88,6 +88,7 @@ runMain(async () => {
       host: emu.host,
       port: emu.port,
       dcId: emu.dcId,
+      dcs: emu.dcs,
       controlUrl: emu.controlUrl,
       rsaPublicKey: emu.rsaPublicKey,
       ...(Object.keys(emu.seeded).length > 0 && { seeded: emu.seeded }),

@@ -19,7 +19,7 @@ import { keyFingerprint, publicNumbers } from "./mtproto/crypto/rsa.js";
 export const EMULATOR_DC_ID = 2;
 
 /** Where a client connects: an in-process emulator, or a standalone one (from its ready line). */
-export type EmulatorAddress = Pick<Emulator, "host" | "port" | "rsaPublicKey"> & Partial<Pick<Emulator, "server" | "model">>;
+export type EmulatorAddress = Pick<Emulator, "host" | "port" | "rsaPublicKey"> & Partial<Pick<Emulator, "server" | "model" | "dcs">>;
 
 /** Test credentials; the emulator accepts any api_id / api_hash. */
 export const EMULATOR_API_ID = 12345;
@@ -55,7 +55,7 @@ export async function givePreSharedKey(emu: Pick<Emulator, "server" | "model">, 
 /** A saved session string for an in-process emulator holding a pre-shared key, signed in as `signedInAs` if given. */
 export async function preSharedSession(emu: Emulator, signedInAs?: number): Promise<string> {
   const session = new StringSession("");
-  pointSessionAt(session, emu.host, emu.port);
+  pointSessionAt(session, emu);
   await givePreSharedKey(emu, session, signedInAs);
   return session.save();
 }
@@ -64,7 +64,7 @@ export async function preSharedSession(emu: Emulator, signedInAs?: number): Prom
 export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClientOptions = {}): Promise<TelegramClient> {
   trustEmulatorKey(emu.rsaPublicKey);
   const session = new StringSession(options.session ?? "");
-  pointSessionAt(session, emu.host, emu.port);
+  pointSessionAt(session, emu);
   if (options.preSharedKey) {
     if (!emu.server || !emu.model) throw new Error("a pre-shared auth key needs an in-process emulator");
     await givePreSharedKey({ server: emu.server, model: emu.model }, session, options.signedInAs);
@@ -74,7 +74,7 @@ export async function emulatorClient(emu: EmulatorAddress, options: EmulatorClie
     retryDelay: 100,
     autoReconnect: true,
     baseLogger: new Logger(options.logLevel ?? LogLevel.ERROR),
-    connection: emulatorConnection(emu.host, emu.port, options.connection ?? ConnectionTCPFull),
+    connection: emulatorConnection(emu, options.connection ?? ConnectionTCPFull),
   });
 }
 
@@ -84,15 +84,26 @@ function trustEmulatorKey(pem: string): void {
   _serverKeys.set(keyFingerprint(modulus, exponent).toString(), { n: bigInt(modulus.toString("hex"), 16), e: Number.parseInt(exponent.toString("hex"), 16) });
 }
 
-function pointSessionAt(session: Session, host: string, port: number): void {
-  if (session.serverAddress !== host || session.port !== port || session.dcId !== EMULATOR_DC_ID) session.setDC(EMULATOR_DC_ID, host, port);
+/** A session of another of the emulator's DCs (a login that followed PHONE_MIGRATE) stays there; any other is pointed at the main DC. */
+function pointSessionAt(session: Session, emu: EmulatorAddress): void {
+  const dc = session.serverAddress === emu.host ? emu.dcs?.find((d) => d.id === session.dcId) : undefined;
+  if (dc !== undefined) {
+    if (session.port !== dc.port) session.setDC(dc.id, dc.host, dc.port);
+    return;
+  }
+  if (session.serverAddress !== emu.host || session.port !== emu.port || session.dcId !== EMULATOR_DC_ID) session.setDC(EMULATOR_DC_ID, emu.host, emu.port);
 }
 
-/** GramJS 2.26 dials port 80 for its main connection whatever the session says: this class dials the emulator's port. */
-function emulatorConnection(host: string, port: number, base: typeof Connection): typeof Connection {
+/**
+ * GramJS 2.26 dials port 80 for its main connection whatever the session says, and 443 for another DC
+ * whatever help.getConfig says: this class dials the port of the DC asked for (the main DC's when the
+ * emulator's DCs are not known).
+ */
+function emulatorConnection(emu: EmulatorAddress, base: typeof Connection): typeof Connection {
   return class EmulatorConnection extends base {
     constructor(params: ConstructorParameters<typeof Connection>[0]) {
-      super(params.ip === host ? { ...params, port } : params);
+      if (params.ip !== emu.host) super(params);
+      else super({ ...params, port: emu.dcs?.find((dc) => dc.id === params.dcId)?.port ?? emu.port });
     }
   };
 }

@@ -127,6 +127,11 @@ export class ControlClient {
     return this.call("POST", "/qr/accept", { userId, token: token.toString("base64url") });
   }
 
+  /** Moves an account to another DC (POST /users/:id/dc): its calls on the old DC answer USER_MIGRATE_X from then on. */
+  moveToDc(userId: string, dcId: number) {
+    return this.call<{ id: string; dcId: number; previousDcId: number }>("POST", `/users/${userId}/dc`, { dcId });
+  }
+
   revokeSessions(userId: string) {
     return this.call<{ revoked: number }>("POST", "/sessions/revoke", { userId });
   }

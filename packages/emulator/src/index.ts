@@ -6,13 +6,15 @@
 import { controlActions } from "./control/actions.js";
 import { startControlServer } from "./control/http.js";
 import { allMethods } from "./methods/index.js";
+import { DC_IDS, MAIN_DC } from "./model/dcs.js";
+import type { DcAddress } from "./model/records.js";
 import { World } from "./model/world.js";
 import { MtprotoServer } from "./mtproto/server.js";
 import { Router } from "./rpc/router.js";
 import { applySeed, type SeedFile, type SeedResult } from "./seedFile.js";
 
 export interface EmulatorOptions {
-  /** MTProto port; 0 or absent picks a free one below 32768. */
+  /** The main DC's MTProto port; 0 or absent picks a free one below 32768 (the other DCs take port + (id − 2) when free). */
   port?: number;
   /** Control API port; 0 or absent picks a free one. */
   controlPort?: number;
@@ -25,9 +27,12 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
+  /** The main DC's address and id (DC 2). */
   host: string;
   port: number;
   dcId: number;
+  /** Every DC, main DC included, each on its own port (help.getConfig's dc_options). */
+  dcs: DcAddress[];
   controlUrl: string;
   rsaPublicKey: string;
   model: World;
@@ -45,6 +50,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = new MtprotoServer({
     host: "127.0.0.1",
     port: options.port,
+    dcIds: DC_IDS,
+    mainDc: MAIN_DC,
     rsaPrivateKeyPem: options.rsaPrivateKeyPem,
     world,
     handle: (request, ctx) => router.handle(request, ctx),
@@ -64,7 +71,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     host,
     port,
-    dcId: 2,
+    dcId: MAIN_DC,
+    dcs: world.dcs,
     controlUrl: control.url,
     rsaPublicKey: server.rsaPublicKeyPem,
     model: world,

@@ -6,6 +6,7 @@ import type { Api } from "telegram";
 import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
+import { DC_IDS, moveAccount } from "../model/dcs.js";
 import { fileNameOf, type StoredMedia } from "../model/files.js";
 import { setMemberRole } from "../model/participants.js";
 import type { MessageRecord, PeerRef, Role } from "../model/records.js";
@@ -161,6 +162,15 @@ export function controlActions({ world, router, server }: ControlTargets) {
       const userId = user(id(b, "userId")).id;
       acceptLoginToken(world, userId, Buffer.from(str(b, "token"), "base64url"));
       return { ok: true };
+    },
+
+    /** Moves an account to another DC: its calls on the old one answer USER_MIGRATE_X from now on (model/dcs.ts). */
+    moveToDc(userId: string, b: Record<string, unknown>) {
+      const u = user(Number(userId));
+      const dcId = optNumber(b, "dcId");
+      if (dcId === undefined || !DC_IDS.includes(dcId)) throw new ControlError(`dcId must be one of ${DC_IDS.join(", ")}`);
+      const previousDcId = moveAccount(world, u, dcId);
+      return { id: String(u.id), dcId, previousDcId };
     },
 
     revoke(b: Record<string, unknown>) {

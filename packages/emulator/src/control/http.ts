@@ -23,6 +23,7 @@ export async function startControlServer(actions: ControlActions, port = 0): Pro
     ["GET", /^\/login-code$/, (_b, q) => actions.loginCode(q)],
     ["POST", /^\/qr\/accept$/, (b) => actions.acceptQr(b)],
     ["POST", /^\/sessions\/revoke$/, (b) => actions.revoke(b)],
+    ["POST", /^\/users\/(\d+)\/dc$/, (b, _q, p) => actions.moveToDc(p[0], b)],
     ["POST", /^\/disconnect$/, () => actions.disconnect()],
     ["POST", /^\/faults$/, (b) => actions.addFault(b)],
     ["POST", /^\/flood-limits$/, (b) => actions.setFloodLimit(b)],

@@ -3,18 +3,23 @@ import { Api } from "telegram";
 import { EDIT_TIME_LIMIT } from "../model/edits.js";
 import { MAX_MESSAGE_LENGTH } from "../model/sending.js";
 import type { World } from "../model/world.js";
-import type { MethodTable } from "../rpc/context.js";
+import type { CallContext, MethodTable } from "../rpc/context.js";
 
-/** The Config Telegram's clients expect: this server as the only DC (ipv4), everyday limits. */
-export function serverConfig(world: World): Api.Config {
+/**
+ * The Config Telegram's clients expect: every DC the server listens for in dc_options (ipv4, one port
+ * each; core.telegram.org/api/datacenter: "a complete list of proxy access points for these DCs may be
+ * obtained using help.getConfig"), this_dc the DC asked, everyday limits.
+ */
+export function serverConfig(world: World, thisDc: number): Api.Config {
   const now = world.now();
   const { dcId, host, port } = world.server;
+  const dcs = world.dcs.length > 0 ? world.dcs : [{ id: dcId, host, port }];
   return new Api.Config({
     date: now,
     expires: now + 3600,
     testMode: false,
-    thisDc: dcId,
-    dcOptions: [new Api.DcOption({ id: dcId, ipAddress: host, port })],
+    thisDc,
+    dcOptions: dcs.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
     dcTxtDomainName: "",
     chatSizeMax: 200,
     megagroupSizeMax: 200_000,
@@ -44,8 +49,12 @@ export function serverConfig(world: World): Api.Config {
   });
 }
 
+/** The DC a call came to: its key's, or the main DC for pre-shared test keys. */
+function thisDcOf(ctx: CallContext): number {
+  return ctx.world.dcOfKey(ctx.authKeyId) ?? ctx.world.server.dcId;
+}
+
 export const helpMethods: MethodTable = {
-  "help.GetConfig": (_request: Api.help.GetConfig, ctx) => serverConfig(ctx.world),
-  "help.GetNearestDc": (_request: Api.help.GetNearestDc, ctx) =>
-    new Api.NearestDc({ country: "US", thisDc: ctx.world.server.dcId, nearestDc: ctx.world.server.dcId }),
+  "help.GetConfig": (_request: Api.help.GetConfig, ctx) => serverConfig(ctx.world, thisDcOf(ctx)),
+  "help.GetNearestDc": (_request: Api.help.GetNearestDc, ctx) => new Api.NearestDc({ country: "US", thisDc: thisDcOf(ctx), nearestDc: ctx.world.server.dcId }),
 };

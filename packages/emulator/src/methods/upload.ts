@@ -26,6 +26,7 @@ export const uploadMethods: MethodTable = {
 
   "upload.GetFile": (request: Api.upload.GetFile, ctx) => {
     ctx.requireUser();
-    return ctx.world.files.read(request.location, Number(request.offset.toString()), request.limit, request.precise === true);
+    const dcId = ctx.world.dcOfKey(ctx.authKeyId);
+    return ctx.world.files.read(request.location, Number(request.offset.toString()), request.limit, request.precise === true, dcId);
   },
 };

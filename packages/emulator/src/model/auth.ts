@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { Api } from "telegram";
+import { checkPhoneDc, homeDcOf, migrateError } from "./dcs.js";
 import { badRequest, notAcceptable, unauthorized } from "./errors.js";
 import { toLong } from "./longs.js";
 import type { UserRecord } from "./records.js";
@@ -50,6 +51,15 @@ function bindOrAskPassword(world: World, authKeyId: string, user: UserRecord): A
     throw unauthorized("SESSION_PASSWORD_NEEDED");
   }
   return bind(world, authKeyId, user);
+}
+
+/**
+ * 303 PHONE_MIGRATE_X when a sign-in with this number is begun or continued on a DC other than its own
+ * (dcs.ts): the account's DC, or for a new test number 99966XYYYY DC X.
+ */
+export function checkSignInDc(world: World, authKeyId: string, phoneNumber: string): void {
+  const phone = phoneOrThrow(phoneNumber);
+  checkPhoneDc(world, authKeyId, phone, accountOf(world, phone));
 }
 
 /** auth.sendCode: issue a code and its phone_code_hash; in-app when the account has a signed-in key. */
@@ -123,6 +133,9 @@ export function signUp(
   world.login.codes.delete(phoneCodeHash);
   world.phones.delete(phone); // a deleted account may still hold the number
   const user = createUser(world, { firstName: first, lastName: lastName.trim() || undefined, phone, status: "online" });
+  // A new account lives on the DC it signed up on.
+  const here = world.dcOfKey(authKeyId);
+  if (here !== undefined && here !== homeDcOf(world, user)) world.homeDcs.set(user.id, here);
   return bind(world, authKeyId, user);
 }
 
@@ -180,13 +193,24 @@ export function importBotAuthorization(world: World, authKeyId: string, token: s
   const id = Number(/^(\d+):/.exec(token ?? "")?.[1]);
   const bot = world.users.get(id);
   if (!bot?.bot || bot.deleted || bot.botToken !== token) throw badRequest("ACCESS_TOKEN_INVALID");
+  // A bot lives on one DC too (core.telegram.org/api/datacenter, "User migration").
+  const here = world.dcOfKey(authKeyId);
+  const home = homeDcOf(world, bot);
+  if (here !== undefined && here !== home) throw migrateError("USER", home);
   return bind(world, authKeyId, bot);
 }
 
-/** Answer for a key whose QR token a logged-in device accepted: bind, or ask for the 2FA password. */
-function tokenSuccess(world: World, authKeyId: string, login: LoginToken): Api.auth.LoginTokenSuccess {
+/**
+ * Answer for a key whose QR token a logged-in device accepted: bind, or ask for the 2FA password; when the
+ * account lives on another DC, auth.loginTokenMigrateTo that DC, where auth.importLoginToken completes it
+ * (core.telegram.org/api/qr-login).
+ */
+function tokenSuccess(world: World, authKeyId: string, login: LoginToken): Api.auth.LoginTokenSuccess | Api.auth.LoginTokenMigrateTo {
   const user = world.users.get(login.acceptedBy ?? -1);
   if (!user || user.deleted) throw badRequest("AUTH_TOKEN_INVALID");
+  const here = world.dcOfKey(authKeyId);
+  const home = homeDcOf(world, user);
+  if (here !== undefined && here !== home) return new Api.auth.LoginTokenMigrateTo({ dcId: home, token: login.token });
   world.login.tokens.delete(login.token.toString("hex"));
   return new Api.auth.LoginTokenSuccess({ authorization: bindOrAskPassword(world, authKeyId, user) });
 }

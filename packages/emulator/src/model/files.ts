@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { badRequest } from "./errors.js";
+import { badRequest, RpcError } from "./errors.js";
 import { PHOTO_RULES, photoSizeAccepted, readPhotoHeader } from "./imageHeader.js";
 
 interface MediaCommon {
@@ -22,6 +22,8 @@ interface MediaCommon {
   readonly sha256: string;
   /** The store holding the bytes; it signs the file references. */
   readonly store: FileStore;
+  /** The DC holding the file (its uploader's): upload.getFile elsewhere answers FILE_MIGRATE_X (dcs.ts). */
+  readonly dcId: number;
 }
 
 /** A document: any file, stored unchanged. */
@@ -94,22 +96,22 @@ export class FileStore {
   }
 
   /** A document for these bytes (not stored until `keep`). */
-  newDocument(bytes: Buffer, fields: { mimeType: string; attributes: readonly Api.TypeDocumentAttribute[] }): StoredDocument {
-    return { kind: "document", ...this.common(bytes), mimeType: fields.mimeType, attributes: fields.attributes };
+  newDocument(bytes: Buffer, fields: { mimeType: string; attributes: readonly Api.TypeDocumentAttribute[]; dcId?: number }): StoredDocument {
+    return { kind: "document", ...this.common(bytes, fields.dcId), mimeType: fields.mimeType, attributes: fields.attributes };
   }
 
   /**
    * A photo for these bytes (not stored until `keep`): PHOTO_SAVE_FILE_INVALID over 10 MB,
    * IMAGE_PROCESS_FAILED unless a PNG or JPEG, PHOTO_INVALID_DIMENSIONS beyond Telegram's photo limits.
    */
-  newPhoto(bytes: Buffer): StoredPhoto {
+  newPhoto(bytes: Buffer, dcId?: number): StoredPhoto {
     if (bytes.length > PHOTO_RULES.maxBytes) throw badRequest("PHOTO_SAVE_FILE_INVALID");
     const info = readPhotoHeader(bytes);
     if (info === undefined) throw badRequest("IMAGE_PROCESS_FAILED");
     if (!photoSizeAccepted(info)) throw badRequest("PHOTO_INVALID_DIMENSIONS");
     const longer = Math.max(info.width, info.height);
     const sizeType = PHOTO_SIZE_TYPES.find(([box]) => longer <= box)?.[1] ?? "w";
-    return { kind: "photo", ...this.common(bytes), format: info.format, width: info.width, height: info.height, sizeType };
+    return { kind: "photo", ...this.common(bytes, dcId), format: info.format, width: info.width, height: info.height, sizeType };
   }
 
   /** Stores the bytes of media a message now carries, dropping the oldest files' bytes past the limit. */
@@ -143,7 +145,7 @@ export class FileStore {
       accessHash: returnBigInt(media.accessHash),
       fileReference: this.reference(media),
       date: media.date,
-      dcId: this.world.server.dcId,
+      dcId: media.dcId,
     };
     if (media.kind === "document") {
       const document = new Api.Document({ ...common, mimeType: media.mimeType, size: returnBigInt(media.size), attributes: [...media.attributes] });
@@ -170,9 +172,11 @@ export class FileStore {
    * upload.getFile for InputDocumentFileLocation / InputPhotoFileLocation: LOCATION_INVALID for other
    * locations or a size the photo does not have, FILE_ID_INVALID for an unknown file (or wrong access hash,
    * or bytes dropped to keep the store bounded), file reference errors, then the documented offset / limit
-   * rules (OFFSET_INVALID, LIMIT_INVALID). An offset at or past the end reads no bytes.
+   * rules (OFFSET_INVALID, LIMIT_INVALID). An offset at or past the end reads no bytes. Asked on a DC
+   * (`dcId`) that does not hold the file: 303 FILE_MIGRATE_X (core.telegram.org/api/files, "Downloading
+   * files": the file is on DC X, repeat the call there).
    */
-  read(location: Api.TypeInputFileLocation, offset: number, limit: number, precise: boolean): Api.upload.File {
+  read(location: Api.TypeInputFileLocation, offset: number, limit: number, precise: boolean, dcId?: number): Api.upload.File {
     let media: StoredMedia | undefined;
     if (location instanceof Api.InputDocumentFileLocation) {
       media = this.find("document", location.id);
@@ -184,6 +188,7 @@ export class FileStore {
       throw badRequest("LOCATION_INVALID");
     }
     if (media === undefined || media.accessHash !== BigInt(location.accessHash.toString())) throw badRequest("FILE_ID_INVALID");
+    if (dcId !== undefined && dcId !== media.dcId) throw new RpcError(303, `FILE_MIGRATE_${media.dcId}`);
     this.checkReference(media, location.fileReference);
     checkRange(offset, limit, precise);
     const bytes = this.bytesOf(media);
@@ -206,8 +211,9 @@ export class FileStore {
     this.held = 0;
   }
 
-  private common(bytes: Buffer) {
+  private common(bytes: Buffer, dcId = this.world.server.dcId) {
     return {
+      dcId,
       id: randomLong(true),
       accessHash: randomLong(false),
       date: this.world.now(),

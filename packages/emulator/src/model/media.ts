@@ -6,6 +6,7 @@
  * can be retried with the same InputFile.
  */
 import { Api } from "telegram";
+import { homeDcOf } from "./dcs.js";
 import { badRequest } from "./errors.js";
 import type { StoredMedia } from "./files.js";
 import type { World } from "./world.js";
@@ -34,12 +35,12 @@ export function prepareMedia(world: World, userId: number, input: Api.TypeInputM
     // The file name travels in documentAttributeFilename; the InputFile's name stands in when it is missing.
     if (file.name && !attributes.some((a) => a instanceof Api.DocumentAttributeFilename))
       attributes.push(new Api.DocumentAttributeFilename({ fileName: file.name }));
-    const media = world.files.newDocument(file.bytes, { mimeType: input.mimeType || "application/octet-stream", attributes });
+    const media = world.files.newDocument(file.bytes, { mimeType: input.mimeType || "application/octet-stream", attributes, dcId: uploaderDc(world, userId) });
     return uploaded(world, userId, media, file.bytes, input.file);
   }
   if (input instanceof Api.InputMediaUploadedPhoto) {
     const file = world.uploads.assemble(world, userId, input.file);
-    return uploaded(world, userId, world.files.newPhoto(file.bytes), file.bytes, input.file);
+    return uploaded(world, userId, world.files.newPhoto(file.bytes, uploaderDc(world, userId)), file.bytes, input.file);
   }
   if (input instanceof Api.InputMediaDocument || input instanceof Api.InputMediaPhoto) {
     const kind = input instanceof Api.InputMediaDocument ? "document" : "photo";
@@ -52,6 +53,12 @@ export function prepareMedia(world: World, userId: number, input: Api.TypeInputM
   }
   if (input instanceof Api.InputMediaEmpty) throw badRequest("MEDIA_EMPTY");
   throw badRequest(`MEDIA_${input.className.toUpperCase()}_NOT_IMPLEMENTED_IN_EMULATOR`);
+}
+
+/** A file is stored on its uploader's DC. */
+function uploaderDc(world: World, userId: number): number {
+  const user = world.users.get(userId);
+  return user ? homeDcOf(world, user) : world.server.dcId;
 }
 
 function uploaded(world: World, userId: number, media: StoredMedia, bytes: Buffer, file: Api.TypeInputFile): PreparedMedia {

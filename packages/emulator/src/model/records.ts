@@ -207,4 +207,21 @@ export interface QtsBox {
 export interface Authorization {
   userId: number;
   date: number;
+  /** Signed in with auth.importAuthorization: the key may act as the account on a DC not its home (dcs.ts). */
+  imported?: boolean;
+}
+
+/** Where clients reach one DC (help.getConfig's dc_options). */
+export interface DcAddress {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** An auth.exportAuthorization answer waiting for its auth.importAuthorization (dcs.ts). */
+export interface ExportedAuthorization {
+  readonly userId: number;
+  /** The DC it may be imported on (the export's dc_id). */
+  readonly dcId: number;
+  readonly expires: number;
 }

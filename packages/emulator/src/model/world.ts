@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Api } from "telegram";
 import { FileStore } from "./files.js";
-import type { Authorization, ChatRecord, MessageBox, PeerRef, UserRecord } from "./records.js";
+import type { Authorization, ChatRecord, DcAddress, ExportedAuthorization, MessageBox, PeerRef, UserRecord } from "./records.js";
 import { newBox } from "./records.js";
 import type { VerifierCache } from "./srp.js";
 import { UploadStore } from "./uploads.js";
@@ -89,8 +89,16 @@ export class World {
   /** Users with a connected session that takes updates; set by the server. Fan-out to big chats
    * iterates the smaller of this set and the member list. */
   onlineUsers: () => ReadonlySet<number> = () => new Set();
-  /** Where clients reach this server: help.getConfig's dc_options and help.getNearestDc use it. */
+  /** Where clients reach the main DC (the ready line's port): help.getNearestDc uses it. */
   server = { dcId: 2, host: "127.0.0.1", port: 0 };
+  /** Every DC the server listens for, main DC included (help.getConfig's dc_options); set by the server. */
+  dcs: DcAddress[] = [];
+  /** The DC an auth key belongs to (the one whose listener created it); set by the server. */
+  dcOfKey: (authKeyId: string) => number | undefined = () => undefined;
+  /** Accounts moved to another DC than their phone number's (dcs.ts moveAccount). */
+  readonly homeDcs = new Map<number, number>();
+  /** auth.exportAuthorization answers waiting to be imported, by their bytes (hex). */
+  readonly exportedAuthorizations = new Map<string, ExportedAuthorization>();
   /** Server-side limits; tests and benchmarks may lower them to reach the edge cases quickly. */
   readonly limits = {
     /** channels.getParticipants: most rows one call returns. */
@@ -180,6 +188,8 @@ export class World {
   reset(): void {
     for (const store of [this.users, this.chats, this.usernames, this.phones, this.authorizations, this.uploads, this.files, this.callbackQueries])
       store.clear();
+    this.homeDcs.clear();
+    this.exportedAuthorizations.clear();
     for (const store of Object.values(this.login)) store.clear();
     const ledger = this.messageLedger;
     for (const store of [ledger.copies, ledger.randomIds, ledger.reads]) store.clear();

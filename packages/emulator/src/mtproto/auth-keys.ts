@@ -19,6 +19,12 @@ export interface AuthKeyRecord {
   readonly idHex: string;
   /** Unix seconds after which a temporary key is forgotten. */
   readonly expiresAt?: number;
+  /**
+   * The DC whose listener created the key: keys are not shared between DCs, so another DC answers it as
+   * an unknown key (core.telegram.org/api/datacenter: a client creates a key per DC, or imports the
+   * authorization). Undefined for pre-shared test keys, accepted on every DC.
+   */
+  readonly dcId?: number;
   /** The salt derived in the handshake and when it stops being accepted (unix seconds). */
   readonly initialSalt?: { salt: bigint; until: number };
   /** The current window's salt, cached. */
@@ -49,7 +55,7 @@ export class AuthKeyStore {
   }
 
   /** Registers a 256-byte key; `lifetime` (seconds) makes it temporary. Returns its record. */
-  add(key: Buffer, opts: { lifetime?: number; initialSalt?: bigint } = {}): AuthKeyRecord {
+  add(key: Buffer, opts: { lifetime?: number; initialSalt?: bigint; dcId?: number } = {}): AuthKeyRecord {
     if (key.length !== 256) throw new RangeError("an auth key is 256 bytes");
     const id = authKeyIdOf(key);
     const now = this.now();
@@ -59,6 +65,7 @@ export class AuthKeyStore {
       idHex: id.toString("hex"),
       expiresAt: opts.lifetime !== undefined ? now + opts.lifetime : undefined,
       initialSalt: opts.initialSalt !== undefined ? { salt: opts.initialSalt, until: now + INITIAL_SALT_LIFETIME } : undefined,
+      dcId: opts.dcId,
     };
     this.keys.set(record.idHex, record);
     return record;

@@ -114,7 +114,9 @@ export class Connection implements ConnectionControl {
 
   private onEncrypted(frame: Frame): void {
     const packet = frame.payload;
-    const record = this.deps.keys.get(packet.subarray(0, 8));
+    const found = this.deps.keys.get(packet.subarray(0, 8));
+    // A key of another DC is unknown here (auth-keys.ts, AuthKeyRecord.dcId).
+    const record = found?.dcId === undefined || found.dcId === this.deps.dcId() ? found : undefined;
     if (!record) {
       // As Telegram does for an unknown auth key: transport error -404, then close.
       this.write(transportError(404));

@@ -177,7 +177,7 @@ export class Handshake {
       return this.dhGen(ID.dhGenRetry, 2, stage, authKey);
     }
     const salt = xorBytes(stage.newNonce.subarray(0, 8), stage.serverNonce.subarray(0, 8)).readBigInt64LE(0);
-    this.deps.keys.add(authKey, { lifetime: stage.expiresIn, initialSalt: salt });
+    this.deps.keys.add(authKey, { lifetime: stage.expiresIn, initialSalt: salt, dcId: this.deps.dcId() });
     this.stage = undefined;
     return this.dhGen(ID.dhGenOk, 1, stage, authKey);
   }

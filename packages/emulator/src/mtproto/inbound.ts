@@ -5,6 +5,7 @@
  * and RPC calls, answered with rpc_result whenever each is ready.
  */
 import { gunzipSync } from "node:zlib";
+import { updatesUserOfKey } from "../model/dcs.js";
 import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
@@ -236,7 +237,7 @@ export class Inbound {
   }
 
   private subscribeIfSignedIn(session: Session): void {
-    const userId = this.server.world.userOfKey(session.authKey.idHex);
+    const userId = updatesUserOfKey(this.server.world, session.authKey.idHex);
     if (userId !== undefined && session.subscribedUser !== userId) this.server.subscribe(session, userId);
   }
 

@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Api } from "telegram";
+import { updatesUserOfKey } from "../model/dcs.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
 import { serializeObject } from "../tl/serialize.js";
@@ -23,8 +24,15 @@ import { Session } from "./session.js";
 export interface MtprotoServerOptions {
   /** Default "127.0.0.1". */
   host?: string;
-  /** 0 or undefined: a free port in 20000..32767 (GramJS stores the port as a signed 16-bit int). */
+  /** The main DC's port; 0 or undefined: a free port in 20000..32767 (GramJS stores the port as a signed 16-bit int). */
   port?: number;
+  /**
+   * The DCs to listen for, each on its own port (default: the main DC only). With an explicit `port`, DC n
+   * takes port + (n − mainDc) when that is free and below 32768, else a free port.
+   */
+  dcIds?: readonly number[];
+  /** The DC of `port` (default 2). */
+  mainDc?: number;
   /** PKCS#1 or PKCS#8; a 2048-bit key is generated when absent. */
   rsaPrivateKeyPem?: string;
   world: World;
@@ -64,6 +72,8 @@ export class MtprotoServer {
   private readonly subscribers = new Map<number, Set<Session>>();
   private readonly reported = new Set<string>();
   private server: Server | undefined;
+  /** Listeners of the DCs other than the main one. */
+  private readonly otherServers: Server[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: MtprotoServerOptions) {
@@ -83,19 +93,33 @@ export class MtprotoServer {
     this.world.push = (userId, updates, except) => this.pushToUser(userId, updates, except);
     this.world.pushToKey = (authKeyId, updates) => this.pushToKey(authKeyId, updates);
     this.world.onlineUsers = () => this.onlineUsers();
+    this.world.dcOfKey = (authKeyId) => this.keys.getHex(authKeyId)?.dcId;
   }
 
   /** Starts listening; resolves with the address clients should use (also written to world.server). */
   async listen(): Promise<{ host: string; port: number }> {
     if (this.server) throw new Error("already listening");
     const host = this.opts.host ?? "127.0.0.1";
-    const server = createServer((socket) => this.accept(socket));
+    const mainDc = this.opts.mainDc ?? 2;
+    const server = createServer((socket) => this.accept(socket, mainDc));
     let port = this.opts.port ?? 0;
     if (port) await listenOn(server, host, port);
     else port = await listenOnFreePort(server, host);
     this.server = server;
-    this.world.server.host = host;
-    this.world.server.port = port;
+    this.world.server = { dcId: mainDc, host, port };
+    const dcs = [{ id: mainDc, host, port }];
+    try {
+      for (const dcId of this.opts.dcIds ?? []) {
+        if (dcId === mainDc) continue;
+        const other = createServer((socket) => this.accept(socket, dcId));
+        this.otherServers.push(other);
+        dcs.push({ id: dcId, host, port: await listenNear(other, host, this.opts.port ? port + dcId - mainDc : 0) });
+      }
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    this.world.dcs = dcs.sort((a, b) => a.id - b.id);
     this.sweepTimer = setInterval(() => this.sweepSessions(), SWEEP_INTERVAL_MS).unref();
     return { host, port };
   }
@@ -106,7 +130,8 @@ export class MtprotoServer {
     const server = this.server;
     this.server = undefined;
     this.disconnectAll();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const servers = [...(server ? [server] : []), ...this.otherServers.splice(0)];
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 
   /** Drops every client TCP connection now; sessions stay, clients may reconnect. */
@@ -119,9 +144,9 @@ export class MtprotoServer {
     return this.connections.size;
   }
 
-  /** Registers a pre-shared 256-byte auth key (tests skip the handshake); returns its id as hex. */
-  addAuthKey(key: Buffer): string {
-    return this.keys.add(key).idHex;
+  /** Registers a pre-shared 256-byte auth key (tests skip the handshake), of one DC if given; returns its id as hex. */
+  addAuthKey(key: Buffer, dcId?: number): string {
+    return this.keys.add(key, { dcId }).idHex;
   }
 
   /**
@@ -134,7 +159,7 @@ export class MtprotoServer {
     const targets: Session[] = [];
     for (const session of sessions) {
       if (session.key === exceptSessionKey) continue;
-      if (this.world.userOfKey(session.authKey.idHex) !== userId) this.unsubscribe(session);
+      if (updatesUserOfKey(this.world, session.authKey.idHex) !== userId) this.unsubscribe(session);
       else targets.push(session);
     }
     this.deliver(targets, updates);
@@ -169,7 +194,7 @@ export class MtprotoServer {
     const online = new Set<number>();
     for (const [userId, sessions] of this.subscribers) {
       for (const session of sessions) {
-        if (session.outbox && this.world.userOfKey(session.authKey.idHex) === userId) {
+        if (session.outbox && updatesUserOfKey(this.world, session.authKey.idHex) === userId) {
           online.add(userId);
           break;
         }
@@ -178,14 +203,14 @@ export class MtprotoServer {
     return online;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, dcId: number): void {
     const connection: Connection = new Connection(socket, {
       keys: this.keys,
       rsa: this.rsa,
       msgIds: this.msgIds,
       inbound: this.inbound,
       maxPacket: MAX_PACKET,
-      dcId: () => this.world.server.dcId,
+      dcId: () => dcId,
       sessionFor: (authKey, sessionId) => this.sessionFor(authKey, sessionId),
       reportUnexpected: (err) => this.reportUnexpected(err),
       onClose: (c) => this.connections.delete(c),
@@ -254,6 +279,19 @@ function listenOn(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Listens on `port` when it is free and valid, else on a free port. */
+async function listenNear(server: Server, host: string, port: number): Promise<number> {
+  if (port > 0 && port <= PORT_RANGE[1]) {
+    try {
+      await listenOn(server, host, port);
+      return port;
+    } catch {
+      // taken: any free port will do
+    }
+  }
+  return listenOnFreePort(server, host);
 }
 
 async function listenOnFreePort(server: Server, host: string): Promise<number> {

@@ -3,6 +3,7 @@
  * every call: the sign-in check, call statistics, injected faults, flood limits and latency.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { checkUserDc } from "../model/dcs.js";
 import { badRequest, RpcError, unauthorized } from "../model/errors.js";
 import type { CallContext, MethodTable } from "./context.js";
 import { type FloodLimit, FloodLimiter } from "./floodLimiter.js";
@@ -84,6 +85,8 @@ export class Router {
 
     const open = OPEN_METHODS.has(name) || OPEN_NAMESPACES.some((ns) => name.startsWith(ns));
     if (!open && ctx.userId === undefined) throw unauthorized("AUTH_KEY_UNREGISTERED");
+    // The account's calls on a DC that is not its home: 303 USER_MIGRATE_X (model/dcs.ts).
+    if (!open) checkUserDc(ctx.world, ctx.authKeyId);
     if (ctx.userId !== undefined) this.flood.take(name, ctx.userId);
     return handler(request, ctx);
   }

@@ -12,6 +12,8 @@ export interface StandaloneEmulator {
   host: string;
   port: number;
   dcId: number;
+  /** Every DC, main DC included: id, host and port. */
+  dcs: { id: number; host: string; port: number }[];
   controlUrl: string;
   rsaPublicKey: string;
   /** Ids of what a --seed file named, by ref. */
@@ -48,6 +50,7 @@ export async function spawnEmulator(args: string[] = []): Promise<StandaloneEmul
     host: ready.host as string,
     port: ready.port as number,
     dcId: ready.dcId as number,
+    dcs: ready.dcs as StandaloneEmulator["dcs"],
     controlUrl: ready.controlUrl as string,
     rsaPublicKey: ready.rsaPublicKey as string,
     seeded: (ready.seeded ?? {}) as StandaloneEmulator["seeded"],

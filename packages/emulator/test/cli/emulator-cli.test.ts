@@ -38,6 +38,10 @@ describe("npm run emulator", () => {
     const emu = await spawnEmulator(["--seed", file]);
     try {
       expect(Object.keys(emu.seeded).sort()).toEqual(["alice", "helper", "owner", "team"]);
+      // The ready line keeps the main DC's port and dcId and lists every DC.
+      expect(emu.dcId).toBe(2);
+      expect(emu.dcs.map((dc) => dc.id)).toEqual([1, 2, 3, 4, 5]);
+      expect(emu.dcs.find((dc) => dc.id === 2)?.port).toBe(emu.port);
       expect(emu.seeded.helper.botToken).toMatch(new RegExp(`^${emu.seeded.helper.id}:`));
       const [message] = await emu.control.messages("channel", emu.seeded.team.id, { limit: 1 });
       expect(message).toMatchObject({ fromId: emu.seeded.alice.id, text: "hello team" });
