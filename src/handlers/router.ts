@@ -3,6 +3,8 @@ import { type CommandSyntax, type ParsedCommand, parseCommand } from "./commands
 import { type CommandHelp, type ContextServices, createContext } from "./context.js";
 import { ConversationEnded } from "./conversation.js";
 import { FloodWaitError } from "./errors.js";
+import type { EventContextBase, EventHandler } from "./eventHandlers.js";
+import type { RawUpdate, UpdateEvent } from "./events.js";
 import { fromSelf } from "./filters.js";
 import type { Message } from "./message.js";
 import type { Handler, Plugin } from "./plugin.js";
@@ -57,6 +59,7 @@ export class Router {
   /** Every registered command, in plugin order. */
   readonly commands: readonly CommandHelp[];
   private readonly entries: readonly { plugin: string; handler: Handler }[];
+  private readonly eventEntries: readonly { plugin: string; handler: EventHandler }[];
   private readonly services: ContextServices;
   private readonly policy: AccessPolicy;
   private readonly log: Logger;
@@ -64,6 +67,7 @@ export class Router {
   /** Builds the routing table; two plugins claiming one command name is an error. */
   constructor(private readonly options: RouterOptions) {
     this.entries = options.plugins.flatMap((plugin) => plugin.handlers.map((handler) => ({ plugin: plugin.name, handler })));
+    this.eventEntries = options.plugins.flatMap((plugin) => (plugin.events ?? []).map((handler) => ({ plugin: plugin.name, handler })));
     this.commands = collectCommands(options.plugins);
     this.services = { ...options.services, prefix: options.syntax.prefix, commands: this.commands };
     this.policy = options.policy ?? defaultPolicy;
@@ -98,11 +102,89 @@ export class Router {
     for (const route of this.match(message)) await this.run(route, message);
   }
 
+  /** Whether any plugin has a handler of this kind (the runtime skips the work for kinds nobody handles). */
+  handles(kind: string): boolean {
+    return this.eventEntries.some(({ handler }) => handler.kind === kind);
+  }
+
+  /**
+   * Runs the handlers of an event (edited, deleted, chatAction, participant), in registration order. Edits
+   * and chat actions carry a message: the access policy decides for them as for onMessage handlers.
+   * Failures are logged, never thrown.
+   */
+  async handleEvent(event: UpdateEvent): Promise<void> {
+    const mode = this.services.me.mode;
+    for (const { plugin, handler } of this.eventEntries) {
+      if (handler.kind !== event.kind) continue;
+      if (handler.needs.modes !== undefined && !handler.needs.modes.includes(mode)) continue;
+      const name = `${plugin}/${handler.name}`;
+      switch (handler.kind) {
+        case "edited":
+        case "chatAction": {
+          if (!(event.kind === "edited" || event.kind === "chatAction") || !handler.filter(event.message)) continue;
+          const { message } = event;
+          await this.run({ plugin, name, handler: { ...handler, kind: "message" } }, message);
+          break;
+        }
+        case "deleted":
+          if (event.kind === "deleted") {
+            const { deletion } = event;
+            const base = this.eventBase(name, deletion.isCatchUp, { chat: deletion.chatId });
+            await this.guard({ chat: deletion.chatId, handler: name }, () =>
+              handler.run({ ...base, deletion, chatId: deletion.chatId, messageIds: deletion.messageIds }),
+            );
+          }
+          break;
+        case "participant":
+          if (event.kind === "participant") {
+            const { participant } = event;
+            const base = this.eventBase(name, participant.isCatchUp, { chat: participant.chatId });
+            await this.guard({ chat: participant.chatId, handler: name }, () => handler.run({ ...base, participant }));
+          }
+          break;
+      }
+    }
+  }
+
+  /** Runs the raw handlers of an update (with its typed event when one kind covers it). */
+  async handleRaw(raw: RawUpdate, event: UpdateEvent | undefined): Promise<void> {
+    const mode = this.services.me.mode;
+    for (const { plugin, handler } of this.eventEntries) {
+      if (handler.kind !== "raw" || (handler.needs.modes !== undefined && !handler.needs.modes.includes(mode))) continue;
+      const name = `${plugin}/${handler.name}`;
+      const base = this.eventBase(name, raw.isCatchUp, { update: raw.className });
+      await this.guard({ update: raw.className, handler: name }, () => handler.run({ ...base, raw, event }));
+    }
+  }
+
+  private eventBase(handler: string, isCatchUp: boolean, bindings: Record<string, unknown>): EventContextBase {
+    const { me, telegram, client, log } = this.services;
+    return { me, mode: me.mode, handler, isCatchUp, telegram, client, log: log.child({ ...bindings, handler }) };
+  }
+
+  private async guard(where: Record<string, unknown>, work: () => unknown): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logFailure(where, err);
+    }
+  }
+
+  private logFailure(where: Record<string, unknown>, err: unknown): void {
+    if (err instanceof ConversationEnded) {
+      this.log.info({ ...where, reason: err.reason }, "conversation ended without an answer");
+    } else if (err instanceof FloodWaitError) {
+      this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
+    } else {
+      this.log.error({ ...where, err }, "handler failed");
+    }
+  }
+
   private commandOf(message: Message): ParsedCommand | undefined {
     return parseCommand(message.text, this.options.syntax);
   }
 
-  private async run(route: Route, message: Message): Promise<void> {
+  private async run(route: Pick<Route, "plugin" | "handler" | "name" | "command" | "match">, message: Message): Promise<void> {
     const where = { chat: message.chatId, messageId: message.messageId, handler: route.name };
     try {
       const decision = await this.policy({ plugin: route.plugin, handler: route.handler, message });
@@ -113,13 +195,7 @@ export class Router {
       const ctx = createContext(message, { handler: route.name, command: route.command, match: route.match }, this.services);
       await route.handler.run(ctx);
     } catch (err) {
-      if (err instanceof ConversationEnded) {
-        this.log.info({ ...where, reason: err.reason }, "conversation ended without an answer");
-      } else if (err instanceof FloodWaitError) {
-        this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
-      } else {
-        this.log.error({ ...where, err }, "handler failed");
-      }
+      this.logFailure(where, err);
     }
   }
 }

@@ -14,6 +14,7 @@
 import { Api, type TelegramClient } from "telegram";
 import { commandSyntax } from "../handlers/commands.js";
 import type { Me } from "../handlers/context.js";
+import { chatOfEvent, type RawUpdate, type UpdateEvent } from "../handlers/events.js";
 import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
 import { loadPlugins } from "../handlers/registry.js";
@@ -22,6 +23,7 @@ import { createLogger, type Logger, secrets } from "../log.js";
 import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import { isRevokedError } from "../telegram/errors.js";
+import { eventOf, rawEventOf } from "../telegram/events.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { guardGateway } from "../telegram/guardGateway.js";
@@ -200,11 +202,27 @@ async function assemble(parts: Parts): Promise<Runtime> {
     policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
   });
 
+  const rawHandlers = router.handles("raw");
   const listeners = new Set<HandledListener>();
   let handled = 0;
-  const dispatcher = new Dispatcher<{ readonly message: Message; readonly done: () => void }>({
-    keyOf: ({ message }) => message.chatId,
-    process: async ({ message, done }) => {
+  /** A new message, another event, or a raw update for onRaw handlers, queued behind its chat's earlier ones. */
+  type Work =
+    | { readonly message: Message; readonly done: () => void }
+    | { readonly event: UpdateEvent; readonly done: () => void }
+    | { readonly raw: RawUpdate; readonly typed: UpdateEvent | undefined; readonly key: string };
+  const dispatcher = new Dispatcher<Work>({
+    keyOf: (work) => ("message" in work ? work.message.chatId : "event" in work ? (chatOfEvent(work.event) ?? "deleted") : work.key),
+    process: async (work) => {
+      if ("raw" in work) return router.handleRaw(work.raw, work.typed);
+      if ("event" in work) {
+        try {
+          await router.handleEvent(work.event);
+        } finally {
+          work.done();
+        }
+        return;
+      }
+      const { message, done } = work;
       const begun = performance.now();
       try {
         await router.handle(message);
@@ -225,8 +243,17 @@ async function assemble(parts: Parts): Promise<Runtime> {
     catchUp: config.catchUp,
     log: log.child({ module: "updates" }),
     writable: () => dispatcher.whenWritable(),
-    onUpdate: (update) => {
+    onUpdate: (update, catchUp) => {
       for (const extension of extensions) extension.onUpdate?.(update);
+      if (rawHandlers && "className" in update) {
+        const typed = eventOf(update as Api.TypeUpdate, context, catchUp);
+        const key = (typed === undefined ? undefined : chatOfEvent(typed)) ?? "raw";
+        dispatcher.push({ raw: rawEventOf(update as Api.TypeUpdate, catchUp), typed, key });
+      }
+    },
+    onEvent: (event, done) => {
+      if (router.handles(event.kind)) dispatcher.push({ event, done });
+      else done();
     },
     onEntities: (entities) => {
       for (const extension of extensions) extension.onEntities?.(entities);
