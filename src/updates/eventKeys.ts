@@ -3,8 +3,9 @@
  * chat, a message id and a kind:
  *
  * - a new message or a service message (a chat action): chat, id, "new" (ids are unique within a chat);
- * - an edit: chat, id, "edit:" and the edit date (each edit of a message once; a repeat of one edit, live
- *   and again in a difference, once);
+ * - an edit: chat, id, "edit:" with the edit date and a hash of the edited text (each edit of a message
+ *   once, two in one second apart; a repeat of one edit, live and again in a difference, once; no pts in
+ *   the key, since a server may reset pts);
  * - a deletion: one key per id, "delete", in the channel's chat, or "common" for the account's common box
  *   (private chats and basic groups share one id sequence there, and updateDeleteMessages names no chat);
  * - a participant change: chat, its date, "participant:" user and qts.
@@ -36,7 +37,8 @@ export function keysOf(update: Api.TypeUpdate): KeyedUpdate | undefined {
     const { message } = update;
     if (!(message instanceof Api.Message)) return undefined;
     const editDate = message.editDate ?? 0;
-    return { keys: [{ chatId: chatIdOf(message), messageId: message.id, kind: `edit:${editDate}` }], date: editDate || message.date };
+    const kind = `edit:${editDate}:${textHash(message.message ?? "")}`;
+    return { keys: [{ chatId: chatIdOf(message), messageId: message.id, kind }], date: editDate || message.date };
   }
   if (update instanceof Api.UpdateDeleteMessages || update instanceof Api.UpdateDeleteChannelMessages) {
     const chatId = update instanceof Api.UpdateDeleteChannelMessages ? channelChatId(update.channelId) : COMMON_CHAT;
@@ -47,4 +49,14 @@ export function keysOf(update: Api.TypeUpdate): KeyedUpdate | undefined {
     return { keys: [{ chatId, messageId: update.date, kind: `participant:${update.userId.toString()}:${update.qts}` }], date: update.date };
   }
   return undefined;
+}
+
+/** FNV-1a over the text's UTF-16 units, as 8 hex digits: tells two edits of one second apart. */
+function textHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }

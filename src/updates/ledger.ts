@@ -7,6 +7,7 @@
  * account's own sent messages are recorded at once.
  */
 import type { BoxChanges } from "./boxes.js";
+import { COMMON_CHAT } from "./eventKeys.js";
 import type { HandledKey, UpdateStateStore } from "./stateStore.js";
 
 /** Counters of the ledger. */
@@ -43,9 +44,13 @@ export class Ledger {
   /** Creates the ledger over the store. */
   constructor(private readonly options: LedgerOptions) {}
 
-  /** Whether a new message is to be handed on (it is then in flight until recorded): not a duplicate, not too old. */
-  admit(chatId: string, messageId: number, date: number, catchUp: boolean): boolean {
-    return this.admitKeys([{ chatId, messageId, kind: "new" }], date, catchUp).length > 0;
+  /**
+   * Whether a new message is to be handed on (it is then in flight until recorded): not a duplicate, not
+   * too old. `common`: a message of the account's common box (private chats, basic groups), whose chat
+   * the ledger remembers by id for deletions, which name only ids.
+   */
+  admit(chatId: string, messageId: number, date: number, catchUp: boolean, common = false): boolean {
+    return this.admitKeys([{ chatId, messageId, kind: "new" }], date, catchUp, common).length > 0;
   }
 
   /**
@@ -53,7 +58,7 @@ export class Ledger {
    * one is queued, running or recorded (a duplicate), or when the event was caught up and is older than
    * the age limit (`date` undefined: no age known).
    */
-  admitKeys(keys: readonly HandledKey[], date: number | undefined, catchUp: boolean): HandledKey[] {
+  admitKeys(keys: readonly HandledKey[], date: number | undefined, catchUp: boolean, common = false): HandledKey[] {
     const fresh = keys.filter((key) => !this.inFlight.has(keyOf(key)) && !this.options.store.isHandled(key));
     if (fresh.length === 0) {
       this.counts.duplicates += 1;
@@ -65,7 +70,7 @@ export class Ledger {
     }
     for (const key of fresh) {
       this.inFlight.add(keyOf(key));
-      if (key.kind === "new" && !key.chatId.startsWith("-100")) this.commonChats.set(key.messageId, key.chatId);
+      if (common && key.kind === "new") this.commonChats.set(key.messageId, key.chatId);
     }
     this.counts.received += 1;
     return fresh;
@@ -78,9 +83,15 @@ export class Ledger {
 
   /** The handlers of an admitted event finished: its keys are recorded with the next save (at once after stop). */
   handledKeys(keys: readonly HandledKey[]): void {
-    this.finished.push(...keys);
+    this.finished.push(...keys, ...keys.flatMap((key) => this.chatKeys(key)));
     this.saveSoon();
     if (this.stopped) this.save();
+  }
+
+  /** A common-box message's chat, recorded beside it (marked ids alone cannot tell a basic group from a channel). */
+  private chatKeys(key: HandledKey): HandledKey[] {
+    if (key.kind !== "new" || this.commonChats.get(key.messageId) !== key.chatId) return [];
+    return [{ chatId: COMMON_CHAT, messageId: key.messageId, kind: `chat:${key.chatId}` }];
   }
 
   /** The chat (marked id) of a message of the common box, when it is in flight or recorded as handled. */
@@ -89,8 +100,9 @@ export class Ledger {
   }
 
   /** Records one of the account's own sent messages as handled at once: it is never handed on, even if a difference repeats it. */
-  recordOwn(chatId: string, messageId: number): void {
-    this.options.store.commit({ handled: [{ chatId, messageId, kind: "new" }] });
+  recordOwn(chatId: string, messageId: number, common = false): void {
+    const chat = common ? [{ chatId: COMMON_CHAT, messageId, kind: `chat:${chatId}` }] : [];
+    this.options.store.commit({ handled: [{ chatId, messageId, kind: "new" }, ...chat] });
   }
 
   /** Records the account's own edits and deletions (call results) as handled at once. */
@@ -117,7 +129,7 @@ export class Ledger {
     }
     for (const key of finished) {
       this.inFlight.delete(keyOf(key));
-      if (key.kind === "new") this.commonChats.delete(key.messageId);
+      if (key.kind === "new" && this.commonChats.get(key.messageId) === key.chatId) this.commonChats.delete(key.messageId);
     }
   }
 

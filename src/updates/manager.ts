@@ -216,7 +216,7 @@ export class UpdateManager {
   private recordOwnMessages(updates: readonly Api.TypeUpdate[]): void {
     for (const update of updates) {
       const message = newMessageOf(update)?.message;
-      if (message !== undefined) this.ledger.recordOwn(chatIdOf(message), message.id);
+      if (message !== undefined) this.ledger.recordOwn(chatIdOf(message), message.id, update instanceof Api.UpdateNewMessage);
       else {
         const keys = keysOf(update)?.keys ?? [];
         if (keys.length > 0) this.ledger.recordOwnKeys(keys);
@@ -245,7 +245,7 @@ export class UpdateManager {
   private deliverEvent(box: BoxOf<Incoming> | undefined, incoming: Incoming, keyed: KeyedUpdate, before: number): void {
     const sink = this.options.sink;
     if (sink.event === undefined) return;
-    const fresh = this.ledger.admitKeys(keyed.keys, keyed.date, incoming.catchUp);
+    const fresh = this.ledger.admitKeys(keyed.keys, keyed.date, incoming.catchUp, incoming.update instanceof Api.UpdateNewMessage);
     if (fresh.length === 0) return;
     const { update } = incoming;
     const parts: { update: Api.TypeUpdate; chatId?: string; keys: typeof fresh }[] = [];
@@ -289,7 +289,7 @@ export class UpdateManager {
   private deliver(box: BoxOf<Incoming>, update: NewMessageUpdate, before: number, catchUp: boolean): void {
     const { message } = update;
     const chatId = chatIdOf(message);
-    if (!this.ledger.admit(chatId, message.id, message.date, catchUp)) return;
+    if (!this.ledger.admit(chatId, message.id, message.date, catchUp, update instanceof Api.UpdateNewMessage)) return;
     const hold = this.messageBox.boxes.hold(box, before);
     let done = false;
     this.options.sink.message({

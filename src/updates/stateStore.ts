@@ -109,7 +109,7 @@ export class UpdateStateStore {
       cursors: db.prepare("SELECT chat_id AS chatId, max_id AS maxId FROM updates_cursors"),
       cursor: db.prepare("SELECT max_id FROM updates_cursors WHERE chat_id = ?").pluck(),
       chatOfHandled: db
-        .prepare("SELECT chat_id FROM updates_handled WHERE message_id = ? AND kind = 'new' AND chat_id NOT LIKE '-100%' ORDER BY seq DESC LIMIT 1")
+        .prepare("SELECT substr(kind, 6) FROM updates_handled WHERE chat_id = 'common' AND message_id = ? AND kind LIKE 'chat:%' ORDER BY seq DESC LIMIT 1")
         .pluck(),
       isHandled: db.prepare("SELECT 1 FROM updates_handled WHERE chat_id = ? AND message_id = ? AND kind = ?").pluck(),
       handled: db.prepare("INSERT OR IGNORE INTO updates_handled (chat_id, message_id, kind, handled_at) VALUES (?, ?, ?, ?)"),
@@ -189,7 +189,10 @@ export class UpdateStateStore {
     return this.statements.isHandled.get(key.chatId, key.messageId, key.kind) !== undefined;
   }
 
-  /** The chat of a message of the common box (private chats, basic groups) recorded as handled, if still in the ledger. */
+  /**
+   * The chat of a message of the common box (private chats, basic groups) recorded as handled, if still in
+   * the ledger: the ledger records it beside the message as ("common", id, "chat:" and the chat).
+   */
   chatOfHandled(messageId: number): string | undefined {
     if (!this.db.open) return undefined;
     return (this.statements.chatOfHandled.get(messageId) as string | undefined) ?? undefined;

@@ -133,10 +133,14 @@ describe("events keyed by kind", () => {
     ledger.handledKeys(deleted(1, 2));
     await nextTurn();
     expect(ledger.admitKeys(deleted(1, 2, 3), undefined, true).map((key) => key.messageId)).toEqual([3]);
-    expect(ledger.admit("-9", 7, NOW, false)).toBe(true);
+    expect(ledger.admit("-10077", 6, NOW, false)).toBe(true);
+    expect(ledger.admit("-9", 7, NOW, false, true)).toBe(true);
+    expect(ledger.chatOf(6)).toBeUndefined();
     expect(ledger.chatOf(7)).toBe("-9");
+    ledger.handled("-10077", 6);
     ledger.handled("-9", 7);
     await nextTurn();
+    expect(ledger.chatOf(6)).toBeUndefined();
     expect(ledger.chatOf(7)).toBe("-9");
     expect(ledger.chatOf(8)).toBeUndefined();
   });
