@@ -60,11 +60,12 @@ class Lines {
   }
 }
 
-async function start(store: SessionStore, lines: Lines, env = {}): Promise<Runtime> {
-  const db = openDatabase(`${store.dir}/default.db`);
+async function start(store: SessionStore, lines: Lines, env = {}, sessionName = "default"): Promise<Runtime> {
+  const db = openDatabase(`${store.dir}/${sessionName}.db`);
   const runtime = await startRuntime({
     config: world.config(env),
     store,
+    sessionName,
     plugins: [recorderPlugin(lines.write)],
     log: captureLog().log,
     updateState: new UpdateStateStore(db),
@@ -144,5 +145,49 @@ describe("edits, deletions and chat actions, user mode", () => {
     await third.until([probe.expected]);
     await runtime.stop();
     expect(third.bare()).toEqual([probe.expected]);
+  });
+});
+
+describe("bot mode", () => {
+  it("a bot gets the edits of its private chat and of a supergroup it administers, its join messages and participant changes, live and caught up", async () => {
+    const bot = await world.control.createUser({ firstName: "Watcher", username: "watcher_bot", bot: true });
+    const person = cast.people[0].id;
+    const chat = await world.control.createChat({
+      type: "supergroup",
+      title: "Watched",
+      creatorId: cast.owner.id,
+      members: [
+        { userId: person, role: "member" },
+        { userId: bot.id, role: "admin" },
+      ],
+    });
+    const groupChat = { chatId: `-100${chat.id}`, peer: { type: "channel" as const, id: chat.id }, senders: [person] };
+    const privateChat = { chatId: person, peer: { type: "user" as const, id: bot.id }, senders: [person] };
+    const traffic = new Traffic(world, Number(bot.id));
+    const store = world.store();
+    const env = { TELEGRAM_BOT_TOKEN: bot.botToken };
+    const sessionName = `bot-${bot.id}`;
+    let lines = new Lines();
+    let runtime = await start(store, lines, env, sessionName);
+    await runtime.caughtUp;
+    const live = [traffic.post(privateChat), traffic.post(groupChat)];
+    await lines.until(live.map((message) => message.expected));
+    const liveEdits = live.map((message) => traffic.edit(message));
+    const first = await world.control.createUser({ firstName: "First" });
+    setMemberRole(world.emu.model, Number(chat.id), Number(first.id), "member");
+    await lines.until([...liveEdits, `action ${groupChat.chatId} join`, `participant ${groupChat.chatId} ${first.id} none>member`]);
+    await runtime.stop();
+
+    const stoppedEdits = live.map((message) => traffic.edit(message));
+    const second = await world.control.createUser({ firstName: "Second" });
+    setMemberRole(world.emu.model, Number(chat.id), Number(second.id), "member");
+    lines = new Lines();
+    runtime = await start(store, lines, env, sessionName);
+    await runtime.caughtUp;
+    await lines.until([...stoppedEdits, `action ${groupChat.chatId} join`, `participant ${groupChat.chatId} ${second.id} none>member`]);
+    await runtime.stop();
+    expect(lines.all.every((line) => line.endsWith(" *"))).toBe(true);
+    expect(lines.bare()).toHaveLength(new Set(lines.bare()).size);
+    expect(lines.bare().some((line) => line.includes(first.id))).toBe(false);
   });
 });

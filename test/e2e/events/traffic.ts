@@ -5,7 +5,7 @@
  * returning the line the account's plugin should write for it.
  */
 import { copyIn, deleteChannelMessages, deleteMessages, editChannelMessage, editMessage, postMessage } from "@tg-toolkit/emulator/model";
-import { onChatAction, onDeleted, onEdited } from "../../../src/handlers/eventHandlers.js";
+import { onChatAction, onDeleted, onEdited, onParticipant } from "../../../src/handlers/eventHandlers.js";
 import { any } from "../../../src/handlers/filters.js";
 import { definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
 import type { World } from "../../kit/world.js";
@@ -17,6 +17,7 @@ export const lineOf = {
   edited: (chatId: string, id: number, text: string) => `edited ${chatId} ${id} ${text}`,
   deleted: (chatId: string | undefined, ids: readonly number[]) => `deleted ${chatId ?? "?"} ${ids.join(",")}`,
   action: (chatId: string, type: string) => `action ${chatId} ${type}`,
+  participant: (chatId: string, userId: string, before?: string, after?: string) => `participant ${chatId} ${userId} ${before ?? "none"}>${after ?? "none"}`,
 };
 
 /** A plugin handing every line to `write`, with " *" for caught-up events. */
@@ -29,6 +30,10 @@ export function recorderPlugin(write: (line: string, chatId: string | undefined)
       onEdited(any, (ctx) => write(lineOf.edited(ctx.message.chatId, ctx.message.messageId, ctx.message.text) + flag(ctx.isCatchUp), ctx.message.chatId)),
       onDeleted((ctx) => write(lineOf.deleted(ctx.chatId, ctx.messageIds) + flag(ctx.isCatchUp), ctx.chatId)),
       onChatAction(any, (ctx) => write(lineOf.action(ctx.message.chatId, ctx.message.action?.type ?? "?") + flag(ctx.isCatchUp), ctx.message.chatId)),
+      onParticipant((ctx) => {
+        const { chatId, userId, before, after } = ctx.participant;
+        write(lineOf.participant(chatId, userId, before, after) + flag(ctx.isCatchUp), chatId);
+      }),
     ],
   });
 }
