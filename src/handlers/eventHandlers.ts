@@ -7,7 +7,7 @@
 import type { TelegramClient } from "telegram";
 import type { Logger } from "../log.js";
 import type { Me } from "./context.js";
-import type { Deletion, ParticipantChange, RawUpdate, UpdateEvent } from "./events.js";
+import type { Album, Deletion, ParticipantChange, RawUpdate, UpdateEvent } from "./events.js";
 import type { Filter } from "./filters.js";
 import type { TelegramGateway } from "./gateway.js";
 import type { RunMode } from "./message.js";
@@ -38,6 +38,18 @@ export interface DeletedContext extends EventContextBase {
 /** The context of an onParticipant handler. */
 export interface ParticipantContext extends EventContextBase {
   readonly participant: ParticipantChange;
+}
+
+/** The context of an onAlbum handler. */
+export interface AlbumContext extends EventContextBase {
+  readonly album: Album;
+  /** The album's messages, in id order. */
+  readonly messages: readonly Album["messages"][number][];
+  readonly chatId: string;
+  /** The album's caption: the first non-empty text of its messages ("" when none). */
+  readonly caption: string;
+  /** Sends text to the album's chat, as a reply to its first message. */
+  reply(text: string): Promise<unknown>;
 }
 
 /** The context of an onRaw handler. */
@@ -85,8 +97,15 @@ export interface RawHandler extends EventHandlerBase {
   readonly run: (ctx: RawContext) => unknown;
 }
 
+/** Runs on an album (messages sharing a grouped id) when the filter accepts one of its messages. */
+export interface AlbumHandler extends EventHandlerBase {
+  readonly kind: "album";
+  readonly filter: Filter;
+  readonly run: (ctx: AlbumContext) => unknown;
+}
+
 /** Any event handler. */
-export type EventHandler = EditedHandler | ChatActionHandler | DeletedHandler | ParticipantHandler | RawHandler;
+export type EventHandler = EditedHandler | ChatActionHandler | DeletedHandler | ParticipantHandler | RawHandler | AlbumHandler;
 
 /** Options of the event handlers. */
 export interface EventHandlerOptions {
@@ -96,7 +115,7 @@ export interface EventHandlerOptions {
 }
 
 /** The kinds of event handlers. */
-export const EVENT_HANDLER_KINDS: ReadonlySet<string> = new Set(["edited", "chatAction", "deleted", "participant", "raw"]);
+export const EVENT_HANDLER_KINDS: ReadonlySet<string> = new Set(["edited", "chatAction", "deleted", "participant", "raw", "album"]);
 
 /**
  * Declares a handler for edited messages the filter accepts.
@@ -147,6 +166,18 @@ export function onParticipant(run: (ctx: ParticipantContext) => unknown, options
  */
 export function onRaw(run: (ctx: RawContext) => unknown, options: EventHandlerOptions = {}): RawHandler {
   return { kind: "raw", name: options.name ?? "", needs: options.needs ?? {}, run };
+}
+
+/**
+ * Declares a handler for albums: the messages of one grouped id, gathered into one event once no more of
+ * them came for a short while (ALBUM_WAIT_MS, at most 10 messages, Telegram's album size). Each message
+ * also reaches the message handlers on its own, first.
+ *
+ * @example
+ * onAlbum(filters.media("photo"), (ctx) => ctx.reply(`${ctx.messages.length} photos`))
+ */
+export function onAlbum(filter: Filter, run: (ctx: AlbumContext) => unknown, options: EventHandlerOptions = {}): AlbumHandler {
+  return { kind: "album", name: options.name ?? "", filter, needs: options.needs ?? {}, run };
 }
 
 /** True for the handlers this module declares. */

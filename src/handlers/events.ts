@@ -1,7 +1,7 @@
 /**
  * The typed events the runtime hands to plugins besides new messages, one kind each: an edited message, a
  * deletion, a chat action (a service message), a participant change, a callback query, a user's status or
- * typing, and the raw update. telegram/events.ts makes them from GramJS updates; a new kind is one member
+ * typing, the raw update, and an album (gathered by the runtime from its messages). telegram/events.ts makes them from GramJS updates; a new kind is one member
  * of UpdateEvent plus a case there and a handler type in eventHandlers.ts.
  */
 import type { ChatAction, Message } from "./message.js";
@@ -83,7 +83,16 @@ export type UpdateEvent =
   | { readonly kind: "callbackQuery"; readonly query: CallbackQueryEvent }
   | { readonly kind: "userStatus"; readonly status: UserStatusEvent }
   | { readonly kind: "typing"; readonly typing: TypingEvent }
-  | { readonly kind: "raw"; readonly raw: RawUpdate };
+  | { readonly kind: "raw"; readonly raw: RawUpdate }
+  | { readonly kind: "album"; readonly album: Album };
+
+/** The messages of one album (one grouped id), gathered into one event, in id order. */
+export interface Album {
+  readonly chatId: string;
+  readonly groupedId: string;
+  readonly messages: readonly Message[];
+  readonly isCatchUp: boolean;
+}
 
 /** The kinds of events. */
 export type EventKind = UpdateEvent["kind"];
@@ -103,6 +112,8 @@ export function chatOfEvent(event: UpdateEvent): string | undefined {
       return event.query.chatId;
     case "typing":
       return event.typing.chatId;
+    case "album":
+      return event.album.chatId;
     default:
       return undefined;
   }

@@ -7,6 +7,8 @@ export type { AskOptions, Flow } from "./conversation.js";
 export { ConversationEnded, invalid } from "./conversation.js";
 export { FloodWaitError } from "./errors.js";
 export type {
+  AlbumContext,
+  AlbumHandler,
   ChatActionHandler,
   DeletedContext,
   DeletedHandler,
@@ -19,8 +21,9 @@ export type {
   RawContext,
   RawHandler,
 } from "./eventHandlers.js";
-export { onChatAction, onDeleted, onEdited, onParticipant, onRaw } from "./eventHandlers.js";
+export { onAlbum, onChatAction, onDeleted, onEdited, onParticipant, onRaw } from "./eventHandlers.js";
 export type {
+  Album,
   CallbackQueryEvent,
   Deletion,
   EventKind,

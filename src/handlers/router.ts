@@ -135,6 +135,20 @@ export class Router {
             );
           }
           break;
+        case "album":
+          if (event.kind === "album" && event.album.messages.some((message) => handler.filter(message))) {
+            const { album } = event;
+            const [first] = album.messages;
+            const base = this.eventBase(name, album.isCatchUp, { chat: album.chatId });
+            const caption = album.messages.find((message) => message.text !== "")?.text ?? "";
+            const reply = (text: string) => this.services.telegram.sendMessage(album.chatId, text, { replyTo: first.messageId });
+            await this.guard({ chat: album.chatId, handler: name }, async () => {
+              const decision = await this.policy({ plugin, handler: { ...handler, kind: "message", run: () => {} }, message: first });
+              if (!decision.allow) this.log.debug({ chat: album.chatId, handler: name, reason: decision.reason }, "access denied");
+              else await handler.run({ ...base, album, messages: album.messages, chatId: album.chatId, caption, reply });
+            });
+          }
+          break;
         case "participant":
           if (event.kind === "participant") {
             const { participant } = event;

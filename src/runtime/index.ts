@@ -34,6 +34,7 @@ import { gramjsUpdateSource } from "../telegram/updateSource.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
 import { startIntake } from "../updates/intake.js";
 import type { UpdateStateStore } from "../updates/stateStore.js";
+import { AlbumCollector } from "./albums.js";
 import type { RuntimeConfig } from "./config.js";
 import type { ExtendFunction, RuntimeExtension } from "./extension.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
@@ -238,6 +239,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     maxQueuePerKey: config.dispatch.queuePerChat,
     slowAfterMs: config.dispatch.slowHandlerMs,
   });
+  const albums = router.handles("album") ? new AlbumCollector((album, done) => dispatcher.push({ event: { kind: "album", album }, done })) : undefined;
   const intake = startIntake(gramjsUpdateSource(client, context), {
     store: parts.updateState,
     catchUp: config.catchUp,
@@ -261,7 +263,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     onError: (err, update) => log.error({ err, update }, "an update could not be read; skipped"),
     onMessage: (message, done) => {
       if (extensions.some((extension) => extension.interceptMessage?.(message) === true)) return done();
-      dispatcher.push({ message, done });
+      dispatcher.push({ message, done: albums === undefined ? done : albums.add(message, done) });
     },
     onConnection: (state) => {
       if (state === "connected") log.info("connected to Telegram");
@@ -281,6 +283,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       log.info("stopping: no new updates; waiting for running handlers");
       clearInterval(sessionTimer);
       intake.stop();
+      albums?.flushAll();
       for (const extension of extensions) extension.stopping?.();
       const drain = await dispatcher.drain(parts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
       if (!drain.completed) log.warn({ running: drain.running }, "handlers still running at the drain deadline; stopping anyway");

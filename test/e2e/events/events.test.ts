@@ -3,7 +3,8 @@
  * plugin for new messages, edits, deletions and chat actions. Each event is handled exactly once across a
  * POST /disconnect in the middle of traffic and across a restart; edits, deletions and joins made while
  * the runtime was stopped arrive at start, marked caught up, in order with their chat's messages; private
- * chats, a basic group, a broadcast channel and supergroups; and a bot gets the edits of its private chat.
+ * chats, a basic group, a broadcast channel and supergroups; an album is one event; and a bot gets the
+ * edits of its private chat and of a supergroup it administers, join messages and participant changes.
  */
 import { setMemberRole } from "@tg-toolkit/emulator/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +146,33 @@ describe("edits, deletions and chat actions, user mode", () => {
     await third.until([probe.expected]);
     await runtime.stop();
     expect(third.bare()).toEqual([probe.expected]);
+  });
+});
+
+describe("albums", () => {
+  it("an album of three messages is one event after its messages, live and caught up, once across a restart", async () => {
+    const store = await signedInStore(world, cast.owner.id);
+    const traffic = new Traffic(world, Number(cast.owner.id));
+    let lines = new Lines();
+    let runtime = await start(store, lines);
+    await runtime.caughtUp;
+    const [privateChat] = cast.chats;
+    const channel = cast.chats.at(-1)!;
+    const live = [traffic.postAlbum(privateChat, 3, 501n), traffic.postAlbum(channel, 3, 502n)];
+    await lines.until(live);
+    for (const album of live) {
+      const [, chatId, ids] = album.split(" ");
+      const messages = ids.split(",").map((id) => `message ${chatId} ${id}`);
+      const handled = lines.byChat.get(chatId) ?? [];
+      expect(handled.indexOf(album)).toBeGreaterThan(Math.max(...messages.map((line) => handled.indexOf(line))));
+    }
+    await runtime.stop();
+    const whileStopped = traffic.postAlbum(channel, 3, 503n);
+    lines = new Lines();
+    runtime = await start(store, lines);
+    await lines.until([whileStopped]);
+    await runtime.stop();
+    expect(lines.all.filter((line) => line.startsWith("album "))).toEqual([`${whileStopped} *`]);
   });
 });
 

@@ -5,7 +5,7 @@
  * returning the line the account's plugin should write for it.
  */
 import { copyIn, deleteChannelMessages, deleteMessages, editChannelMessage, editMessage, postMessage } from "@tg-toolkit/emulator/model";
-import { onChatAction, onDeleted, onEdited, onParticipant } from "../../../src/handlers/eventHandlers.js";
+import { onAlbum, onChatAction, onDeleted, onEdited, onParticipant } from "../../../src/handlers/eventHandlers.js";
 import { any } from "../../../src/handlers/filters.js";
 import { definePlugin, onMessage, type Plugin } from "../../../src/handlers/plugin.js";
 import type { World } from "../../kit/world.js";
@@ -17,6 +17,7 @@ export const lineOf = {
   edited: (chatId: string, id: number, text: string) => `edited ${chatId} ${id} ${text}`,
   deleted: (chatId: string | undefined, ids: readonly number[]) => `deleted ${chatId ?? "?"} ${ids.join(",")}`,
   action: (chatId: string, type: string) => `action ${chatId} ${type}`,
+  album: (chatId: string, ids: readonly number[], caption: string) => `album ${chatId} ${ids.join(",")} ${caption}`,
   participant: (chatId: string, userId: string, before?: string, after?: string) => `participant ${chatId} ${userId} ${before ?? "none"}>${after ?? "none"}`,
 };
 
@@ -30,6 +31,16 @@ export function recorderPlugin(write: (line: string, chatId: string | undefined)
       onEdited(any, (ctx) => write(lineOf.edited(ctx.message.chatId, ctx.message.messageId, ctx.message.text) + flag(ctx.isCatchUp), ctx.message.chatId)),
       onDeleted((ctx) => write(lineOf.deleted(ctx.chatId, ctx.messageIds) + flag(ctx.isCatchUp), ctx.chatId)),
       onChatAction(any, (ctx) => write(lineOf.action(ctx.message.chatId, ctx.message.action?.type ?? "?") + flag(ctx.isCatchUp), ctx.message.chatId)),
+      onAlbum(any, (ctx) =>
+        write(
+          lineOf.album(
+            ctx.chatId,
+            ctx.messages.map((message) => message.messageId),
+            ctx.caption,
+          ) + flag(ctx.isCatchUp),
+          ctx.chatId,
+        ),
+      ),
       onParticipant((ctx) => {
         const { chatId, userId, before, after } = ctx.participant;
         write(lineOf.participant(chatId, userId, before, after) + flag(ctx.isCatchUp), chatId);
@@ -63,6 +74,18 @@ export class Traffic {
     const record = postMessage(this.world.emu.model, senderId, peer, { text: `posted in ${chat.chatId}` });
     const ownerCopy = chat.peer.type === "channel" ? record.id : (copyIn(this.world.emu.model, record, this.ownerId)?.id ?? -1);
     return { chat, senderId, senderCopy: record.id, ownerCopy, expected: lineOf.message(chat.chatId, ownerCopy) };
+  }
+
+  /** A person posts an album of `count` messages (one grouped id, a caption on the first); returns the album's line. */
+  postAlbum(chat: CastChat, count: number, groupedId: bigint): string {
+    const senderId = Number(chat.senders[0]);
+    const peer = { type: chat.peer.type, id: Number(chat.peer.id) };
+    const ids: number[] = [];
+    for (let n = 0; n < count; n += 1) {
+      const record = postMessage(this.world.emu.model, senderId, peer, { text: n === 0 ? "holiday" : `part ${n + 1}`, groupedId });
+      ids.push(chat.peer.type === "channel" ? record.id : (copyIn(this.world.emu.model, record, this.ownerId)?.id ?? -1));
+    }
+    return lineOf.album(chat.chatId, ids, "holiday");
   }
 
   /** The sender edits the message; returns the line expected. */
