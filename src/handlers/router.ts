@@ -129,31 +129,39 @@ export class Router {
         case "deleted":
           if (event.kind === "deleted") {
             const { deletion } = event;
-            const base = this.eventBase(name, deletion.isCatchUp, { chat: deletion.chatId });
-            await this.guard({ chat: deletion.chatId, handler: name }, () =>
-              handler.run({ ...base, deletion, chatId: deletion.chatId, messageIds: deletion.messageIds }),
+            const ctx = this.eventContext(
+              name,
+              deletion.isCatchUp,
+              { chat: deletion.chatId },
+              { deletion, chatId: deletion.chatId, messageIds: deletion.messageIds },
             );
+            await this.guard({ chat: deletion.chatId, handler: name }, () => handler.run(ctx));
           }
           break;
         case "album":
           if (event.kind === "album" && event.album.messages.some((message) => handler.filter(message))) {
             const { album } = event;
             const [first] = album.messages;
-            const base = this.eventBase(name, album.isCatchUp, { chat: album.chatId });
             const caption = album.messages.find((message) => message.text !== "")?.text ?? "";
             const reply = (text: string) => this.services.telegram.sendMessage(album.chatId, text, { replyTo: first.messageId });
+            const ctx = this.eventContext(
+              name,
+              album.isCatchUp,
+              { chat: album.chatId },
+              { album, messages: album.messages, chatId: album.chatId, caption, reply },
+            );
             await this.guard({ chat: album.chatId, handler: name }, async () => {
               const decision = await this.policy({ plugin, handler: { ...handler, kind: "message", run: () => {} }, message: first });
               if (!decision.allow) this.log.debug({ chat: album.chatId, handler: name, reason: decision.reason }, "access denied");
-              else await handler.run({ ...base, album, messages: album.messages, chatId: album.chatId, caption, reply });
+              else await handler.run(ctx);
             });
           }
           break;
         case "participant":
           if (event.kind === "participant") {
             const { participant } = event;
-            const base = this.eventBase(name, participant.isCatchUp, { chat: participant.chatId });
-            await this.guard({ chat: participant.chatId, handler: name }, () => handler.run({ ...base, participant }));
+            const ctx = this.eventContext(name, participant.isCatchUp, { chat: participant.chatId }, { participant });
+            await this.guard({ chat: participant.chatId, handler: name }, () => handler.run(ctx));
           }
           break;
       }
@@ -166,14 +174,28 @@ export class Router {
     for (const { plugin, handler } of this.eventEntries) {
       if (handler.kind !== "raw" || (handler.needs.modes !== undefined && !handler.needs.modes.includes(mode))) continue;
       const name = `${plugin}/${handler.name}`;
-      const base = this.eventBase(name, raw.isCatchUp, { update: raw.className });
-      await this.guard({ update: raw.className, handler: name }, () => handler.run({ ...base, raw, event }));
+      const ctx = this.eventContext(name, raw.isCatchUp, { update: raw.className }, { raw, event });
+      await this.guard({ update: raw.className, handler: name }, () => handler.run(ctx));
     }
   }
 
-  private eventBase(handler: string, isCatchUp: boolean, bindings: Record<string, unknown>): EventContextBase {
+  /** The services every event context offers; its logger is made on first use (most handlers never log). */
+  private eventContext<T extends object>(handler: string, isCatchUp: boolean, bindings: Record<string, unknown>, fields: T): EventContextBase & T {
     const { me, telegram, client, log } = this.services;
-    return { me, mode: me.mode, handler, isCatchUp, telegram, client, log: log.child({ ...bindings, handler }) };
+    let child: Logger | undefined;
+    return {
+      ...fields,
+      me,
+      mode: me.mode,
+      handler,
+      isCatchUp,
+      telegram,
+      client,
+      get log() {
+        child ??= log.child({ ...bindings, handler });
+        return child;
+      },
+    };
   }
 
   private async guard(where: Record<string, unknown>, work: () => unknown): Promise<void> {
