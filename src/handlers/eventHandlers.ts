@@ -148,7 +148,7 @@ export function onChatAction(filter: Filter, run: HandlerFn, options: EventHandl
 }
 
 /**
- * Declares a handler for participant changes (Telegram sends them to bots, and to admins of channels).
+ * Declares a handler for participant changes (Telegram sends these to bots only: core.telegram.org/constructor/updateChatParticipant).
  *
  * @example
  * onParticipant((ctx) => ctx.log.info({ user: ctx.participant.userId, from: ctx.participant.before, to: ctx.participant.after }, "membership"))

@@ -18,7 +18,7 @@ export interface Deletion {
   readonly isCatchUp: boolean;
 }
 
-/** Someone's membership of a group or channel changed (Telegram sends these to bots, and to admins of channels). */
+/** Someone's membership of a group or channel changed (Telegram sends these to bots only: core.telegram.org/constructor/updateChatParticipant). */
 export interface ParticipantChange {
   /** Marked id of the group or channel. */
   readonly chatId: string;
