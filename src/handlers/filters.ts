@@ -1,4 +1,4 @@
-import type { ChatType, Message } from "./message.js";
+import type { ChatActionType, ChatType, MediaKind, Message } from "./message.js";
 
 /** A synchronous predicate over a message; filters compose with `and`, `or` and `not`. */
 export type Filter = (message: Message) => boolean;
@@ -77,6 +77,55 @@ export function text(pattern: RegExp): Filter {
     pattern.lastIndex = 0;
     return pattern.test(message.text);
   };
+}
+
+/** Matches messages with media of any kind. Example: `onMessage(filters.hasMedia, (ctx) => ...)`. */
+export const hasMedia: Filter = (message) => message.media !== undefined;
+
+/** Matches messages whose media is one of the kinds. Example: `filters.media("photo", "video")`. */
+export function media(...kinds: MediaKind[]): Filter {
+  const wanted = new Set(kinds);
+  return (message) => message.media !== undefined && wanted.has(message.media.kind);
+}
+
+/** Matches forwarded messages. Example: `onMessage(filters.forwarded, (ctx) => ctx.log.info(ctx.message.forward))`. */
+export const forwarded: Filter = (message) => message.forward !== undefined;
+
+/**
+ * Matches posts of broadcast channels: any channel, or the given ones (marked id or @username), also
+ * when forwarded from them (by the origin's id). Example: `filters.fromChannel("@news", -1001234567890)`.
+ */
+export function fromChannel(...refs: PeerRef[]): Filter {
+  if (refs.length === 0) return (message) => message.chatType === "channel" || message.forward?.fromId?.startsWith("-100") === true;
+  const { ids, usernames } = splitRefs(refs);
+  return (message) =>
+    (message.chatType === "channel" &&
+      (ids.has(message.chatId) || (message.chatUsername !== undefined && usernames.has(message.chatUsername.toLowerCase())))) ||
+    (message.forward?.fromId !== undefined && ids.has(message.forward.fromId));
+}
+
+/** Matches messages that mention the account (or reply to it). Example: `onMessage(filters.mentionsMe, (ctx) => ctx.reply("You called?"))`. */
+export const mentionsMe: Filter = (message) => message.mentioned === true;
+
+/** Matches messages sent by a bot. Example: `filters.not(filters.fromBot)`. */
+export const fromBot: Filter = (message) => message.sender?.isBot === true;
+
+/** Matches messages sent via a bot (inline mode). Example: `filters.viaBot`. */
+export const viaBot: Filter = (message) => message.viaBotId !== undefined;
+
+/** Matches messages that belong to an album (grouped media). Example: `filters.and(filters.isAlbum, filters.media("photo"))`. */
+export const isAlbum: Filter = (message) => message.groupedId !== undefined;
+
+/** Matches service messages (joins, leaves, title changes, pins...). Example: `filters.isService`. */
+export const isService: Filter = (message) => message.action !== undefined;
+
+/** Matches messages edited at least once. Example: `onMessage(filters.edited, ...)` on a fetched message, or in onEdited. */
+export const edited: Filter = (message) => message.editDate !== undefined;
+
+/** Matches service messages of the given actions. Example: `onChatAction(filters.action("join", "add"), (ctx) => ctx.respond("Welcome!"))`. */
+export function action(...types: ChatActionType[]): Filter {
+  const wanted = new Set(types);
+  return (message) => message.action !== undefined && wanted.has(message.action.type);
 }
 
 function splitRefs(refs: PeerRef[]): { ids: Set<string>; usernames: Set<string> } {

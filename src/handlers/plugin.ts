@@ -1,24 +1,8 @@
 import type { CallbackHandler } from "./callback.js";
-import type { Context } from "./context.js";
 import type { Flow } from "./conversation.js";
+import { type EventHandler, isEventHandler } from "./eventHandlers.js";
 import type { Filter } from "./filters.js";
-import type { RunMode } from "./message.js";
-
-/** Who may trigger a handler: anyone, or only the owner (as the access policy defines it). */
-export type AccessLevel = "everyone" | "owner";
-
-/** What a handler declares it needs; the access policy decides before the handler runs. */
-export interface HandlerNeeds {
-  /** Who may trigger it (default "everyone"). */
-  readonly access?: AccessLevel;
-  /** Name of a gate the access policy must pass, e.g. a group-membership gate. */
-  readonly gate?: string;
-  /** Modes it runs in (default both). */
-  readonly modes?: readonly RunMode[];
-}
-
-/** The function a handler runs. */
-export type HandlerFn = (ctx: Context) => unknown;
+import type { HandlerFn, HandlerNeeds } from "./needs.js";
 
 interface HandlerBase {
   /** Name within its plugin, for logs. */
@@ -62,6 +46,8 @@ export interface Plugin {
   readonly callbacks?: readonly CallbackHandler[];
   /** Its multi-step conversations (defineFlow), known to the runtime so that a restart resumes them. */
   readonly flows?: readonly Flow[];
+  /** Its handlers of edits, deletions, chat actions, participant changes and raw updates (listed in `handlers` of definePlugin). */
+  readonly events?: readonly EventHandler[];
 }
 
 /** Options of `command`. */
@@ -118,11 +104,18 @@ export function onPattern(pattern: RegExp, run: HandlerFn, options: HandlerOptio
   return { kind: "pattern", name: options.name ?? "", pattern, filter: options.filter, needs: options.needs ?? {}, run };
 }
 
-/** Declares a plugin; unnamed handlers get "message1", "pattern2", "callback1"... and duplicate names are an error. */
+/**
+ * Declares a plugin; unnamed handlers get "message1", "pattern2", "edited3", "callback1"... and duplicate
+ * names are an error. `handlers` lists message handlers (command, onMessage, onPattern) and event handlers
+ * (onEdited, onDeleted, onChatAction, onParticipant, onRaw) alike.
+ *
+ * @example
+ * export default definePlugin({ name: "log", handlers: [onEdited(filters.any, (ctx) => ctx.log.info(ctx.message.text))] });
+ */
 export function definePlugin(spec: {
   name: string;
   description?: string;
-  handlers: readonly Handler[];
+  handlers: readonly (Handler | EventHandler)[];
   callbacks?: readonly CallbackHandler[];
   flows?: readonly Flow[];
 }): Plugin {
@@ -130,21 +123,24 @@ export function definePlugin(spec: {
     throw new Error(`invalid plugin name ${JSON.stringify(spec.name)}: use letters, digits, "-" or "_"`);
   }
   const seen = new Set<string>();
-  const handlers = spec.handlers.map((handler, index) => {
-    const named = handler.name === "" ? { ...handler, name: `${handler.kind}${index + 1}` } : handler;
-    if (seen.has(named.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(named.name)}`);
-    seen.add(named.name);
-    return Object.freeze(named);
+  const named = spec.handlers.map((handler, index) => {
+    const withName = handler.name === "" ? { ...handler, name: `${handler.kind}${index + 1}` } : handler;
+    if (seen.has(withName.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(withName.name)}`);
+    seen.add(withName.name);
+    return Object.freeze(withName);
   });
+  const handlers = named.filter((handler): handler is Handler => !isEventHandler(handler));
+  const events = named.filter(isEventHandler);
   const callbacks = (spec.callbacks ?? []).map((handler, index) => {
-    const named = handler.name === "" ? { ...handler, name: `callback${index + 1}` } : handler;
-    if (seen.has(named.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(named.name)}`);
-    seen.add(named.name);
-    return Object.freeze(named);
+    const withName = handler.name === "" ? { ...handler, name: `callback${index + 1}` } : handler;
+    if (seen.has(withName.name)) throw new Error(`plugin ${spec.name}: two handlers are named ${JSON.stringify(withName.name)}`);
+    seen.add(withName.name);
+    return Object.freeze(withName);
   });
   const extras = {
     ...(callbacks.length > 0 && { callbacks: Object.freeze(callbacks) }),
     ...(spec.flows !== undefined && { flows: Object.freeze([...spec.flows]) }),
+    ...(events.length > 0 && { events: Object.freeze(events) }),
   };
   return Object.freeze({ name: spec.name, description: spec.description, handlers: Object.freeze(handlers), ...extras });
 }

@@ -3,6 +3,8 @@ import { type CommandSyntax, type ParsedCommand, parseCommand } from "./commands
 import { type CommandHelp, type ContextServices, createContext } from "./context.js";
 import { ConversationEnded } from "./conversation.js";
 import { FloodWaitError } from "./errors.js";
+import type { EventContextBase, EventHandler } from "./eventHandlers.js";
+import type { RawUpdate, UpdateEvent } from "./events.js";
 import { fromSelf } from "./filters.js";
 import type { Message } from "./message.js";
 import type { Handler, Plugin } from "./plugin.js";
@@ -59,6 +61,7 @@ export class Router {
   /** Every registered command, in plugin order. */
   readonly commands: readonly CommandHelp[];
   private readonly entries: readonly { plugin: string; handler: Handler }[];
+  private readonly eventEntries: readonly { plugin: string; handler: EventHandler }[];
   private readonly services: ContextServices;
   private readonly policy: AccessPolicy;
   private readonly log: Logger;
@@ -66,6 +69,7 @@ export class Router {
   /** Builds the routing table; two plugins claiming one command name is an error. */
   constructor(private readonly options: RouterOptions) {
     this.entries = options.plugins.flatMap((plugin) => plugin.handlers.map((handler) => ({ plugin: plugin.name, handler })));
+    this.eventEntries = options.plugins.flatMap((plugin) => (plugin.events ?? []).map((handler) => ({ plugin: plugin.name, handler })));
     this.commands = collectCommands(options.plugins);
     this.services = { ...options.services, prefix: options.syntax.prefix, commands: this.commands };
     this.policy = options.policy ?? defaultPolicy;
@@ -100,11 +104,126 @@ export class Router {
     for (const route of this.match(message)) await this.run(route, message);
   }
 
+  /** Whether any plugin has a handler of this kind (the runtime skips the work for kinds nobody handles). */
+  handles(kind: string): boolean {
+    return this.eventEntries.some(({ handler }) => handler.kind === kind);
+  }
+
+  /**
+   * Runs the handlers of an event (edited, deleted, chatAction, participant), in registration order. Edits
+   * and chat actions carry a message: the access policy decides for them as for onMessage handlers.
+   * Failures are logged, never thrown.
+   */
+  async handleEvent(event: UpdateEvent): Promise<void> {
+    const mode = this.services.me.mode;
+    for (const { plugin, handler } of this.eventEntries) {
+      if (handler.kind !== event.kind) continue;
+      if (handler.needs.modes !== undefined && !handler.needs.modes.includes(mode)) continue;
+      const name = `${plugin}/${handler.name}`;
+      switch (handler.kind) {
+        case "edited":
+        case "chatAction": {
+          if (!(event.kind === "edited" || event.kind === "chatAction") || !handler.filter(event.message)) continue;
+          const { message } = event;
+          await this.run({ plugin, name, handler: { ...handler, kind: "message" } }, message);
+          break;
+        }
+        case "deleted":
+          if (event.kind === "deleted") {
+            const { deletion } = event;
+            const ctx = this.eventContext(
+              name,
+              deletion.isCatchUp,
+              { chat: deletion.chatId },
+              { deletion, chatId: deletion.chatId, messageIds: deletion.messageIds },
+            );
+            await this.guard({ chat: deletion.chatId, handler: name }, () => handler.run(ctx));
+          }
+          break;
+        case "album":
+          if (event.kind === "album" && event.album.messages.some((message) => handler.filter(message))) {
+            const { album } = event;
+            const [first] = album.messages;
+            const caption = album.messages.find((message) => message.text !== "")?.text ?? "";
+            const reply = (text: string) => this.services.telegram.sendMessage(album.chatId, text, { replyTo: first.messageId });
+            const ctx = this.eventContext(
+              name,
+              album.isCatchUp,
+              { chat: album.chatId },
+              { album, messages: album.messages, chatId: album.chatId, caption, reply },
+            );
+            await this.guard({ chat: album.chatId, handler: name }, async () => {
+              const decision = await this.policy({ plugin, handler: { ...handler, kind: "message", run: () => {} }, message: first });
+              if (!decision.allow) this.log.debug({ chat: album.chatId, handler: name, reason: decision.reason }, "access denied");
+              else await handler.run(ctx);
+            });
+          }
+          break;
+        case "participant":
+          if (event.kind === "participant") {
+            const { participant } = event;
+            const ctx = this.eventContext(name, participant.isCatchUp, { chat: participant.chatId }, { participant });
+            await this.guard({ chat: participant.chatId, handler: name }, () => handler.run(ctx));
+          }
+          break;
+      }
+    }
+  }
+
+  /** Runs the raw handlers of an update (with its typed event when one kind covers it). */
+  async handleRaw(raw: RawUpdate, event: UpdateEvent | undefined): Promise<void> {
+    const mode = this.services.me.mode;
+    for (const { plugin, handler } of this.eventEntries) {
+      if (handler.kind !== "raw" || (handler.needs.modes !== undefined && !handler.needs.modes.includes(mode))) continue;
+      const name = `${plugin}/${handler.name}`;
+      const ctx = this.eventContext(name, raw.isCatchUp, { update: raw.className }, { raw, event });
+      await this.guard({ update: raw.className, handler: name }, () => handler.run(ctx));
+    }
+  }
+
+  /** The services every event context offers; its logger is made on first use (most handlers never log). */
+  private eventContext<T extends object>(handler: string, isCatchUp: boolean, bindings: Record<string, unknown>, fields: T): EventContextBase & T {
+    const { me, telegram, client, log } = this.services;
+    let child: Logger | undefined;
+    return {
+      ...fields,
+      me,
+      mode: me.mode,
+      handler,
+      isCatchUp,
+      telegram,
+      client,
+      get log() {
+        child ??= log.child({ ...bindings, handler });
+        return child;
+      },
+    };
+  }
+
+  private async guard(where: Record<string, unknown>, work: () => unknown): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logFailure(where, err);
+    }
+  }
+
+  private logFailure(where: Record<string, unknown>, err: unknown): void {
+    if (err instanceof ConversationEnded) {
+      this.log.info({ ...where, reason: err.reason }, "conversation ended without an answer");
+    } else if (err instanceof FloodWaitError) {
+      this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
+    } else {
+      this.log.error({ ...where, err }, "handler failed");
+      this.options.onError?.(String(where.handler), err);
+    }
+  }
+
   private commandOf(message: Message): ParsedCommand | undefined {
     return parseCommand(message.text, this.options.syntax);
   }
 
-  private async run(route: Route, message: Message): Promise<void> {
+  private async run(route: Pick<Route, "plugin" | "handler" | "name" | "command" | "match">, message: Message): Promise<void> {
     const where = { chat: message.chatId, messageId: message.messageId, handler: route.name };
     try {
       const decision = await this.policy({ plugin: route.plugin, handler: route.handler, message });
@@ -115,14 +234,7 @@ export class Router {
       const ctx = createContext(message, { handler: route.name, command: route.command, match: route.match }, this.services);
       await route.handler.run(ctx);
     } catch (err) {
-      if (err instanceof ConversationEnded) {
-        this.log.info({ ...where, reason: err.reason }, "conversation ended without an answer");
-      } else if (err instanceof FloodWaitError) {
-        this.log.warn({ ...where, seconds: err.seconds, method: err.method }, "handler stopped by a flood wait");
-      } else {
-        this.log.error({ ...where, err }, "handler failed");
-        this.options.onError?.(route.name, err);
-      }
+      this.logFailure(where, err);
     }
   }
 }

@@ -14,6 +14,7 @@
 import { Api, type TelegramClient } from "telegram";
 import { commandSyntax } from "../handlers/commands.js";
 import type { Me } from "../handlers/context.js";
+import { chatOfEvent, type RawUpdate, type UpdateEvent } from "../handlers/events.js";
 import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
 import { loadPlugins } from "../handlers/registry.js";
@@ -22,6 +23,7 @@ import { createLogger, type Logger, secrets } from "../log.js";
 import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import { isRevokedError } from "../telegram/errors.js";
+import { eventOf, rawEventOf } from "../telegram/events.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { guardGateway } from "../telegram/guardGateway.js";
@@ -32,6 +34,7 @@ import { gramjsUpdateSource } from "../telegram/updateSource.js";
 import { Dispatcher, type DrainResult } from "../updates/dispatcher.js";
 import { startIntake } from "../updates/intake.js";
 import type { UpdateStateStore } from "../updates/stateStore.js";
+import { AlbumCollector } from "./albums.js";
 import type { RuntimeConfig } from "./config.js";
 import type { ExtendFunction, RuntimeExtension } from "./extension.js";
 import { unknownCommandPlugin } from "./unknownCommand.js";
@@ -213,12 +216,28 @@ async function assemble(parts: Parts): Promise<Runtime> {
     },
   });
 
+  const rawHandlers = router.handles("raw");
   const listeners = new Set<HandledListener>();
   let connected = true;
   let handled = 0;
-  const dispatcher = new Dispatcher<{ readonly message: Message; readonly done: () => void }>({
-    keyOf: ({ message }) => message.chatId,
-    process: async ({ message, done }) => {
+  /** A new message, another event, or a raw update for onRaw handlers, queued behind its chat's earlier ones. */
+  type Work =
+    | { readonly message: Message; readonly done: () => void }
+    | { readonly event: UpdateEvent; readonly done: () => void }
+    | { readonly raw: RawUpdate; readonly typed: UpdateEvent | undefined; readonly key: string };
+  const dispatcher = new Dispatcher<Work>({
+    keyOf: (work) => ("message" in work ? work.message.chatId : "event" in work ? (chatOfEvent(work.event) ?? "deleted") : work.key),
+    process: async (work) => {
+      if ("raw" in work) return router.handleRaw(work.raw, work.typed);
+      if ("event" in work) {
+        try {
+          await router.handleEvent(work.event);
+        } finally {
+          work.done();
+        }
+        return;
+      }
+      const { message, done } = work;
       const begun = performance.now();
       try {
         await router.handle(message);
@@ -234,13 +253,23 @@ async function assemble(parts: Parts): Promise<Runtime> {
     maxQueuePerKey: config.dispatch.queuePerChat,
     slowAfterMs: config.dispatch.slowHandlerMs,
   });
+  const albums = router.handles("album") ? new AlbumCollector((album, done) => dispatcher.push({ event: { kind: "album", album }, done })) : undefined;
   const intake = startIntake(gramjsUpdateSource(client, context), {
     store: parts.updateState,
     catchUp: config.catchUp,
     log: log.child({ module: "updates" }),
     writable: () => dispatcher.whenWritable(),
-    onUpdate: (update) => {
+    onUpdate: (update, catchUp) => {
       for (const extension of extensions) extension.onUpdate?.(update);
+      if (rawHandlers && "className" in update) {
+        const typed = eventOf(update as Api.TypeUpdate, context, catchUp);
+        const key = (typed === undefined ? undefined : chatOfEvent(typed)) ?? "raw";
+        dispatcher.push({ raw: rawEventOf(update as Api.TypeUpdate, catchUp), typed, key });
+      }
+    },
+    onEvent: (event, done) => {
+      if (router.handles(event.kind)) dispatcher.push({ event, done });
+      else done();
     },
     onEntities: (entities) => {
       for (const extension of extensions) extension.onEntities?.(entities);
@@ -248,7 +277,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     onError: (err, update) => log.error({ err, update }, "an update could not be read; skipped"),
     onMessage: (message, done) => {
       if (extensions.some((extension) => extension.interceptMessage?.(message) === true)) return done();
-      dispatcher.push({ message, done });
+      dispatcher.push({ message, done: albums === undefined ? done : albums.add(message, done) });
     },
     onConnection: (state) => {
       connected = state === "connected";
@@ -270,6 +299,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       log.info("stopping: no new updates; waiting for running handlers");
       clearInterval(sessionTimer);
       intake.stop();
+      albums?.flushAll();
       for (const extension of extensions) extension.stopping?.();
       const drain = await dispatcher.drain(parts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
       if (!drain.completed) log.warn({ running: drain.running }, "handlers still running at the drain deadline; stopping anyway");

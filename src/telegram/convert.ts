@@ -5,6 +5,7 @@
  */
 import { Api, utils } from "telegram";
 import type { ChatType, Message, RunMode, UserInfo } from "../handlers/message.js";
+import { detailsOf, type MessageDetails } from "./messageDetails.js";
 
 /** What the directory knows about a chat. */
 export interface ChatInfo {
@@ -114,6 +115,8 @@ export interface MessageFields {
   readonly date: number;
   /** A post in a broadcast channel. */
   readonly post: boolean;
+  /** Media, forward origin, entities, action... when read from a full or service message. */
+  readonly details?: MessageDetails;
 }
 
 /** Converts a message's fields into the runtime's Message. */
@@ -151,20 +154,22 @@ export function toMessage(fields: MessageFields, context: ConversionContext, isC
     replyToMessageId: sameChatReply(fields.replyTo, fields.peer),
     date: fields.date,
     isCatchUp,
+    ...fields.details,
   };
 }
 
-/** The fields of a full message (not a service message or an empty one). */
-export function fieldsOfMessage(message: Api.Message): MessageFields {
+/** The fields of a full message or a service message (whose text is ""). */
+export function fieldsOfMessage(message: Api.Message | Api.MessageService): MessageFields {
   return {
     id: message.id,
     peer: message.peerId,
     from: message.fromId ?? undefined,
     out: message.out === true,
-    text: message.message ?? "",
+    text: message instanceof Api.Message ? (message.message ?? "") : "",
     replyTo: message.replyTo ?? undefined,
     date: message.date,
     post: message.post === true,
+    details: detailsOf(message),
   };
 }
 

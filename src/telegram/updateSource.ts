@@ -9,6 +9,7 @@ import { returnBigInt } from "telegram/Helpers.js";
 import { expandSentMessage } from "../updates/classify.js";
 import type { IntakeSource } from "../updates/intake.js";
 import { type ConversionContext, fieldsOfMessage, toMessage } from "./convert.js";
+import { eventOf } from "./events.js";
 import { connectionStateOf, onCallResult, onUpdatesReceived } from "./internals.js";
 
 /** The intake's source for a connected client, as the account of `context`. */
@@ -38,6 +39,7 @@ export function gramjsUpdateSource(client: TelegramClient, context: ConversionCo
         context.directory.noteMention(message.fromId.userId.toString(), message.id);
       return toMessage(fieldsOfMessage(message), context, catchUp);
     },
+    readEvent: (update, catchUp, chatId) => eventOf(update, context, catchUp, chatId),
   };
 }
 

@@ -3,11 +3,13 @@
  * own call results go through the update manager (pts / qts / seq rules, gap recovery, catch-up at start
  * and after every reconnect, exactly-once); what it applies comes out here in order: every update to
  * `onUpdate`, and each new message (private chats, groups, supergroups, channels; incoming and outgoing;
- * user and bot accounts) as the runtime's Message to `onMessage`, with `isCatchUp` set for caught-up ones.
+ * user and bot accounts) as the runtime's Message to `onMessage`, with `isCatchUp` set for caught-up ones,
+ * and each chat action, edit, deletion and participant change as a typed event to `onEvent`, exactly once.
  * The dispatcher, not GramJS, runs the handlers. Where the updates come from (GramJS's connection) and how
  * a raw message is read is the boundary's part: telegram/updateSource.ts.
  */
 import type { Api } from "telegram";
+import type { UpdateEvent } from "../handlers/events.js";
 import type { Message } from "../handlers/message.js";
 import { createLogger, type Logger } from "../log.js";
 import { openDatabase } from "../store/database.js";
@@ -39,16 +41,24 @@ export interface IntakeSource {
   noteEntities(entities: readonly (Api.TypeUser | Api.TypeChat)[]): void;
   /** The runtime's Message for a new message. */
   readMessage(message: Api.Message, catchUp: boolean): Message;
+  /** The typed event of an update (telegram/events.ts); `chatId` names a common-box deletion's chat when known. */
+  readEvent(update: Api.TypeUpdate, catchUp: boolean, chatId?: string): UpdateEvent | undefined;
 }
 
 /** Where the intake hands what it receives. */
 export interface IntakeOptions {
   /** Called for each new message, in order per chat; `handled` must be called once its handlers finished (it records the message as handled). */
   readonly onMessage: (message: Message, handled: () => void) => void;
+  /**
+   * Called for each other update handlers get exactly once (a chat action, an edit, a deletion, a
+   * participant change), in order with its chat's messages; `handled` must be called once its handlers
+   * finished. Without it they are recorded as handled at once.
+   */
+  readonly onEvent?: (event: UpdateEvent, handled: () => void) => void;
   /** Called when the connection dropped or came back. */
   readonly onConnection?: (state: ConnectionState) => void;
   /** Called with every update applied, live or caught up (e.g. for an access layer watching participant changes). */
-  readonly onUpdate?: (update: Api.TypeUpdate | Api.TypeUpdates) => void;
+  readonly onUpdate?: (update: Api.TypeUpdate | Api.TypeUpdates, catchUp: boolean) => void;
   /** Called with the users and chats that came with the updates about to be handed on (before them). */
   readonly onEntities?: (entities: readonly (Api.TypeUser | Api.TypeChat)[]) => void;
   /** Called when an update cannot be read (it is skipped; GramJS never sees the error). */
@@ -99,8 +109,14 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
       source.noteEntities(entities);
       guarded("entities", () => options.onEntities?.(entities));
     },
-    update: (update) => guarded(update.className, () => options.onUpdate?.(update)),
+    update: (update, catchUp) => guarded(update.className, () => options.onUpdate?.(update, catchUp)),
     message: ({ update, catchUp, handled }) => guarded(update.className, () => options.onMessage(source.readMessage(update.message, catchUp), handled)),
+    event: ({ update, chatId, catchUp, handled }) =>
+      guarded(update.className, () => {
+        const event = options.onEvent === undefined ? undefined : source.readEvent(update, catchUp, chatId);
+        if (event === undefined || options.onEvent === undefined) handled();
+        else options.onEvent(event, handled);
+      }),
     writable: options.writable ?? (() => Promise.resolve()),
   };
   const manager = new UpdateManager({ api: source.api, store, sink, log, selfId: source.selfId, bot: source.mode === "bot", catchUp: options.catchUp });

@@ -18,6 +18,7 @@ import { Api } from "telegram";
 import type { Logger } from "../log.js";
 import { GuardedCalls } from "./calls.js";
 import { chatIdOf, type NewMessageUpdate, newMessageOf } from "./classify.js";
+import { COMMON_CHAT, type KeyedUpdate, keysOf } from "./eventKeys.js";
 import type { Entity, UpdatesApi } from "./fetch.js";
 import { channelAccessHashes, type Incoming, pushOf, type UpdateSource } from "./incoming.js";
 import { Ledger, type LedgerStats } from "./ledger.js";
@@ -37,6 +38,18 @@ export interface Delivery {
   handled(): void;
 }
 
+/**
+ * Another update handlers get exactly once (a service message, an edit, a deletion, a participant change:
+ * eventKeys.ts); `handled` must be called once its handlers finished (it records it).
+ */
+export interface EventDelivery {
+  readonly update: Api.TypeUpdate;
+  /** For a deletion in the account's common box: the chat of its messages, when the ledger knows it. */
+  readonly chatId?: string;
+  readonly catchUp: boolean;
+  handled(): void;
+}
+
 /** Where the manager hands what it applies. */
 export interface UpdateSink {
   /** Users and chats that came with the updates about to be handed on. */
@@ -45,6 +58,8 @@ export interface UpdateSink {
   update(update: Api.TypeUpdate, catchUp: boolean): void;
   /** A new message to handle. */
   message(delivery: Delivery): void;
+  /** Another update to handle exactly once (in order with its chat's messages); without it, none is handed on. */
+  event?(delivery: EventDelivery): void;
   /** Resolves when more caught-up messages may be handed on (backpressure). */
   writable(): Promise<void>;
 }
@@ -199,11 +214,18 @@ export class UpdateManager {
     this.recovery.follow(this.messageBox.process(push, { firstStart }));
   }
 
-  /** The account's own sent messages (call results) are recorded as handled at once: never handed on, even if a difference repeats them. */
+  /**
+   * The account's own sent messages (call results), and its own edits and deletions, are recorded as
+   * handled at once: never handed on, even if a difference repeats them.
+   */
   private recordOwnMessages(updates: readonly Api.TypeUpdate[]): void {
     for (const update of updates) {
       const message = newMessageOf(update)?.message;
-      if (message !== undefined) this.ledger.recordOwn(chatIdOf(message), message.id);
+      if (message !== undefined) this.ledger.recordOwn(chatIdOf(message), message.id, update instanceof Api.UpdateNewMessage);
+      else {
+        const keys = keysOf(update)?.keys ?? [];
+        if (keys.length > 0) this.ledger.recordOwnKeys(keys);
+      }
     }
   }
 
@@ -212,14 +234,67 @@ export class UpdateManager {
     if (incoming.source === "result") return;
     this.options.sink.update(incoming.update, incoming.catchUp);
     const message = newMessageOf(incoming.update);
-    if (message !== undefined && box !== undefined) this.deliver(box, message, before, incoming.catchUp);
+    if (message !== undefined) {
+      if (box !== undefined) this.deliver(box, message, before, incoming.catchUp);
+      return;
+    }
+    const keyed = keysOf(incoming.update);
+    if (keyed !== undefined) this.deliverEvent(box, incoming, keyed, before);
+  }
+
+  /**
+   * Hands another keyed update on unless the ledger has it already. A deletion in the common box is split
+   * by chat (the ledger knows the chats of the messages it handled), so that each part runs in order with
+   * its chat's messages. Updates moving a box's pts hold it until handled; qts updates have no box to hold.
+   */
+  private deliverEvent(box: BoxOf<Incoming> | undefined, incoming: Incoming, keyed: KeyedUpdate, before: number): void {
+    const sink = this.options.sink;
+    if (sink.event === undefined) return;
+    const fresh = this.ledger.admitKeys(keyed.keys, keyed.date, incoming.catchUp, incoming.update instanceof Api.UpdateNewMessage);
+    if (fresh.length === 0) return;
+    const { update } = incoming;
+    const parts: { update: Api.TypeUpdate; chatId?: string; keys: typeof fresh }[] = [];
+    if (update instanceof Api.UpdateDeleteMessages) {
+      const byChat = new Map<string | undefined, typeof fresh>();
+      for (const key of fresh) {
+        const chatId = key.chatId === COMMON_CHAT ? this.ledger.chatOf(key.messageId) : key.chatId;
+        byChat.set(chatId, [...(byChat.get(chatId) ?? []), key]);
+      }
+      for (const [chatId, keys] of byChat) {
+        const messages = keys.map((key) => key.messageId);
+        parts.push({ update: new Api.UpdateDeleteMessages({ messages, pts: update.pts, ptsCount: update.ptsCount }), chatId, keys });
+      }
+    } else if (update instanceof Api.UpdateDeleteChannelMessages && fresh.length < keyed.keys.length) {
+      const messages = fresh.map((key) => key.messageId);
+      parts.push({
+        update: new Api.UpdateDeleteChannelMessages({ channelId: update.channelId, messages, pts: update.pts, ptsCount: update.ptsCount }),
+        keys: fresh,
+      });
+    } else {
+      parts.push({ update, keys: fresh });
+    }
+    for (const part of parts) {
+      const hold = box === undefined ? undefined : this.messageBox.boxes.hold(box, before);
+      let done = false;
+      sink.event({
+        update: part.update,
+        chatId: part.chatId,
+        catchUp: incoming.catchUp,
+        handled: () => {
+          if (done) return;
+          done = true;
+          if (box !== undefined && hold !== undefined) this.messageBox.boxes.release(box, hold);
+          this.ledger.handledKeys(part.keys);
+        },
+      });
+    }
   }
 
   /** Hands a new message on unless the ledger has it already (or, caught up, it is too old). */
   private deliver(box: BoxOf<Incoming>, update: NewMessageUpdate, before: number, catchUp: boolean): void {
     const { message } = update;
     const chatId = chatIdOf(message);
-    if (!this.ledger.admit(chatId, message.id, message.date, catchUp)) return;
+    if (!this.ledger.admit(chatId, message.id, message.date, catchUp, update instanceof Api.UpdateNewMessage)) return;
     const hold = this.messageBox.boxes.hold(box, before);
     let done = false;
     this.options.sink.message({

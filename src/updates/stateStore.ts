@@ -21,7 +21,7 @@ export interface ChannelState {
   readonly accessHash?: string;
 }
 
-/** A handled message: its chat (marked id), id and kind ("new" for a new message). */
+/** A handled message: its chat (marked id), id and kind ("new" for a new message; others in updates/eventKeys.ts). */
 export interface HandledKey {
   readonly chatId: string;
   readonly messageId: number;
@@ -108,6 +108,9 @@ export class UpdateStateStore {
       channels: db.prepare("SELECT chat_id AS chatId, pts, access_hash AS accessHash FROM updates_channels"),
       cursors: db.prepare("SELECT chat_id AS chatId, max_id AS maxId FROM updates_cursors"),
       cursor: db.prepare("SELECT max_id FROM updates_cursors WHERE chat_id = ?").pluck(),
+      chatOfHandled: db
+        .prepare("SELECT substr(kind, 6) FROM updates_handled WHERE chat_id = 'common' AND message_id = ? AND kind LIKE 'chat:%' ORDER BY seq DESC LIMIT 1")
+        .pluck(),
       isHandled: db.prepare("SELECT 1 FROM updates_handled WHERE chat_id = ? AND message_id = ? AND kind = ?").pluck(),
       handled: db.prepare("INSERT OR IGNORE INTO updates_handled (chat_id, message_id, kind, handled_at) VALUES (?, ?, ?, ?)"),
       saveCommon: db.prepare(
@@ -138,7 +141,8 @@ export class UpdateStateStore {
       const now = Math.floor(Date.now() / 1000);
       for (const handled of change.handled ?? []) {
         this.statements.handled.run(handled.chatId, handled.messageId, handled.kind, now);
-        this.statements.raiseCursor.run(handled.chatId, handled.messageId);
+        // Only new messages move a chat's cursor: the other kinds' ids are not the chat's newest message.
+        if (handled.kind === "new") this.statements.raiseCursor.run(handled.chatId, handled.messageId);
       }
       for (const cursor of change.cursors ?? []) this.statements.raiseCursor.run(cursor.chatId, cursor.messageId);
       if (change.common !== undefined) this.statements.saveCommon.run(change.common);
@@ -181,15 +185,24 @@ export class UpdateStateStore {
   /** Whether a message was recorded as handled (within the ledger's retention). */
   isHandled(key: HandledKey): boolean {
     if (!this.db.open) return false;
-    if (key.messageId > (this.cursor(key.chatId) ?? 0)) return false;
+    if (key.kind === "new" && key.messageId > (this.cursor(key.chatId) ?? 0)) return false;
     return this.statements.isHandled.get(key.chatId, key.messageId, key.kind) !== undefined;
+  }
+
+  /**
+   * The chat of a message of the common box (private chats, basic groups) recorded as handled, if still in
+   * the ledger: the ledger records it beside the message as ("common", id, "chat:" and the chat).
+   */
+  chatOfHandled(messageId: number): string | undefined {
+    if (!this.db.open) return undefined;
+    return (this.statements.chatOfHandled.get(messageId) as string | undefined) ?? undefined;
   }
 
   /** Saves changes in one transaction; ignored once the database is closed (the runtime stopped). */
   commit(change: StateChange): void {
     if (!this.db.open) return;
     this.apply(change);
-    for (const { chatId, messageId } of [...(change.handled ?? []), ...(change.cursors ?? [])]) {
+    for (const { chatId, messageId } of [...(change.handled ?? []).filter((key) => key.kind === "new"), ...(change.cursors ?? [])]) {
       if (messageId > (this.cursor(chatId) ?? 0)) this.cursors.set(chatId, messageId);
     }
     this.sincePrune += change.handled?.length ?? 0;

@@ -108,3 +108,40 @@ describe("recording", () => {
     expect(ledger.admit("5", 7, NOW, true)).toBe(false);
   });
 });
+
+describe("events keyed by kind", () => {
+  it("admits each edit of a message once by its edit date, apart from the message itself, and never moves the chat's cursor", async () => {
+    const { ledger, store } = setup();
+    expect(ledger.admit("5", 1, NOW, false)).toBe(true);
+    ledger.handled("5", 1);
+    const edit = (date: number) => [{ chatId: "5", messageId: 1, kind: `edit:${date}` }];
+    expect(ledger.admitKeys(edit(NOW + 1), NOW + 1, false)).toHaveLength(1);
+    expect(ledger.admitKeys(edit(NOW + 1), NOW + 1, true)).toEqual([]);
+    ledger.handledKeys(edit(NOW + 1));
+    await nextTurn();
+    expect(ledger.admitKeys(edit(NOW + 1), NOW + 1, true)).toEqual([]);
+    expect(ledger.admitKeys(edit(NOW + 2), NOW + 2, false)).toHaveLength(1);
+    ledger.handledKeys([{ chatId: "5", messageId: 999, kind: `edit:${NOW + 3}` }]);
+    await nextTurn();
+    expect(store.cursor("5")).toBe(1);
+  });
+
+  it("admits the ids of a deletion not handed on yet, and knows the chats of the common box's messages", async () => {
+    const { ledger } = setup();
+    const deleted = (...ids: number[]) => ids.map((messageId) => ({ chatId: "common", messageId, kind: "delete" }));
+    expect(ledger.admitKeys(deleted(1, 2), undefined, false)).toHaveLength(2);
+    ledger.handledKeys(deleted(1, 2));
+    await nextTurn();
+    expect(ledger.admitKeys(deleted(1, 2, 3), undefined, true).map((key) => key.messageId)).toEqual([3]);
+    expect(ledger.admit("-10077", 6, NOW, false)).toBe(true);
+    expect(ledger.admit("-9", 7, NOW, false, true)).toBe(true);
+    expect(ledger.chatOf(6)).toBeUndefined();
+    expect(ledger.chatOf(7)).toBe("-9");
+    ledger.handled("-10077", 6);
+    ledger.handled("-9", 7);
+    await nextTurn();
+    expect(ledger.chatOf(6)).toBeUndefined();
+    expect(ledger.chatOf(7)).toBe("-9");
+    expect(ledger.chatOf(8)).toBeUndefined();
+  });
+});

@@ -578,3 +578,52 @@ describe("connection and backpressure", () => {
     await telegram.called("updates.GetDifference", 2);
   });
 });
+
+describe("edits, deletions and chat actions", () => {
+  function eventSink() {
+    const recorded = recordingSink();
+    const events: string[] = [];
+    recorded.sink.event = (delivery) => {
+      const { update } = delivery;
+      if (update instanceof Api.UpdateEditMessage || update instanceof Api.UpdateEditChannelMessage)
+        events.push(`edit ${chatOf(update.message as Api.Message)}:${update.message.id}`);
+      else if (update instanceof Api.UpdateDeleteMessages) events.push(`delete ${delivery.chatId ?? "?"}:${update.messages.join(",")}`);
+      else if (update instanceof Api.UpdateDeleteChannelMessages) events.push(`delete -100${update.channelId}:${update.messages.join(",")}`);
+      else events.push(update.className);
+      delivery.handled();
+    };
+    return { ...recorded, events };
+  }
+
+  it("hands edits, deletions split by chat and service messages on once, live and again in a difference", async () => {
+    const store = new UpdateStateStore(openDatabase(":memory:"));
+    store.claim(SELF);
+    store.commit({ common: { pts: 10, qts: 0, seq: 0, date: NOW } });
+    const telegram = new ScriptedTelegram().on("updates.GetDifference", () => empty());
+    const { sink, events } = eventSink();
+    const manager = new UpdateManager({ api: telegram, store, sink, log: captureLog().log, selfId: SELF, bot: false, gapWaitMs: 20 });
+    await manager.start();
+    const edit = new Api.UpdateEditMessage({ message: message(11, userPeer(5), NOW, { editDate: NOW + 5 }), pts: 13, ptsCount: 1 });
+    manager.receive(container(0, [newMessage(11, 11), new Api.UpdateNewMessage({ message: message(12, chatPeer(9)), pts: 12, ptsCount: 1 }), edit]), "push");
+    manager.receive(container(0, [new Api.UpdateDeleteMessages({ messages: [11, 12, 40], pts: 16, ptsCount: 3 })]), "push");
+    const service = new Api.MessageService({
+      id: 13,
+      peerId: chatPeer(9),
+      fromId: userPeer(5),
+      date: NOW,
+      action: new Api.MessageActionChatEditTitle({ title: "x" }),
+    });
+    manager.receive(container(0, [new Api.UpdateNewMessage({ message: service, pts: 17, ptsCount: 1 })]), "push");
+    await flushed();
+    expect(events).toEqual(["edit 5:11", "delete 5:11", "delete -9:12", "delete ?:40", "UpdateNewMessage"]);
+    telegram.next("updates.GetDifference", () =>
+      difference([], 17, 0, [edit, new Api.UpdateDeleteChannelMessages({ channelId: big(77), messages: [3], pts: 5, ptsCount: 1 })]),
+    );
+    manager.connection("disconnected");
+    manager.connection("connected");
+    await telegram.called("updates.GetDifference", 2);
+    await flushed();
+    expect(events).toEqual(["edit 5:11", "delete 5:11", "delete -9:12", "delete ?:40", "UpdateNewMessage", "delete -10077:3"]);
+    manager.stop();
+  });
+});

@@ -59,6 +59,7 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
     replyMarkup: content.replyMarkup,
     action: content.action,
     media: content.media,
+    groupedId: content.groupedId,
   });
   publishChannelMessage(world, chat, record, Api.UpdateNewChannelMessage, date, fromId, opts);
   return record;

@@ -4,6 +4,9 @@
  */
 
 export { createChat, isMemberRole, memberCount, participantIndex, participantOf } from "./chats.js";
+export { copyIn } from "./copies.js";
+export { deleteChannelMessages, deleteMessages } from "./deletes.js";
+export { editChannelMessage, editMessage } from "./edits.js";
 export { setMemberRole } from "./participants.js";
 export { currentQts } from "./qts.js";
 export type { ChatRecord, Participant, PeerRef, Role, UserRecord } from "./records.js";

@@ -44,5 +44,6 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
     entities: channel || record.entities?.length ? record.entities : undefined,
     replyMarkup: record.replyMarkup,
     editDate: record.editDate,
+    groupedId: record.groupedId === undefined ? undefined : toLong(record.groupedId),
   });
 }

@@ -132,6 +132,8 @@ export interface MessageRecord {
   globalKey?: number;
   /** The box owner is mentioned in it (a reply to their message, @username, a mention-name entity). */
   mentioned?: boolean;
+  /** The album it belongs to: the messages of one album share it (core.telegram.org/constructor/message, grouped_id). */
+  groupedId?: bigint;
   /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */
   announcement?: Api.UpdateNewMessage;
 }
@@ -145,6 +147,8 @@ export interface MessageContent {
   action?: Api.TypeMessageAction;
   /** A document or photo; `text` is then its caption. */
   media?: StoredMedia;
+  /** The album it belongs to (messages.sendMultiMedia gives its items one grouped_id). */
+  groupedId?: bigint;
 }
 
 /** One pts step in a box: what getDifference / getChannelDifference replays. */

@@ -38,7 +38,9 @@ export function rememberRandomId(world: World, userId: number, randomId: string)
 
 /** What the box owner's sessions receive for a new copy: the short forms where Telegram uses them. */
 function announce(world: World, ownerId: number, record: MessageRecord, update: Api.UpdateNewMessage): Api.TypeUpdates {
-  if (!record.action && !record.replyMarkup && !record.media && record.peer.type !== "channel") {
+  // updateShortMessage / updateShortChatMessage have no grouped_id (core.telegram.org/constructor/updateShortMessage):
+  // an album's messages come as full updates.
+  if (!record.action && !record.replyMarkup && !record.media && record.groupedId === undefined && record.peer.type !== "channel") {
     const common = {
       out: record.out || undefined,
       mentioned: record.mentioned || undefined,
@@ -94,6 +96,7 @@ export function postMessage(world: World, fromId: number, peer: PeerRef, content
     replyMarkup: content.replyMarkup,
     action: content.action,
     media: content.media,
+    groupedId: content.groupedId,
     globalKey: world.messageLedger.nextGlobalKey++,
   };
   const online = world.onlineUsers();

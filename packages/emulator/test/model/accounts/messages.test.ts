@@ -332,3 +332,20 @@ describe("messages.getDialogs", () => {
     expect(rest.chats).toHaveLength(1);
   });
 });
+
+describe("albums", () => {
+  it("pushes an album's messages as full updates carrying their grouped_id (the short forms have none)", () => {
+    const { h, alice, bob, bobCtx } = pair();
+    void bobCtx;
+    h.pushes.length = 0;
+    postMessage(h.world, alice.id, { type: "user", id: bob.id }, { text: "one", groupedId: 77n });
+    postMessage(h.world, alice.id, { type: "user", id: bob.id }, { text: "two", groupedId: 77n });
+    const toBob = h.pushesTo(bob.id);
+    expect(toBob).toHaveLength(2);
+    for (const push of toBob) {
+      expect(push.updates).toBeInstanceOf(Api.Updates);
+      const [update] = (push.updates as Api.Updates).updates as Api.UpdateNewMessage[];
+      expect((update.message as Api.Message).groupedId?.toString()).toBe("77");
+    }
+  });
+});
