@@ -173,7 +173,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
   const raw = new GramjsGateway(client, context, onRevoked);
   const checkSession = async (): Promise<boolean> => {
     try {
-      await client.invoke(new Api.updates.GetState());
+      // The answer is also the periodic check of the update state: what it shows is missing is fetched.
+      intake.checkState(await client.invoke(new Api.updates.GetState()));
       return true;
     } catch (error) {
       if (!isRevokedError(error)) {

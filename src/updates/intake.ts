@@ -75,6 +75,8 @@ export interface IntakeStats {
 export interface Intake {
   /** Resolves once the start's catch-up handed every missed message on. */
   readonly caughtUp: Promise<void>;
+  /** Takes an updates.getState answer (a periodic check): what it shows is missing is fetched, a server-side reset recovered. */
+  checkState(state: Api.updates.State): void;
   /** Stops taking updates (idempotent). */
   stop(): void;
   stats(): IntakeStats;
@@ -120,6 +122,7 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
       manager.stop();
       memory?.close();
     },
+    checkState: (state) => manager.checkState({ pts: state.pts, qts: state.qts, seq: state.seq, date: state.date }),
     stats: () => manager.stats(),
   };
 }
