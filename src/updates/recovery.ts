@@ -494,7 +494,8 @@ export class Recovery {
       if (this.stopped || page.messages.length === 0) return;
       this.options.seen(page.entities);
       for (const message of page.messages) {
-        if (message.date > sinceDate) this.options.handOn(box, caughtUp(asNewMessage(message)), before);
+        // The state's date is a whole second: a message of that second may be newer than the state (the ledger drops one handled already).
+        if (message.date >= sinceDate) this.options.handOn(box, caughtUp(asNewMessage(message)), before);
       }
       from = page.messages[page.messages.length - 1].id;
     }
