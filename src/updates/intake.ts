@@ -59,6 +59,8 @@ export interface IntakeOptions {
   readonly log?: Logger;
   /** Resolves when the handlers can take more caught-up messages (the dispatcher's whenWritable). */
   readonly writable?: () => Promise<void>;
+  /** How long a chat may go without updates before its difference is fetched (default SILENCE_MS: 15 minutes). */
+  readonly silenceMs?: number;
 }
 
 /** Counters of the intake. */
@@ -103,7 +105,16 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
     message: ({ update, catchUp, handled }) => guarded(update.className, () => options.onMessage(source.readMessage(update.message, catchUp), handled)),
     writable: options.writable ?? (() => Promise.resolve()),
   };
-  const manager = new UpdateManager({ api: source.api, store, sink, log, selfId: source.selfId, bot: source.mode === "bot", catchUp: options.catchUp });
+  const manager = new UpdateManager({
+    api: source.api,
+    store,
+    sink,
+    log,
+    selfId: source.selfId,
+    bot: source.mode === "bot",
+    catchUp: options.catchUp,
+    silenceMs: options.silenceMs,
+  });
   const unsubscribe = source.subscribe({
     updates: (updates, origin) => guarded(updates.className, () => manager.receive(updates, origin)),
     connection: (state) => {

@@ -264,7 +264,8 @@ export class Recovery {
    * (the common one first, the channels PARALLEL_CHANNELS at a time).
    */
   private armSilenceTimer(): void {
-    if (this.silenceTimer !== undefined || this.stopped) return;
+    // 0: every catch-up takes every channel as silent (as catch-up was before issue 12); no check while running.
+    if (this.silenceTimer !== undefined || this.stopped || this.options.silenceMs <= 0) return;
     this.silenceTimer = setInterval(
       () => {
         for (const box of this.messageBox.silent(this.options.silenceMs)) {
