@@ -184,7 +184,13 @@ export class Boxes<W, C> {
   takeChanges(): BoxChanges {
     const changes: { common?: CommonState; channels: { chatId: string; pts: number }[] } = { channels: [] };
     if (this.savedCommon === undefined) return changes;
+    const blocked = new Set<Box<W>>();
     for (const box of this.changed) {
+      // Messages of the sequence before a server-side reset are still being handled: saved once they are (release marks it changed).
+      if (box.watermark.blocked) {
+        blocked.add(box);
+        continue;
+      }
       if (box === this.common) {
         const state = this.safeCommon();
         const saved = this.savedCommon;
@@ -199,6 +205,7 @@ export class Boxes<W, C> {
       }
     }
     this.changed.clear();
+    for (const box of blocked) this.changed.add(box);
     return changes;
   }
 

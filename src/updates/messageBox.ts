@@ -77,11 +77,10 @@ export type Decision<T> =
   /** The channel needs its difference but no access hash to ask for it is known: it was forgotten (its next update starts it again). */
   | { readonly kind: "forgotten"; readonly box: BoxOf<T> }
   /**
-   * The server reset the common state (`why`; `from` our pts, `to` theirs when known): get the state
-   * (updates.getState), recover what was missed as on differenceTooLong, and go on from that state
-   * (resetTo). The common box's live updates wait meanwhile.
+   * The server reset the common state (`why`): get the state (updates.getState), recover what was missed
+   * as on differenceTooLong, and go on from that state (resetTo). The common box's live updates wait meanwhile.
    */
-  | { readonly kind: "reset"; readonly box: BoxOf<T>; readonly why: string; readonly from: number; readonly to?: number }
+  | { readonly kind: "reset"; readonly box: BoxOf<T>; readonly why: string }
   /** A channel's pts dropped cardinally (reset server-side): it is followed from the update that showed it, at `to`. */
   | { readonly kind: "ptsDrop"; readonly box: BoxOf<T>; readonly from: number; readonly to: number };
 
@@ -168,7 +167,7 @@ export class MessageBox<T> {
     const box = this.common;
     const local = this.boxes.counters();
     if (box.fetching || box.pts.value === undefined) return [];
-    if (local.pts - state.pts > COMMON_PTS_DROP) this.reset("updates.getState is far below the saved pts", local.pts, state.pts);
+    if (local.pts - state.pts > COMMON_PTS_DROP) this.reset("updates.getState is far below the saved pts");
     else if (state.pts !== local.pts || state.qts > local.qts || state.seq > local.seq) this.fetch(box);
     return this.decided();
   }
@@ -302,7 +301,7 @@ export class MessageBox<T> {
     const common = this.common;
     if (route.kind === "ptsChanged") {
       this.apply(undefined, item, 0);
-      if (!this.firstStart) this.reset("updatePtsChanged", common.pts.value ?? 0);
+      if (!this.firstStart) this.reset("updatePtsChanged");
       return;
     }
     if (route.kind === "qts") {
@@ -331,7 +330,7 @@ export class MessageBox<T> {
     if (!this.firstStart && known !== undefined && known - start > (box === common ? COMMON_PTS_DROP : CHANNEL_PTS_DROP)) {
       if (box === common) {
         box.pts.hold(route.pts, route.ptsCount, routed);
-        this.reset(`a live update's pts is ${known - start} below the saved one`, known, route.pts);
+        this.reset(`a live update's pts is ${known - start} below the saved one`);
         return;
       }
       this.decisions.push({ kind: "ptsDrop", box, from: known, to: start });
@@ -365,9 +364,9 @@ export class MessageBox<T> {
   }
 
   /** Asks for a reset of the common state (live updates of the common box wait meanwhile). */
-  private reset(why: string, from: number, to?: number): void {
+  private reset(why: string): void {
     this.beginFetch(this.common);
-    this.decisions.push({ kind: "reset", box: this.common, why, from, to });
+    this.decisions.push({ kind: "reset", box: this.common, why });
   }
 
   /** The box was heard of now (an update of it came, or its difference was fetched). */

@@ -82,7 +82,7 @@ export class Recovery {
   private readonly queue: (() => void)[] = [];
   private channelsRunning = 0;
   /** Why the common state is to be reset before the next common difference, when it is. */
-  private resetAsked: { why: string; from: number; to?: number } | undefined;
+  private resetAsked: string | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -113,7 +113,7 @@ export class Recovery {
           this.options.store.forgetChannel(decision.box.key);
           break;
         case "reset":
-          this.resetAsked ??= { why: decision.why, from: decision.from, to: decision.to };
+          this.resetAsked ??= decision.why;
           void this.recover(decision.box);
           break;
         case "ptsDrop":
@@ -311,11 +311,11 @@ export class Recovery {
         return;
       }
       if (step.kind === "invalid") {
-        this.resetAsked = { why: `updates.getDifference answered ${step.error}`, from: request.pts };
+        this.resetAsked = `updates.getDifference answered ${step.error}`;
         continue;
       }
       if (step.kind === "tooLong" && step.pts < request.pts) {
-        this.resetAsked = { why: "updates.getDifference answered differenceTooLong below the saved pts", from: request.pts, to: step.pts };
+        this.resetAsked = "updates.getDifference answered differenceTooLong below the saved pts";
         continue;
       }
       if (step.kind === "tooLong") {
@@ -339,12 +339,12 @@ export class Recovery {
    * the chats' histories as on differenceTooLong (bots cannot: skipped, and said), then the whole common
    * state taken from the answer (moving only pts would ask from the stale date again).
    */
-  private async resetCommon(asked: { why: string; from: number; to?: number }): Promise<void> {
+  private async resetCommon(why: string): Promise<void> {
     const { log, api } = this.options;
     const state = await api.invoke(new Api.updates.GetState());
     if (this.stopped) return;
     const local = this.messageBox.differenceRequest();
-    const where = { why: asked.why, from: local, to: { pts: state.pts, qts: state.qts, seq: state.seq, date: state.date } };
+    const where = { why, from: local, to: { pts: state.pts, qts: state.qts, seq: state.seq, date: state.date } };
     if (this.options.bot || this.options.catchUp.tooLong === "skip") {
       log.warn({ ...where, reason: this.skipReason() }, "the server reset the update state: went on from its current state, missed messages skipped");
     } else {
