@@ -11,16 +11,9 @@
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../src/app/config.js";
-import { any } from "../src/handlers/filters.js";
-import type { Message } from "../src/handlers/message.js";
-import { definePlugin, onMessage } from "../src/handlers/plugin.js";
-import { createLogger } from "../src/log.js";
-import { type Runtime, startRuntime } from "../src/runtime/index.js";
-import { openDatabase } from "../src/store/database.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
-import { UpdateStateStore } from "../src/updates/stateStore.js";
 import { countdown } from "../test/kit/deferred.js";
-import { type BenchWorld, loginTestNumber, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
+import { type BenchWorld, loginTestNumber, runtimeOn, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const MISSED = 20_000;
@@ -29,21 +22,6 @@ const QUIET_CHANNELS = 1_000;
 const CATCH_UP_METHODS = ["updates.getDifference", "updates.getChannelDifference", "updates.getState", "messages.getHistory", "messages.getDialogs"];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The runtime over the session database in the store's folder, counting what it handles. */
-function runtimeOn(config: Config, store: SessionStore, onHandled: (message: Message) => void, silenceMs?: number): Promise<Runtime> {
-  const db = openDatabase(join(store.dir, "default.db"));
-  const plugin = definePlugin({ name: "bench", handlers: [onMessage(any, (ctx) => onHandled(ctx.message))] });
-  return startRuntime({
-    config,
-    store,
-    plugins: [plugin],
-    log: createLogger({ level: "silent" }),
-    updateState: new UpdateStateStore(db),
-    closeables: [{ close: () => void db.close() }],
-    silenceMs,
-  });
-}
 
 interface Round {
   readonly handled: number;
@@ -66,7 +44,7 @@ async function round(world: BenchWorld, config: Config, store: SessionStore, tra
       keys.add(`${message.chatId}:${message.messageId}`);
       clock.tick();
     },
-    silenceMs,
+    { silenceMs },
   );
   await Promise.race([clock.done, sleep(180_000)]);
   const seconds = (performance.now() - started) / 1000;
