@@ -12,17 +12,11 @@ import { join } from "node:path";
 import type { TelegramClient } from "telegram";
 import { catchUp } from "telegram/client/updates.js";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
-import type { Config } from "../src/app/config.js";
-import { any } from "../src/handlers/filters.js";
-import { definePlugin, onMessage } from "../src/handlers/plugin.js";
 import { createLogger } from "../src/log.js";
-import { type Runtime, startRuntime } from "../src/runtime/index.js";
-import { openDatabase } from "../src/store/database.js";
 import { createTelegramClient } from "../src/telegram/client.js";
 import { SessionStore } from "../src/telegram/sessionStore.js";
-import { UpdateStateStore } from "../src/updates/stateStore.js";
 import { countdown } from "../test/kit/deferred.js";
-import { type BenchWorld, loginTestNumber, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
+import { type BenchWorld, loginTestNumber, runtimeOn, type Send, sendAll, startBenchWorld } from "./runtime-support.js";
 import type { Benchmark, Metric } from "./types.js";
 
 const MISSED = 20_000;
@@ -31,20 +25,6 @@ const ROUNDS = 2;
 const PLAIN_WAIT_MS = 5_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The runtime over a session database in `dir`, counting handled messages. */
-async function runtimeOn(config: Config, store: SessionStore, onHandled: () => void): Promise<Runtime> {
-  const db = openDatabase(join(store.dir, "default.db"));
-  const plugin = definePlugin({ name: "bench", handlers: [onMessage(any, () => onHandled())] });
-  return startRuntime({
-    config,
-    store,
-    plugins: [plugin],
-    log: createLogger({ level: "silent" }),
-    updateState: new UpdateStateStore(db),
-    closeables: [{ close: () => void db.close() }],
-  });
-}
 
 /** Plain GramJS on the same account: how many of the missed messages its NewMessage handler sees, and whether it sees a live one. */
 async function plainGramjs(world: BenchWorld, session: string, live: Send): Promise<{ missed: number; live: boolean }> {

@@ -74,6 +74,11 @@ export interface RuntimeOptions {
   readonly closeables?: readonly Closeable[];
   /** Where the update state and handled messages are kept, in the session database (default: memory, so every start is a first start). */
   readonly updateState?: UpdateStateStore;
+  /**
+   * How long a chat may go without updates before its difference is fetched (default 15 minutes); 0 makes
+   * every catch-up fetch every saved channel, as catch-up did before (the catch-up benchmark compares both).
+   */
+  readonly silenceMs?: number;
   /** Called with the runtime just before it logs "ready" (e.g. to route signals to it). */
   readonly onReady?: (runtime: Runtime) => void;
   /** Builds the extensions, in order, once signed in and before the first update is taken. */
@@ -186,7 +191,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
   const raw = new GramjsGateway(client, context, onRevoked);
   const checkSession = async (): Promise<boolean> => {
     try {
-      await client.invoke(new Api.updates.GetState());
+      // The answer is also the periodic check of the update state: what it shows is missing is fetched.
+      intake.checkState(await client.invoke(new Api.updates.GetState()));
       return true;
     } catch (error) {
       if (!isRevokedError(error)) {
@@ -256,6 +262,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
   const albums = router.handles("album") ? new AlbumCollector((album, done) => dispatcher.push({ event: { kind: "album", album }, done })) : undefined;
   const intake = startIntake(gramjsUpdateSource(client, context), {
     store: parts.updateState,
+    silenceMs: parts.silenceMs,
     catchUp: config.catchUp,
     log: log.child({ module: "updates" }),
     writable: () => dispatcher.whenWritable(),

@@ -22,10 +22,15 @@ export class Box<W> {
   /** A gap was reported and is being given time to fill. */
   gapOpen = false;
 
-  /** A box known by `key` ("common", or the channel's marked id) at `pts` (undefined: not known yet). */
+  /**
+   * A box known by `key` ("common", or the channel's marked id) at `pts` (undefined: not known yet), last
+   * heard of at `heardAt` (milliseconds of the message box's clock: when it was created, or an update or a
+   * difference of it came).
+   */
   constructor(
     readonly key: string,
     pts: number | undefined,
+    public heardAt = 0,
   ) {
     this.pts = new Sequence<W>(pts);
     this.watermark = new Watermark(pts ?? 0);
@@ -43,7 +48,7 @@ export interface BoxChanges {
 
 /** Every box of the account; `W` waits in the pts and qts counters, `C` (update containers) in the seq counter. */
 export class Boxes<W, C> {
-  readonly common = new Box<W>(COMMON, undefined);
+  readonly common: Box<W>;
   /** The account's qts (updates past a gap wait here). */
   readonly qts = new Sequence<W>(undefined);
   /** The seq of Updates / UpdatesCombined containers (containers past a gap wait here). */
@@ -55,6 +60,11 @@ export class Boxes<W, C> {
   private readonly channels = new Map<string, Box<W>>();
   private readonly accessHashes = new Map<string, string>();
   private readonly changed = new Set<Box<W>>();
+
+  /** The boxes, created now by `clock` (milliseconds; what each box's heardAt is measured by). */
+  constructor(readonly clock: () => number = () => performance.now()) {
+    this.common = new Box<W>(COMMON, undefined, clock());
+  }
 
   /** Takes what was saved of the channels: their access hashes, and the pts of those that had one. */
   load(channels: readonly ChannelState[]): void {
@@ -91,6 +101,15 @@ export class Boxes<W, C> {
     return { forgotten, common };
   }
 
+  /**
+   * The server reset the common state (a pts drop, PERSISTENT_TIMESTAMP_INVALID): the box goes on from
+   * `state`, all of it (pts, qts, seq and date: moving pts alone would ask from the stale date again).
+   */
+  reset(state: CommonState): void {
+    this.setCommon(state);
+    this.markChanged(this.common);
+  }
+
   /** The common counters as they are now (what updates.getDifference is asked from). */
   counters(): CommonState {
     return { pts: this.common.pts.value ?? 0, qts: this.qts.value ?? 0, seq: this.seq.value ?? 0, date: this.date };
@@ -100,7 +119,7 @@ export class Boxes<W, C> {
   channel(chatId: string, pts: number | undefined): Box<W> {
     let box = this.channels.get(chatId);
     if (box === undefined) {
-      box = new Box<W>(chatId, pts);
+      box = new Box<W>(chatId, pts, this.clock());
       this.channels.set(chatId, box);
     } else if (box.pts.value === undefined && pts !== undefined) {
       box.pts.set(pts);
@@ -165,7 +184,13 @@ export class Boxes<W, C> {
   takeChanges(): BoxChanges {
     const changes: { common?: CommonState; channels: { chatId: string; pts: number }[] } = { channels: [] };
     if (this.savedCommon === undefined) return changes;
+    const blocked = new Set<Box<W>>();
     for (const box of this.changed) {
+      // Messages of the sequence before a server-side reset are still being handled: saved once they are (release marks it changed).
+      if (box.watermark.blocked) {
+        blocked.add(box);
+        continue;
+      }
       if (box === this.common) {
         const state = this.safeCommon();
         const saved = this.savedCommon;
@@ -180,6 +205,7 @@ export class Boxes<W, C> {
       }
     }
     this.changed.clear();
+    for (const box of blocked) this.changed.add(box);
     return changes;
   }
 

@@ -37,7 +37,9 @@ export interface DifferenceSlice {
 export type CommonStep =
   | { readonly kind: "empty"; readonly date: number; readonly seq: number }
   | (DifferenceSlice & { readonly state: CommonCounters })
-  | { readonly kind: "tooLong"; readonly pts: number };
+  | { readonly kind: "tooLong"; readonly pts: number }
+  /** PERSISTENT_TIMESTAMP_INVALID: the server does not know the state sent (it was reset server-side). */
+  | { readonly kind: "invalid"; readonly error: string };
 
 /** One updates.getChannelDifference answer. */
 export type ChannelStep =
@@ -57,7 +59,15 @@ const INVALID_PTS_ERRORS = new Set(["PERSISTENT_TIMESTAMP_EMPTY", "PERSISTENT_TI
 
 /** Calls updates.getDifference from the local counters. */
 export async function fetchDifference(api: UpdatesApi, local: CommonCounters): Promise<CommonStep> {
-  const answer = await api.invoke(new Api.updates.GetDifference({ pts: local.pts, date: local.date, qts: local.qts }));
+  let answer: Api.updates.TypeDifference;
+  try {
+    answer = await api.invoke(new Api.updates.GetDifference({ pts: local.pts, date: local.date, qts: local.qts }));
+  } catch (error) {
+    // The method page lists 400 PERSISTENT_TIMESTAMP_INVALID; TDLib answers it with getState (UpdatesManager::on_failed_get_difference).
+    const name = rpcErrorName(error);
+    if (name === "PERSISTENT_TIMESTAMP_INVALID") return { kind: "invalid", error: name };
+    throw error;
+  }
   if (answer instanceof Api.updates.DifferenceEmpty) return { kind: "empty", date: answer.date, seq: answer.seq };
   if (answer instanceof Api.updates.DifferenceTooLong) return { kind: "tooLong", pts: answer.pts };
   const state = answer instanceof Api.updates.Difference ? answer.state : answer.intermediateState;

@@ -20,12 +20,13 @@ export interface Incoming {
   readonly catchUp: boolean;
 }
 
-/** The update with its route: updateChannelTooLong asks for its channel; others move their counter (or none). */
+/** The update with its route: updateChannelTooLong asks for its channel, updatePtsChanged for a reset; others move their counter (or none). */
 export function routed(incoming: Incoming): Routed<Incoming> {
   const { update } = incoming;
   if (update instanceof Api.UpdateChannelTooLong) {
     return { route: { kind: "channelTooLong", chatId: channelChatId(update.channelId), pts: update.pts ?? undefined }, item: incoming };
   }
+  if (update instanceof Api.UpdatePtsChanged) return { route: { kind: "ptsChanged" }, item: incoming };
   return { route: counterOf(update), item: incoming };
 }
 

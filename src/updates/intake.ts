@@ -69,6 +69,8 @@ export interface IntakeOptions {
   readonly log?: Logger;
   /** Resolves when the handlers can take more caught-up messages (the dispatcher's whenWritable). */
   readonly writable?: () => Promise<void>;
+  /** How long a chat may go without updates before its difference is fetched (default SILENCE_MS: 15 minutes). */
+  readonly silenceMs?: number;
 }
 
 /** Counters of the intake. */
@@ -85,6 +87,8 @@ export interface IntakeStats {
 export interface Intake {
   /** Resolves once the start's catch-up handed every missed message on. */
   readonly caughtUp: Promise<void>;
+  /** Takes an updates.getState answer (a periodic check): what it shows is missing is fetched, a server-side reset recovered. */
+  checkState(state: Api.updates.State): void;
   /** Stops taking updates (idempotent). */
   stop(): void;
   stats(): IntakeStats;
@@ -119,7 +123,16 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
       }),
     writable: options.writable ?? (() => Promise.resolve()),
   };
-  const manager = new UpdateManager({ api: source.api, store, sink, log, selfId: source.selfId, bot: source.mode === "bot", catchUp: options.catchUp });
+  const manager = new UpdateManager({
+    api: source.api,
+    store,
+    sink,
+    log,
+    selfId: source.selfId,
+    bot: source.mode === "bot",
+    catchUp: options.catchUp,
+    silenceMs: options.silenceMs,
+  });
   const unsubscribe = source.subscribe({
     updates: (updates, origin) => guarded(updates.className, () => manager.receive(updates, origin)),
     connection: (state) => {
@@ -138,6 +151,7 @@ export function startIntake(source: IntakeSource, options: IntakeOptions): Intak
       manager.stop();
       memory?.close();
     },
+    checkState: (state) => manager.checkState({ pts: state.pts, qts: state.qts, seq: state.seq, date: state.date }),
     stats: () => manager.stats(),
     catchingUp: () => manager.catchingUp(),
   };

@@ -23,10 +23,10 @@ import type { Entity, UpdatesApi } from "./fetch.js";
 import { channelAccessHashes, type Incoming, pushOf, type UpdateSource } from "./incoming.js";
 import { Ledger, type LedgerStats } from "./ledger.js";
 import { type BoxOf, MessageBox } from "./messageBox.js";
-import { type CatchUpOptions, DEFAULT_CATCH_UP, GAP_WAIT_MS } from "./options.js";
+import { type CatchUpOptions, DEFAULT_CATCH_UP, GAP_WAIT_MS, SILENCE_MS } from "./options.js";
 import { Recovery } from "./recovery.js";
-import { Retrier } from "./retry.js";
-import type { UpdateStateStore } from "./stateStore.js";
+import { Retrier, type Schedule } from "./retry.js";
+import type { CommonState, UpdateStateStore } from "./stateStore.js";
 
 export type { UpdateSource } from "./incoming.js";
 
@@ -77,6 +77,10 @@ export interface UpdateManagerOptions {
   readonly catchUp?: CatchUpOptions;
   /** How long a gap may stay open before a difference is fetched (default GAP_WAIT_MS). */
   readonly gapWaitMs?: number;
+  /** How long a box may stay silent before its difference is fetched (default SILENCE_MS). */
+  readonly silenceMs?: number;
+  /** How the retries of failed fetches pause (default setTimeout; tests may run it faster). */
+  readonly retrySchedule?: Schedule;
   /** Unix seconds now (injectable for tests). */
   readonly now?: () => number;
 }
@@ -107,7 +111,7 @@ export class UpdateManager {
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
       boxChanges: () => this.messageBox.boxes.takeChanges(),
     });
-    this.retry = new Retrier(options.log);
+    this.retry = new Retrier(options.log, options.retrySchedule);
     this.recovery = new Recovery({
       messageBox: this.messageBox,
       api: this.api,
@@ -117,6 +121,7 @@ export class UpdateManager {
       bot: options.bot,
       catchUp: this.catchUp,
       gapWaitMs: options.gapWaitMs ?? GAP_WAIT_MS,
+      silenceMs: options.silenceMs ?? SILENCE_MS,
       handOn: (box, incoming, before) => this.handOn(box, incoming, before),
       seen: (entities) => this.seen(entities),
       writable: () => options.sink.writable(),
@@ -171,6 +176,15 @@ export class UpdateManager {
     if (!this.disconnected || this.early !== undefined || this.stopped) return;
     this.disconnected = false;
     void this.recovery.catchUpAll("reconnected");
+  }
+
+  /**
+   * Takes a getState answer (the runtime asks every few minutes whether the session is alive): what it
+   * shows is missing is fetched, and a state far below ours is a server-side reset to recover from.
+   */
+  checkState(state: CommonState): void {
+    if (this.stopped || this.early !== undefined) return;
+    this.recovery.checkState(state);
   }
 
   /** Stops: no more updates taken, no more calls made; handled messages are still recorded until the database closes. */

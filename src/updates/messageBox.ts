@@ -14,6 +14,12 @@
  *   fetching and is asked from the same counters again.
  * - A first start's replay (what arrived while the current state was recorded) applies updates at or below
  *   the recorded counters too: they are new to this account's handlers.
+ * - Catch-up (start, reconnect) fetches the common difference, and only the channels that show a gap, that
+ *   it names (updateChannelTooLong), or that stayed silent long; any box silent that long is fetched while
+ *   running too (`silent`), as Telethon's message box does.
+ * - A server-side reset: a pts far below ours (past TDLib's and mtcute's margins), updatePtsChanged, or a
+ *   getState answer below ours by that much asks the loop to reset the common state (`reset`); a channel's
+ *   cardinal drop is followed from the update that shows it.
  *
  * `T` is what an update is to the caller (it is handed back untouched); the I/O loop beside this
  * (recovery.ts) makes the calls, keeps the timers and retries, and follows the decisions.
@@ -23,8 +29,21 @@ import type { Counter } from "./classify.js";
 import type { Ready } from "./sequence.js";
 import type { CommonState } from "./stateStore.js";
 
-/** What an update moves: a counter (classify.ts's counterOf), or nothing but a channel to fetch. */
-export type Route = Counter | { readonly kind: "channelTooLong"; readonly chatId: string; readonly pts?: number };
+/**
+ * What an update moves: a counter (classify.ts's counterOf), nothing but a channel to fetch
+ * (updateChannelTooLong), or the whole common state, reset server-side (updatePtsChanged: "state has to be
+ * refetched using updates.getState", core.telegram.org/constructor/updatePtsChanged).
+ */
+export type Route = Counter | { readonly kind: "channelTooLong"; readonly chatId: string; readonly pts?: number } | { readonly kind: "ptsChanged" };
+
+/**
+ * How far below the local pts an update's may start before it is a server-side reset rather than one
+ * applied already: "PTS can only go up or drop cardinally". TDLib takes more than 1,000,009 for the common
+ * box (UpdatesManager::set_pts) and more than 99,999 for a channel (MessagesManager::set_channel_pts);
+ * mtcute takes more than 1,000,009 for both (updates/manager.ts, isPtsDrop).
+ */
+export const COMMON_PTS_DROP = 1_000_009;
+export const CHANNEL_PTS_DROP = 99_999;
 
 /** An update with its route. */
 export interface Routed<T> {
@@ -56,7 +75,14 @@ export type Decision<T> =
   /** No update of the box's pts waits any more: stop waiting for the gap reported. */
   | { readonly kind: "noGap"; readonly box: BoxOf<T> }
   /** The channel needs its difference but no access hash to ask for it is known: it was forgotten (its next update starts it again). */
-  | { readonly kind: "forgotten"; readonly box: BoxOf<T> };
+  | { readonly kind: "forgotten"; readonly box: BoxOf<T> }
+  /**
+   * The server reset the common state (`why`): get the state (updates.getState), recover what was missed
+   * as on differenceTooLong, and go on from that state (resetTo). The common box's live updates wait meanwhile.
+   */
+  | { readonly kind: "reset"; readonly box: BoxOf<T>; readonly why: string }
+  /** A channel's pts dropped cardinally (reset server-side): it is followed from the update that showed it, at `to`. */
+  | { readonly kind: "ptsDrop"; readonly box: BoxOf<T>; readonly from: number; readonly to: number };
 
 /** A slice of updates.getDifference (difference or differenceSlice): new messages, other updates, the state it moves to. */
 export interface DifferenceSlice<T> {
@@ -68,9 +94,14 @@ export interface DifferenceSlice<T> {
 /** The update state machine; see the module comment. */
 export class MessageBox<T> {
   /** The boxes, their access hashes and what to save of them. */
-  readonly boxes = new Boxes<Routed<T>, Push<T>>();
+  readonly boxes: Boxes<Routed<T>, Push<T>>;
   private decisions: Decision<T>[] = [];
   private firstStart = false;
+
+  /** A message box whose silences are measured by `clock` (milliseconds; performance.now by default). */
+  constructor(clock?: () => number) {
+    this.boxes = new Boxes<Routed<T>, Push<T>>(clock);
+  }
 
   /** The common box. */
   get common(): BoxOf<T> {
@@ -101,11 +132,49 @@ export class MessageBox<T> {
     box.gapOpen = false;
   }
 
-  /** A catch-up: the common box and every channel with a known pts are marked fetching (returned in that order). */
-  beginCatchUp(): BoxOf<T>[] {
-    const boxes = [this.common, ...this.boxes.knownChannels()];
+  /**
+   * A catch-up (start, reconnect), as Telethon's message box does it: the common box, then the channels
+   * with a known pts that show a gap or were silent `silenceMs` or longer, are marked fetching (returned in
+   * that order). The other channels are not fetched: the common difference names those with news
+   * (updateChannelTooLong), as core.telegram.org/api/updates has it ("getChannelDifference does not have to
+   * be manually called for all channels on startup").
+   */
+  beginCatchUp(silenceMs: number): BoxOf<T>[] {
+    const channels = this.boxes.knownChannels().filter((box) => box.gapOpen || box.pts.pending > 0 || this.silentFor(box) >= silenceMs);
+    const boxes = [this.common, ...channels];
     for (const box of boxes) this.beginFetch(box);
     return boxes;
+  }
+
+  /**
+   * The boxes (the common one first) not heard of for `silenceMs` or longer and not being fetched: their
+   * differences are due ("Long period without updates: no updates for 15 minutes or longer",
+   * core.telegram.org/api/updates, Recovering gaps). They are marked fetching.
+   */
+  silent(silenceMs: number): BoxOf<T>[] {
+    const boxes = [this.common, ...this.boxes.knownChannels()].filter((box) => !box.fetching && this.silentFor(box) >= silenceMs);
+    for (const box of boxes) this.beginFetch(box);
+    return boxes;
+  }
+
+  /**
+   * A getState answer (the periodic check): a state ahead of ours means something was missed (the common
+   * difference is fetched); one behind by more than COMMON_PTS_DROP is a server-side reset; one a little
+   * behind is fetched too (getDifference from our pts tells a reset, PERSISTENT_TIMESTAMP_INVALID, from a
+   * push that came before the answer was read). Nothing while the common difference is being fetched.
+   */
+  checkState(state: CommonState): Decision<T>[] {
+    const box = this.common;
+    const local = this.boxes.counters();
+    if (box.fetching || box.pts.value === undefined) return [];
+    if (local.pts - state.pts > COMMON_PTS_DROP) this.reset("updates.getState is far below the saved pts");
+    else if (state.pts !== local.pts || state.qts > local.qts || state.seq > local.seq) this.fetch(box);
+    return this.decided();
+  }
+
+  /** The common state was reset server-side: the box goes on from `state` (pts, qts, seq and date); what waited is judged by endFetch. */
+  resetTo(state: CommonState): void {
+    this.boxes.reset(state);
   }
 
   /** The counters to call updates.getDifference from. */
@@ -173,6 +242,7 @@ export class MessageBox<T> {
    */
   endFetch(box: BoxOf<T>, from: number | undefined): Decision<T>[] {
     box.fetching = false;
+    this.hear(box);
     if (box === this.common) {
       for (const ready of this.boxes.seq.takeReady().ready) this.applyContainer(ready.item);
       this.applyReady(undefined, this.boxes.qts.takeReady().ready);
@@ -200,6 +270,7 @@ export class MessageBox<T> {
 
   private offerContainer(push: Push<T>): void {
     const { seq } = this.boxes;
+    this.hear(this.common);
     const count = push.seq - push.seqStart + 1;
     if (this.common.fetching) {
       seq.hold(push.seq, count, push);
@@ -228,7 +299,13 @@ export class MessageBox<T> {
       return;
     }
     const common = this.common;
+    if (route.kind === "ptsChanged") {
+      this.apply(undefined, item, 0);
+      if (!this.firstStart) this.reset("updatePtsChanged");
+      return;
+    }
     if (route.kind === "qts") {
+      this.hear(common);
       const { qts } = this.boxes;
       const known = qts.value;
       if (this.firstStart && known !== undefined && route.qts <= known) {
@@ -243,11 +320,24 @@ export class MessageBox<T> {
       return;
     }
     const box = route.box === "common" ? common : this.boxes.channel(route.chatId, undefined);
+    this.hear(box);
     if (box.fetching) {
       box.pts.hold(route.pts, route.ptsCount, routed);
       return;
     }
-    const known = box.pts.value;
+    let known = box.pts.value;
+    const start = route.pts - route.ptsCount;
+    if (!this.firstStart && known !== undefined && known - start > (box === common ? COMMON_PTS_DROP : CHANNEL_PTS_DROP)) {
+      if (box === common) {
+        box.pts.hold(route.pts, route.ptsCount, routed);
+        this.reset(`a live update's pts is ${known - start} below the saved one`);
+        return;
+      }
+      this.decisions.push({ kind: "ptsDrop", box, from: known, to: start });
+      box.pts.set(start);
+      box.watermark.reset(start);
+      known = start;
+    }
     if (this.firstStart && known !== undefined && route.pts <= known) {
       this.apply(box, item, known);
       return;
@@ -271,6 +361,22 @@ export class MessageBox<T> {
   private channelTooLong(chatId: string, pts: number | undefined): void {
     const box = this.boxes.channel(chatId, pts);
     if (box.pts.value !== undefined) this.fetch(box);
+  }
+
+  /** Asks for a reset of the common state (live updates of the common box wait meanwhile). */
+  private reset(why: string): void {
+    this.beginFetch(this.common);
+    this.decisions.push({ kind: "reset", box: this.common, why });
+  }
+
+  /** The box was heard of now (an update of it came, or its difference was fetched). */
+  private hear(box: BoxOf<T>): void {
+    box.heardAt = this.boxes.clock();
+  }
+
+  /** For how long the box was not heard of. */
+  private silentFor(box: BoxOf<T>): number {
+    return this.boxes.clock() - box.heardAt;
   }
 
   private fetch(box: BoxOf<T>): void {

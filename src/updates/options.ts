@@ -26,3 +26,12 @@ export const DEFAULT_CATCH_UP: CatchUpOptions = { enabled: true, maxAgeSeconds: 
 
 /** How long a gap may stay open before a difference is fetched (the docs advise waiting about half a second). */
 export const GAP_WAIT_MS = 500;
+
+/**
+ * How long a box (the common one, or a channel) may go without an update before its difference is fetched:
+ * 15 minutes, the documented figure ("Long period without updates: no updates for 15 minutes or longer",
+ * core.telegram.org/api/updates, Recovering gaps), which Telethon (NO_UPDATES_TIMEOUT) and mtcute
+ * (KEEP_ALIVE_INTERVAL) use too. Measured from when this process started following the box, so a start or
+ * a reconnect fetches no quiet channel: getDifference names those with news.
+ */
+export const SILENCE_MS = 15 * 60_000;

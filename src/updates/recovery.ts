@@ -4,9 +4,16 @@
  *
  * - One fetch runs per box at a time; asked again meanwhile, it runs once more. A gap is given `gapWaitMs` to
  *   fill (the docs advise about half a second) before its difference is fetched.
- * - Catch-up, at start and after every reconnect: the common difference first, then every known channel's,
- *   PARALLEL_CHANNELS at a time; their live updates wait meanwhile. Slices are followed; no more is fetched
- *   until the handlers can take it (backpressure).
+ * - Catch-up, at start and after every reconnect, as Telethon does it: the common difference first, then
+ *   the channels it names (updateChannelTooLong), that show a gap, or that stayed silent `silenceMs`; not
+ *   every saved channel. Channel differences run PARALLEL_CHANNELS at a time. Slices are followed; no more
+ *   is fetched until the handlers can take it (backpressure). Any box silent `silenceMs` is fetched while
+ *   running too.
+ * - A server-side reset of the common state (a cardinal pts drop, updatePtsChanged,
+ *   PERSISTENT_TIMESTAMP_INVALID, differenceTooLong below our pts, a getState answer far below ours):
+ *   updates.getState, the missed messages recovered from the chats' histories as on differenceTooLong, and
+ *   the whole common state (pts, qts, seq, date) taken from the answer; logged.
+ * - The periodic getState check (checkState) fetches what the answer shows is missing.
  * - tooLong answers follow the configured policy: the missed messages refetched from the chats' histories
  *   (users), or a skip to the current state (by choice, and always for bots); either is logged.
  * - A first start (or catch-up off) records the current state (getState, and the dialogs' channels).
@@ -29,8 +36,10 @@ const USER_CHANNEL_LIMIT = 100;
 const BOT_CHANNEL_LIMIT = 1000;
 /** Channels caught up at once. */
 const PARALLEL_CHANNELS = 4;
-/** Dialog pages fetched at a first start and for a common tooLong (100 dialogs each). */
+/** Dialog pages fetched at a first start and for a common tooLong or reset (100 dialogs each). */
 const DIALOG_PAGES = 20;
+/** How many times per silence period the boxes are checked for silence. */
+const SILENCE_CHECKS = 15;
 
 type Box = BoxOf<Incoming>;
 
@@ -45,6 +54,8 @@ export interface RecoveryOptions {
   readonly bot: boolean;
   readonly catchUp: CatchUpOptions;
   readonly gapWaitMs: number;
+  /** How long a box may stay silent before its difference is fetched (SILENCE_MS). */
+  readonly silenceMs: number;
   /** Hands an applied update on (the box it moved was at `before` just before it). */
   readonly handOn: (box: Box | undefined, incoming: Incoming, before: number) => void;
   /** Users and chats that came with an answer. */
@@ -65,6 +76,14 @@ export class Recovery {
   private readonly rerun = new Set<Box>();
   private catchingUp: Promise<void> | undefined;
   private catchUpAgain = false;
+  /** Channel fetches started while a catch-up runs (the channels the common difference named): it waits for them. */
+  private caughtUpChannels: Set<Promise<void>> | undefined;
+  /** Channel fetches waiting for one of the PARALLEL_CHANNELS places. */
+  private readonly queue: (() => void)[] = [];
+  private channelsRunning = 0;
+  /** Why the common state is to be reset before the next common difference, when it is. */
+  private resetAsked: string | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   /** Creates the loop; nothing runs until a decision or a catch-up asks. */
@@ -93,13 +112,32 @@ export class Recovery {
           this.warnNoAccessHash(decision.box);
           this.options.store.forgetChannel(decision.box.key);
           break;
+        case "reset":
+          this.resetAsked ??= decision.why;
+          void this.recover(decision.box);
+          break;
+        case "ptsDrop":
+          this.options.log.warn(
+            { chat: decision.box.key, from: decision.from, to: decision.to },
+            "a channel's pts dropped far below the saved one (reset server-side): following it from its new pts",
+          );
+          break;
       }
     }
     this.changed();
   }
 
-  /** Catches up the common box, then every known channel; their live updates wait until each is done. */
+  /** Takes a getState answer (the runtime's periodic check) and fetches what it shows is missing. */
+  checkState(state: CommonState): void {
+    if (!this.stopped) this.follow(this.messageBox.checkState(state));
+  }
+
+  /**
+   * Catches up: the common box, then the channels it names, that show a gap or that stayed silent long
+   * (the message box's beginCatchUp); resolves once all of them were fetched.
+   */
   catchUpAll(reason: "start" | "reconnected"): Promise<void> {
+    this.armSilenceTimer();
     if (this.catchingUp !== undefined) {
       this.catchUpAgain = true;
       return this.catchingUp;
@@ -107,23 +145,26 @@ export class Recovery {
     this.catchingUp = (async () => {
       do {
         this.catchUpAgain = false;
-        const boxes = this.messageBox.beginCatchUp();
+        const boxes = this.messageBox.beginCatchUp(this.options.silenceMs);
         for (const box of boxes) this.clearGapTimer(box);
         const began = performance.now();
         const before = this.options.stats();
+        const fetched = new Set<Promise<void>>();
+        this.caughtUpChannels = fetched;
         this.options.log.info({ reason, channels: boxes.length - 1 }, "catching up on missed updates");
         await this.recover(this.messageBox.common);
-        const channels = boxes.slice(1);
-        await Promise.all(
-          Array.from({ length: Math.min(PARALLEL_CHANNELS, channels.length) }, async () => {
-            for (let box = channels.shift(); box !== undefined && !this.stopped; box = channels.shift()) await this.recover(box);
-          }),
-        );
+        for (const box of boxes.slice(1)) fetched.add(this.recover(box));
+        for (let done = 0; fetched.size > done && !this.stopped; ) {
+          done = fetched.size;
+          await Promise.all(fetched);
+        }
+        this.caughtUpChannels = undefined;
         if (this.stopped) return;
         const after = this.options.stats();
         this.options.log.info(
           {
             reason,
+            channels: fetched.size,
             messages: after.received - before.received,
             duplicates: after.duplicates - before.duplicates,
             tooOld: after.tooOld - before.tooOld,
@@ -166,6 +207,8 @@ export class Recovery {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    clearInterval(this.silenceTimer);
+    for (const wake of this.queue.splice(0)) wake();
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -183,6 +226,7 @@ export class Recovery {
     const from = box.pts.value;
     const common = box === this.messageBox.common;
     const task = (async () => {
+      if (!common) await this.channelPlace();
       try {
         do {
           this.rerun.delete(box);
@@ -191,12 +235,52 @@ export class Recovery {
           );
         } while (this.rerun.has(box) && !this.stopped);
       } finally {
+        if (!common) this.leaveChannelPlace();
         this.running.delete(box);
         if (!this.stopped) this.follow(this.messageBox.endFetch(box, from));
       }
     })();
     this.running.set(box, task);
+    if (!common) this.caughtUpChannels?.add(task);
     return task;
+  }
+
+  /** Resolves once one of the PARALLEL_CHANNELS places for a channel fetch is free (at once when stopped). */
+  private channelPlace(): Promise<void> {
+    if (this.channelsRunning < PARALLEL_CHANNELS || this.stopped) {
+      this.channelsRunning += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.queue.push(() => {
+        this.channelsRunning += 1;
+        resolve();
+      }),
+    );
+  }
+
+  private leaveChannelPlace(): void {
+    this.channelsRunning -= 1;
+    this.queue.shift()?.();
+  }
+
+  /**
+   * Checks every SILENCE_CHECKS-th of `silenceMs` for boxes silent that long and fetches their differences
+   * (the common one first, the channels PARALLEL_CHANNELS at a time).
+   */
+  private armSilenceTimer(): void {
+    // 0: every catch-up takes every channel as silent (as catch-up was before issue 12); no check while running.
+    if (this.silenceTimer !== undefined || this.stopped || this.options.silenceMs <= 0) return;
+    this.silenceTimer = setInterval(
+      () => {
+        for (const box of this.messageBox.silent(this.options.silenceMs)) {
+          this.options.log.debug({ box: box.key, silentMs: this.options.silenceMs }, "no update for long: fetching the difference");
+          void this.recover(box);
+        }
+      },
+      Math.max(10, this.options.silenceMs / SILENCE_CHECKS),
+    );
+    this.silenceTimer.unref();
   }
 
   private armGapTimer(box: Box): void {
@@ -217,13 +301,27 @@ export class Recovery {
 
   private async recoverCommon(): Promise<void> {
     while (!this.stopped) {
+      if (this.resetAsked !== undefined) {
+        await this.resetCommon(this.resetAsked);
+        this.resetAsked = undefined;
+        continue;
+      }
       await this.options.writable();
-      const step = await fetchDifference(this.options.api, this.messageBox.differenceRequest());
+      const request = this.messageBox.differenceRequest();
+      const step = await fetchDifference(this.options.api, request);
       if (this.stopped) return;
       if (step.kind === "empty") {
         this.messageBox.applyDifferenceEmpty(step.date, step.seq);
         this.changed();
         return;
+      }
+      if (step.kind === "invalid") {
+        this.resetAsked = `updates.getDifference answered ${step.error}`;
+        continue;
+      }
+      if (step.kind === "tooLong" && step.pts < request.pts) {
+        this.resetAsked = "updates.getDifference answered differenceTooLong below the saved pts";
+        continue;
       }
       if (step.kind === "tooLong") {
         await this.commonTooLong(step.pts);
@@ -241,6 +339,50 @@ export class Recovery {
     }
   }
 
+  /**
+   * The server reset the common state: its current state (updates.getState), what was missed recovered from
+   * the chats' histories as on differenceTooLong (bots cannot: skipped, and said), then the whole common
+   * state taken from the answer (moving only pts would ask from the stale date again).
+   */
+  private async resetCommon(why: string): Promise<void> {
+    const { log, api } = this.options;
+    const state = await api.invoke(new Api.updates.GetState());
+    if (this.stopped) return;
+    const local = this.messageBox.differenceRequest();
+    const where = { why, from: local, to: { pts: state.pts, qts: state.qts, seq: state.seq, date: state.date } };
+    if (this.options.bot || this.options.catchUp.tooLong === "skip") {
+      log.warn({ ...where, reason: this.skipReason() }, "the server reset the update state: went on from its current state, missed messages skipped");
+    } else {
+      log.warn(where, "the server reset the update state: recovering missed messages from the chats' histories, then going on from its current state");
+      await this.recoverCommonHistory(local.pts);
+      if (this.stopped) return;
+    }
+    this.messageBox.resetTo({ pts: state.pts, qts: state.qts, seq: state.seq, date: state.date });
+    this.changed();
+  }
+
+  /** Hands on, from each private chat's and basic group's history, the messages above its cursor (or, without one, newer than the state's date). */
+  private async recoverCommonHistory(before: number): Promise<void> {
+    const { catchUp } = this.options;
+    const box = this.messageBox.common;
+    const since = this.messageBox.boxes.date;
+    const dialogs = await fetchDialogs(this.options.api, DIALOG_PAGES, (entities) => this.options.seen(entities));
+    for (const dialog of dialogs) {
+      if (this.stopped) return;
+      if (dialog.pts !== undefined || dialog.peer === undefined) continue;
+      const cursor = this.options.store.cursor(dialog.chatId);
+      await this.recoverHistory(
+        box,
+        dialog.chatId,
+        dialog.peer,
+        cursor ?? Math.max(0, dialog.topMessage - catchUp.historyLimit),
+        dialog.topMessage,
+        before,
+        cursor === undefined ? since : 0,
+      );
+    }
+  }
+
   /** differenceTooLong: refetch the chats' histories (or skip, by policy), then go on from the new pts. */
   private async commonTooLong(pts: number): Promise<void> {
     const { log, catchUp } = this.options;
@@ -249,22 +391,8 @@ export class Recovery {
     const policy = this.options.bot ? "skip" : catchUp.tooLong;
     if (policy === "history") {
       log.warn({ from: before, to: pts }, "update gap too long for getDifference: recovering missed messages from the chats' histories");
-      const since = this.messageBox.boxes.date;
-      const dialogs = await fetchDialogs(this.options.api, DIALOG_PAGES, (entities) => this.options.seen(entities));
-      for (const dialog of dialogs) {
-        if (this.stopped) return;
-        if (dialog.pts !== undefined || dialog.peer === undefined) continue;
-        const cursor = this.options.store.cursor(dialog.chatId);
-        await this.recoverHistory(
-          box,
-          dialog.chatId,
-          dialog.peer,
-          cursor ?? Math.max(0, dialog.topMessage - catchUp.historyLimit),
-          dialog.topMessage,
-          before,
-          cursor === undefined ? since : 0,
-        );
-      }
+      await this.recoverCommonHistory(before);
+      if (this.stopped) return;
       this.messageBox.moveTo(box, pts);
       this.changed();
     } else {
@@ -372,7 +500,8 @@ export class Recovery {
       if (this.stopped || page.messages.length === 0) return;
       this.options.seen(page.entities);
       for (const message of page.messages) {
-        if (message.date > sinceDate) this.options.handOn(box, caughtUp(asNewMessage(message)), before);
+        // The state's date is a whole second: a message of that second may be newer than the state (the ledger drops one handled already).
+        if (message.date >= sinceDate) this.options.handOn(box, caughtUp(asNewMessage(message)), before);
       }
       from = page.messages[page.messages.length - 1].id;
     }

@@ -18,13 +18,25 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
 }
 
+/** Runs `wake` after `ms` milliseconds; returns what cancels it (setTimeout by default; tests may run the clock faster). */
+export type Schedule = (wake: () => void, ms: number) => () => void;
+
+/** setTimeout as a Schedule. */
+export const realTime: Schedule = (wake, ms) => {
+  const timer = setTimeout(wake, ms);
+  return () => clearTimeout(timer);
+};
+
 /** Runs steps until they succeed; `stop` ends every retry (a pause under way included). */
 export class Retrier {
   private stopped = false;
   private readonly pauses = new Set<() => void>();
 
-  /** Creates a retrier that logs each failure to `log`. */
-  constructor(private readonly log: Logger) {}
+  /** Creates a retrier that logs each failure to `log` and pauses by `schedule`. */
+  constructor(
+    private readonly log: Logger,
+    private readonly schedule: Schedule = realTime,
+  ) {}
 
   /** Runs `step` (`what` it does, for the log) until it succeeds or the retrier stops. */
   async run(what: string, step: () => Promise<void>): Promise<void> {
@@ -60,13 +72,14 @@ export class Retrier {
 
   private pause(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
+      let cancel = () => {};
       const wake = () => {
-        clearTimeout(timer);
+        cancel();
         this.pauses.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
       this.pauses.add(wake);
+      cancel = this.schedule(wake, ms);
     });
   }
 }

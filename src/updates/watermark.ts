@@ -16,6 +16,8 @@ export class Watermark {
   private holds: Hold[] = [];
   private head = 0;
   private applied: number;
+  /** Holds taken before the last reset end here: until they are released, nothing is safe to save. */
+  private resetAt = 0;
 
   /** Creates the watermark of a box whose applied value is `value`. */
   constructor(value: number) {
@@ -27,9 +29,19 @@ export class Watermark {
     if (value > this.applied) this.applied = value;
   }
 
-  /** Moves the applied value anywhere (the server reset the box: a tooLong answer, a first start). */
+  /**
+   * Moves the applied value anywhere (the server reset the box, a first start). Messages held before it
+   * were numbered in the old sequence: until they are handled, the box is not safe to save at all
+   * (`blocked`), lest a crash skip them.
+   */
   reset(value: number): void {
     this.applied = value;
+    this.resetAt = this.holds.length;
+  }
+
+  /** Messages held before the last reset are still being handled: nothing may be saved yet. */
+  get blocked(): boolean {
+    return this.head < this.resetAt;
   }
 
   /** Keeps the saved value at or before `before` until the returned hold is released. */
@@ -46,8 +58,10 @@ export class Watermark {
     if (this.head === this.holds.length) {
       this.holds = [];
       this.head = 0;
+      this.resetAt = 0;
     } else if (this.head > 1024 && this.head * 2 > this.holds.length) {
       this.holds = this.holds.slice(this.head);
+      this.resetAt = Math.max(0, this.resetAt - this.head);
       this.head = 0;
     }
   }

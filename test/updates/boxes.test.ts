@@ -130,3 +130,16 @@ describe("what to save", () => {
     expect(boxes.takeChanges()).toEqual({ channels: [] });
   });
 });
+
+describe("a server-side reset", () => {
+  it("moves the whole common state, but saves none of it while messages of the old sequence are still being handled", () => {
+    const boxes = new Boxes<string, string>();
+    boxes.start(state(2_000_000, { qts: 7, seq: 3, date: 1000 }));
+    const recovered = boxes.hold(boxes.common, 2_000_000);
+    boxes.reset(state(5, { qts: 1, seq: 0, date: 2000 }));
+    expect(boxes.counters()).toEqual(state(5, { qts: 1, seq: 0, date: 2000 }));
+    expect(boxes.takeChanges()).toEqual({ channels: [] });
+    boxes.release(boxes.common, recovered);
+    expect(boxes.takeChanges()).toEqual({ common: state(5, { qts: 1, seq: 0, date: 2000 }), channels: [] });
+  });
+});

@@ -392,11 +392,24 @@ describe("channels", () => {
       chats: [channel()],
       users: [],
     });
+  /** A Telegram whose common difference names channel 77 (updateChannelTooLong), as it does for a channel with news. */
+  const naming = () =>
+    new ScriptedTelegram()
+      .next("updates.GetDifference", () => difference([], 100, 0, [new Api.UpdateChannelTooLong({ channelId: big(77) })]))
+      .on("updates.GetDifference", () => empty());
   const tooLongAnswer = () =>
     new Api.updates.ChannelDifferenceTooLong({ final: true, dialog: dialog(channelPeer(77), 45, 900), messages: [], chats: [channel()], users: [] });
 
-  it("catches up a channel from its saved pts, slice by slice, asking at most 100 updates as a user", async () => {
-    const telegram = upToDate().next(
+  it("fetches no saved channel the common difference does not name (no gap, not silent long)", async () => {
+    const telegram = upToDate();
+    const { manager } = setup(telegram, { saved });
+    await manager.start();
+    expect(telegram.count("updates.GetDifference")).toBe(1);
+    expect(telegram.count("updates.GetChannelDifference")).toBe(0);
+  });
+
+  it("catches up a channel the common difference names from its saved pts, slice by slice, asking at most 100 updates as a user", async () => {
+    const telegram = naming().next(
       "updates.GetChannelDifference",
       () => channelDifference([41, 42], 302, false),
       () => channelDifference([43], 303, true),
@@ -415,7 +428,7 @@ describe("channels", () => {
   });
 
   it("on channelDifferenceTooLong refetches the history after the cursor (history policy) and takes the dialog's pts", async () => {
-    const telegram = upToDate()
+    const telegram = naming()
       .next("updates.GetChannelDifference", () => tooLongAnswer())
       .on("messages.GetHistory", (request) =>
         (request as Api.messages.GetHistory).minId === 40 ? history(...[41, 42, 43, 44, 45].map((id) => message(id, channelPeer(77)))) : history(),
@@ -431,7 +444,7 @@ describe("channels", () => {
   });
 
   it("on channelDifferenceTooLong with the skip policy hands nothing on and logs the skipped messages", async () => {
-    const telegram = upToDate().next("updates.GetChannelDifference", () => tooLongAnswer());
+    const telegram = naming().next("updates.GetChannelDifference", () => tooLongAnswer());
     const { manager, store, seen, logged } = setup(telegram, { saved, catchUp: { tooLong: "skip" } });
     await manager.start();
     expect(seen()).toEqual([]);
@@ -442,7 +455,7 @@ describe("channels", () => {
   });
 
   it("with the skip policy, still hands on a live update that waited behind the skipped gap", async () => {
-    const telegram = upToDate();
+    const telegram = naming();
     const { manager, seen } = setup(telegram, { saved, catchUp: { tooLong: "skip" } });
     telegram.next("updates.GetChannelDifference", () => {
       manager.receive(channelPush(46, 900), "push");
@@ -467,7 +480,7 @@ describe("channels", () => {
   });
 
   it("forgets a channel the account can no longer read", async () => {
-    const telegram = upToDate().next("updates.GetChannelDifference", () => {
+    const telegram = naming().next("updates.GetChannelDifference", () => {
       throw rpcError("CHANNEL_PRIVATE");
     });
     const { manager, store, logged } = setup(telegram, { saved });

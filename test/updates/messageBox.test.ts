@@ -6,7 +6,7 @@
  * fetch; a first start's replay.
  */
 import { describe, expect, it } from "vitest";
-import { type Decision, MessageBox, type Push, type Routed } from "../../src/updates/messageBox.js";
+import { CHANNEL_PTS_DROP, COMMON_PTS_DROP, type Decision, MessageBox, type Push, type Routed } from "../../src/updates/messageBox.js";
 
 const CHANNEL = "-10077";
 
@@ -33,13 +33,19 @@ const said = (decisions: readonly Decision<string>[]) =>
       : `${decision.kind} ${decision.box.key}`,
   );
 
+/** The message boxes' clock (milliseconds), moved by the tests. */
+let now = 0;
+
 /** A message box started from a saved state: pts 100, qts 5, seq 10; optionally a channel at pts 300 (with its access hash). */
 function started(options: { channel?: boolean } = {}) {
-  const box = new MessageBox<string>();
+  const box = new MessageBox<string>(() => now);
   box.boxes.load(options.channel ? [{ chatId: CHANNEL, pts: 300, accessHash: "555" }] : []);
   box.boxes.start({ pts: 100, qts: 5, seq: 10, date: 1000 });
   return box;
 }
+
+/** A silence long enough to count (the tests' SILENCE_MS). */
+const SILENCE = 60_000;
 
 describe("live updates, by pts", () => {
   it("applies an update that continues the pts, and ignores one applied already", () => {
@@ -141,11 +147,40 @@ describe("asking for a difference", () => {
     expect(said(box.process(push(inChannel("y", 60))))).toEqual(["y -10077@59"]);
   });
 
-  it("a catch-up fetches the common box and every channel of known pts; their live updates wait", () => {
+  it("a catch-up fetches the common box, not a quiet channel: the common difference names the channels with news", () => {
     const box = started({ channel: true });
-    box.boxes.channel("-10088", undefined);
-    expect(box.beginCatchUp().map((fetching) => fetching.key)).toEqual(["common", CHANNEL]);
-    expect(said(box.process(push(pts("a", 101), inChannel("x", 301))))).toEqual([]);
+    expect(box.beginCatchUp(SILENCE).map((fetching) => fetching.key)).toEqual(["common"]);
+    expect(said(box.process(push(pts("a", 101), inChannel("x", 301))))).toEqual(["x -10077@300"]);
+    expect(said(box.applyDifference({ messages: [], updates: [channelTooLong()], state: { pts: 100, qts: 5, seq: 10, date: 1000 } }))).toEqual([
+      "fetch -10077",
+    ]);
+  });
+
+  it("a catch-up also fetches the channels that show a gap and those silent SILENCE or longer; their live updates wait", () => {
+    const box = started({ channel: true });
+    box.boxes.load([{ chatId: "-10088", pts: 50, accessHash: "666" }]);
+    expect(said(box.process(push(inChannel("gap", 60, 1, "-10088"))))).toEqual(["gap -10088"]);
+    expect(box.beginCatchUp(SILENCE).map((fetching) => fetching.key)).toEqual(["common", "-10088"]);
+    now += SILENCE;
+    const fetched = box.boxes.channel("-10088", undefined);
+    box.moveTo(fetched, 60);
+    box.endFetch(fetched, 50);
+    expect(box.beginCatchUp(SILENCE).map((fetching) => fetching.key)).toEqual(["common", CHANNEL]);
+    expect(said(box.process(push(inChannel("x", 301))))).toEqual([]);
+  });
+
+  it("a box silent SILENCE or longer is due its difference (marked fetching); an update or a fetch of it starts its silence again", () => {
+    const box = started({ channel: true });
+    now += SILENCE - 1;
+    expect(box.silent(SILENCE)).toEqual([]);
+    box.process(push(inChannel("x", 301)));
+    now += 1;
+    expect(box.silent(SILENCE).map((due) => due.key)).toEqual(["common"]);
+    expect(box.silent(SILENCE)).toEqual([]);
+    box.applyDifferenceEmpty(1001, 10);
+    box.endFetch(box.common, 100);
+    now += SILENCE - 1;
+    expect(box.silent(SILENCE).map((due) => due.key)).toEqual([CHANNEL]);
   });
 
   it("no gap is reported for a box whose difference is being fetched", () => {
@@ -230,7 +265,7 @@ describe("taking the fetched answers back", () => {
 
   it("applies a channel difference at the channel's pts and moves it; an empty one only moves it", () => {
     const box = started({ channel: true });
-    const [, channel] = box.beginCatchUp();
+    const [, channel] = box.beginCatchUp(0);
     expect(said(box.applyChannelDifference(channel, ["m41", "m42"], 302))).toEqual(["m41 -10077@300", "m42 -10077@300"]);
     box.moveTo(channel, 305);
     expect(channel.pts.value).toBe(305);
@@ -238,7 +273,7 @@ describe("taking the fetched answers back", () => {
 
   it("a tooLong gap skipped to the current pts still applies the live updates that waited behind it; later ones wait on", () => {
     const box = started({ channel: true });
-    const [, channel] = box.beginCatchUp();
+    const [, channel] = box.beginCatchUp(0);
     box.process(push(inChannel("live 900", 900), inChannel("live 902", 902)));
     expect(said(box.skipTo(channel, 900))).toEqual(["live 900 -10077@899"]);
     expect(said(box.endFetch(channel, 300))).toEqual(["fetch -10077"]);
@@ -246,11 +281,53 @@ describe("taking the fetched answers back", () => {
 
   it("the live updates of a channel forgotten during its fetch start a new box for it", () => {
     const box = started({ channel: true });
-    const [, channel] = box.beginCatchUp();
+    const [, channel] = box.beginCatchUp(0);
     box.process(push(inChannel("x", 320)));
     box.boxes.forget(channel);
     expect(said(box.endFetch(channel, 300))).toEqual(["x -10077@319"]);
     expect(box.boxes.channel(CHANNEL, undefined)).not.toBe(channel);
+  });
+});
+
+describe("server-side resets", () => {
+  it("takes a common-box update far below the saved pts (past COMMON_PTS_DROP) as a reset: it waits, and the loop resets the state", () => {
+    const box = started();
+    box.boxes.start({ pts: COMMON_PTS_DROP + 200, qts: 5, seq: 10, date: 1000 });
+    expect(said(box.process(push(pts("dup", COMMON_PTS_DROP + 190))))).toEqual([]);
+    expect(said(box.process(push(pts("after reset", 3))))).toEqual(["reset common"]);
+    expect(said(box.process(push(pts("next", 4))))).toEqual([]);
+    box.resetTo({ pts: 2, qts: 1, seq: 0, date: 2000 });
+    expect(box.differenceRequest()).toEqual({ pts: 2, qts: 1, seq: 0, date: 2000 });
+    expect(said(box.endFetch(box.common, COMMON_PTS_DROP + 200))).toEqual(["after reset common@2", "next common@3"]);
+  });
+
+  it("follows a channel whose pts dropped past CHANNEL_PTS_DROP from the update that shows it", () => {
+    const box = started({ channel: true });
+    const channel = box.boxes.channel(CHANNEL, undefined);
+    channel.pts.set(CHANNEL_PTS_DROP + 500);
+    expect(said(box.process(push(inChannel("old", CHANNEL_PTS_DROP + 100))))).toEqual([]);
+    expect(said(box.process(push(inChannel("new", 5))))).toEqual(["ptsDrop -10077", "new -10077@4"]);
+    expect(channel.pts.value).toBe(5);
+  });
+
+  it("takes updatePtsChanged as a reset, and hands it on", () => {
+    const box = started();
+    expect(said(box.process(push({ route: { kind: "ptsChanged" }, item: "ptsChanged" })))).toEqual(["ptsChanged", "reset common"]);
+  });
+
+  it("checks a getState answer: ahead fetches the difference, far below resets, equal or while fetching does nothing", () => {
+    const box = started();
+    const state = { pts: 100, qts: 5, seq: 10, date: 1000 };
+    expect(said(box.checkState(state))).toEqual([]);
+    expect(said(box.checkState({ ...state, pts: 103 }))).toEqual(["fetch common"]);
+    expect(said(box.checkState({ ...state, pts: 90 }))).toEqual([]);
+    box.endFetch(box.common, 100);
+    expect(said(box.checkState({ ...state, qts: 6 }))).toEqual(["fetch common"]);
+    box.endFetch(box.common, 100);
+    expect(said(box.checkState({ ...state, pts: 99 }))).toEqual(["fetch common"]);
+    box.endFetch(box.common, 100);
+    box.boxes.start({ ...state, pts: COMMON_PTS_DROP + 100 });
+    expect(said(box.checkState({ ...state, pts: 10 }))).toEqual(["reset common"]);
   });
 });
 

@@ -54,4 +54,17 @@ describe("Watermark", () => {
     for (const hold of holds.slice(4000)) watermark.release(hold);
     expect(watermark.safe).toBe(5000);
   });
+
+  it("after a reset, is blocked until every message held before it was handled", () => {
+    const watermark = new Watermark(500);
+    const old = watermark.hold(500);
+    watermark.reset(3);
+    const fresh = watermark.hold(3);
+    expect(watermark.blocked).toBe(true);
+    watermark.release(fresh);
+    expect(watermark.blocked).toBe(true);
+    watermark.release(old);
+    expect(watermark.blocked).toBe(false);
+    expect(watermark.safe).toBe(3);
+  });
 });

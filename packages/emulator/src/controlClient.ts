@@ -136,6 +136,11 @@ export class ControlClient {
     return this.call<{ revoked: number }>("POST", "/sessions/revoke", { userId });
   }
 
+  /** Resets (or sets) an account's common pts server-side; with `notify` its online sessions get updatePtsChanged. */
+  setPts(userId: string, pts: number, notify?: boolean) {
+    return this.call<{ pts: number }>("POST", `/users/${userId}/pts`, { pts, notify });
+  }
+
   disconnect() {
     return this.call<{ dropped: number }>("POST", "/disconnect");
   }

@@ -7,6 +7,7 @@ import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
 import { DC_IDS, moveAccount } from "../model/dcs.js";
+import { resetCommonPts } from "../model/difference.js";
 import { fileNameOf, type StoredMedia } from "../model/files.js";
 import { setMemberRole } from "../model/participants.js";
 import type { MessageRecord, PeerRef, Role } from "../model/records.js";
@@ -175,6 +176,15 @@ export function controlActions({ world, router, server }: ControlTargets) {
 
     revoke(b: Record<string, unknown>) {
       return { revoked: world.revokeUser(user(id(b, "userId")).id) };
+    },
+
+    /** A server-side reset of an account's common pts (difference.ts resetCommonPts). */
+    setPts(userId: string, b: Record<string, unknown>) {
+      const u = user(Number(userId));
+      const pts = optNumber(b, "pts");
+      if (pts === undefined || !Number.isInteger(pts) || pts < 1 || pts > 2 ** 31 - 1) throw new ControlError("pts must be an integer from 1 to 2147483647");
+      resetCommonPts(world, u.id, pts, optBool(b, "notify"));
+      return { pts };
     },
 
     disconnect() {

@@ -14,6 +14,7 @@ export async function startControlServer(actions: ControlActions, port = 0): Pro
   const routes: [string, RegExp, Route][] = [
     ["POST", /^\/users$/, (b) => actions.createUser(b)],
     ["POST", /^\/chats$/, (b) => actions.createChat(b)],
+    ["POST", /^\/users\/(\d+)\/pts$/, (b, _q, p) => actions.setPts(p[0], b)],
     ["POST", /^\/chats\/(\d+)\/members$/, (b, _q, p) => actions.setMember(p[0], b)],
     ["POST", /^\/chats\/(\d+)\/seed$/, (b, _q, p) => actions.seedMembers(p[0], b)],
     ["POST", /^\/messages$/, (b) => actions.sendMessage(b)],

@@ -6,7 +6,7 @@ import { Api } from "telegram";
 import { channelBox } from "../model/box.js";
 import { channelDifference } from "../model/channelDifference.js";
 import { createChat, holdsAdminRight, isAdminRole, isMemberRole, participantIndex, participantOf, renderChat } from "../model/chats.js";
-import { deleteChannelMessages } from "../model/deletes.js";
+import { deleteChannelMessages, deleteParticipantHistory } from "../model/deletes.js";
 import { chatUpdates } from "../model/delivery.js";
 import { badRequest, forbidden, notAcceptable } from "../model/errors.js";
 import { lookupChannel, resolveChannel, resolveInputUser } from "../model/inputPeers.js";
@@ -259,6 +259,16 @@ function deleteMessages(request: Api.channels.DeleteMessages, ctx: CallContext):
   return new Api.messages.AffectedMessages({ pts, ptsCount });
 }
 
+// core.telegram.org/method/channels.deleteParticipantHistory: only users.
+function deleteParticipantHistoryOf(request: Api.channels.DeleteParticipantHistory, ctx: CallContext): Api.messages.AffectedHistory {
+  const me = ctx.requireUser();
+  if (me.bot) throw badRequest("BOT_METHOD_INVALID");
+  const world = ctx.world;
+  const chat = resolveChannel(world, me.id, request.channel as Api.TypeInputChannel);
+  const participant = participantUser(world, me.id, request.participant as Api.TypeInputPeer);
+  return new Api.messages.AffectedHistory(deleteParticipantHistory(world, chat, me.id, participant.id, { exceptSessionKey: ctx.sessionKey }));
+}
+
 function readHistory(request: Api.channels.ReadHistory, ctx: CallContext): boolean {
   const me = ctx.requireUser();
   const chat = resolveChannel(ctx.world, me.id, request.channel as Api.TypeInputChannel);
@@ -329,6 +339,7 @@ export const channelMethods: MethodTable = {
   "channels.EditAdmin": editAdmin,
   "channels.InviteToChannel": inviteToChannel,
   "channels.DeleteMessages": deleteMessages,
+  "channels.DeleteParticipantHistory": deleteParticipantHistoryOf,
   "channels.ReadHistory": readHistory,
   "channels.CreateChannel": createChannel,
   "channels.GetMessages": getMessages,

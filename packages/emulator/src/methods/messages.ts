@@ -1,13 +1,16 @@
 /**
  * messages.*: sending (text and media), editing, deleting, reading and listing messages of private chats
- * and basic groups, dialogs, and inline-button callbacks. Channel peers go to the channel functions of the model.
+ * and basic groups, dialogs, pins, mentions, and inline-button callbacks. Channel peers go to the channel
+ * functions of the model; the calls on a whole history (readMentions, unpinAllMessages, deleteHistory)
+ * answer messages.affectedHistory with the pts of the box they acted on: the megagroup's or channel's for
+ * a channel peer, the caller's common box's otherwise.
  * (messages.getChats / getFullChat and basic-group membership live in chats.ts.)
  */
 import { Api } from "telegram";
 import { channelBox } from "../model/box.js";
 import { answerCallback, pressButton } from "../model/callbacks.js";
 import { senderUpdates } from "../model/channelPosts.js";
-import { deleteMessages } from "../model/deletes.js";
+import { deleteChannelHistory, deleteCommonHistory, deleteMessages } from "../model/deletes.js";
 import { type DialogEntry, dialogPage, listDialogs, renderDialog } from "../model/dialogs.js";
 import { currentState } from "../model/difference.js";
 import { editChannelMessage, editMessage } from "../model/edits.js";
@@ -16,9 +19,11 @@ import { historyWindow } from "../model/history.js";
 import { resolveInputPeer, resolveInputUser } from "../model/inputPeers.js";
 import { bigintOf, toLong } from "../model/longs.js";
 import { checkCaption, type PreparedMedia, prepareMedia } from "../model/media.js";
+import { readChannelMentions, readMentions } from "../model/mentions.js";
 import { renderMessage } from "../model/messageRender.js";
 import { peerKey } from "../model/peerRefs.js";
 import { collectMessagePeers, type PeerSet, peerSet, renderPeerSet, wrapUpdates } from "../model/peerSet.js";
+import { unpinAllMessages, updatePinnedMessage } from "../model/pins.js";
 import { readHistory } from "../model/readState.js";
 import type { ChatRecord, MessageRecord, PeerRef, UserRecord } from "../model/records.js";
 import { checkText, postMessage, randomIdUsed, rememberRandomId } from "../model/sending.js";
@@ -32,6 +37,11 @@ const CALLBACK_DATA_MAX = 64;
 
 function peerOfRequest(ctx: CallContext, user: UserRecord, input: unknown): PeerRef {
   return resolveInputPeer(ctx.world, user.id, input as Api.TypeInputPeer);
+}
+
+/** BOT_METHOD_INVALID for the methods whose page says "Only users can use this method". */
+function usersOnly(user: UserRecord): void {
+  if (user.bot) throw badRequest("BOT_METHOD_INVALID");
 }
 
 function channelOf(world: World, peer: PeerRef): ChatRecord {
@@ -265,6 +275,52 @@ export const messageMethods: MethodTable = {
     const peer = peerOfRequest(ctx, user, request.peer);
     if (peer.type === "channel") throw badRequest("PEER_ID_INVALID");
     return new Api.messages.AffectedMessages(readHistory(ctx.world, user.id, peer, request.maxId ?? 0, { exceptSessionKey: ctx.sessionKey }));
+  },
+
+  "messages.UpdatePinnedMessage": (request: Api.messages.UpdatePinnedMessage, ctx) => {
+    const user = ctx.requireUser();
+    const peer = peerOfRequest(ctx, user, request.peer);
+    return updatePinnedMessage(
+      ctx.world,
+      user.id,
+      peer,
+      request.id ?? 0,
+      { unpin: request.unpin, pmOneside: request.pmOneside },
+      { exceptSessionKey: ctx.sessionKey },
+    );
+  },
+
+  "messages.UnpinAllMessages": (request: Api.messages.UnpinAllMessages, ctx) => {
+    const user = ctx.requireUser();
+    const peer = peerOfRequest(ctx, user, request.peer);
+    return new Api.messages.AffectedHistory(unpinAllMessages(ctx.world, user.id, peer, { exceptSessionKey: ctx.sessionKey }));
+  },
+
+  // core.telegram.org/method/messages.readMentions: only users.
+  "messages.ReadMentions": (request: Api.messages.ReadMentions, ctx) => {
+    const user = ctx.requireUser();
+    usersOnly(user);
+    const world = ctx.world;
+    const peer = peerOfRequest(ctx, user, request.peer);
+    const opts = { exceptSessionKey: ctx.sessionKey };
+    const affected = peer.type === "channel" ? readChannelMentions(world, channelOf(world, peer), user.id, opts) : readMentions(world, user.id, peer, opts);
+    return new Api.messages.AffectedHistory(affected);
+  },
+
+  // core.telegram.org/method/messages.deleteHistory: only users.
+  "messages.DeleteHistory": (request: Api.messages.DeleteHistory, ctx) => {
+    const user = ctx.requireUser();
+    usersOnly(user);
+    const world = ctx.world;
+    const peer = peerOfRequest(ctx, user, request.peer);
+    const opts = { exceptSessionKey: ctx.sessionKey };
+    const maxId = request.maxId ?? 0;
+    if (peer.type === "channel") {
+      const dated = request.minDate !== undefined || request.maxDate !== undefined;
+      return new Api.messages.AffectedHistory(deleteChannelHistory(world, channelOf(world, peer), user.id, maxId, dated, opts));
+    }
+    const revoke = request.revoke === true && request.justClear !== true;
+    return new Api.messages.AffectedHistory(deleteCommonHistory(world, user.id, peer, maxId, revoke, opts));
   },
 
   "messages.GetBotCallbackAnswer": async (request: Api.messages.GetBotCallbackAnswer, ctx) => {

@@ -5,6 +5,17 @@
 import type { Api } from "telegram";
 import type { ChatRecord, MessageBox, MessageRecord, PtsEvent } from "./records.js";
 
+/**
+ * What a call acting on a chat's whole history answers (messages.affectedHistory): the pts of the box it
+ * acted on after the call, how many pts events it added there, and `offset`, positive while the call must
+ * be made again for the rest (core.telegram.org/constructor/messages.affectedHistory).
+ */
+export interface AffectedHistory {
+  pts: number;
+  ptsCount: number;
+  offset: number;
+}
+
 /** The box of a megagroup/channel (basic groups have none). */
 export function channelBox(chat: ChatRecord): MessageBox {
   if (!chat.box) throw new Error(`chat ${chat.id} is a basic group: it has no channel box`);

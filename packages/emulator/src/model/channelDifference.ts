@@ -50,7 +50,8 @@ function tooLong(world: World, viewerId: number, chat: ChatRecord, messageCount:
  * PERSISTENT_TIMESTAMP_EMPTY for pts <= 0, PERSISTENT_TIMESTAMP_INVALID beyond the box's pts.
  * Too long when the gap exceeds `limits.channelDifferenceTooLong` or the log no longer reaches
  * back to pts, and for non-bots when pts + limit < remote pts (their limit is at most 100);
- * bots get slices of `limit` pts with final unset until they catch up.
+ * bots get slices of `limit` pts with final unset until they catch up. Events of one member's alone
+ * (records.ts PtsEvent.viewerId) are shown to that member only; the pts moves past them for everyone.
  */
 export function channelDifference(
   world: World,
@@ -84,6 +85,8 @@ export function channelDifference(
   const userIds: number[] = [];
   const shown = new Set<number>();
   for (const event of slice) {
+    // An event of another member's alone (their readMentions): their pts step, nothing to show this viewer.
+    if (event.viewerId !== undefined && event.viewerId !== viewerId) continue;
     const update = event.update;
     if (update instanceof Api.UpdateNewChannelMessage || update instanceof Api.UpdateEditChannelMessage) {
       const record = box.messages.get(update.message.id);

@@ -8,6 +8,7 @@ import { addMessage, advancePts, channelBox } from "./box.js";
 import { holdsAdminRight, isMemberRole, participantOf } from "./chats.js";
 import { chatUpdates, type DeliveryOptions, pushToMembers } from "./delivery.js";
 import { forbidden, notAcceptable } from "./errors.js";
+import { channelMentions, noteChannelMentions } from "./mentions.js";
 import { renderMessage } from "./messageRender.js";
 import { messageUserIds } from "./peerSet.js";
 import type { ChatRecord, MessageBox, MessageContent, MessageRecord, PtsEvent } from "./records.js";
@@ -41,13 +42,14 @@ export function checkCanPost(world: World, chat: ChatRecord, userId: number, con
 
 /**
  * Post a message to a megagroup/channel: the next id and pts of the channel box, an
- * updateNewChannelMessage to every online member. Service messages (content.action) skip the
+ * updateNewChannelMessage to every online member, the members it mentions noted (mentions.ts). Service messages (content.action) skip the
  * posting rights check. Returns the stored record.
  */
 export function postChannelMessage(world: World, chat: ChatRecord, fromId: number, content: MessageContent, opts: DeliveryOptions = {}): MessageRecord {
   const box = channelBox(chat);
   if (!content.action) checkCanPost(world, chat, fromId, content);
   const date = world.now();
+  const mentioned = channelMentions(world, chat, fromId, content);
   const record = addMessage(box, {
     peer: { type: "channel", id: chat.id },
     fromId,
@@ -60,7 +62,9 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
     action: content.action,
     media: content.media,
     groupedId: content.groupedId,
+    mentionIds: mentioned.length > 0 ? mentioned : undefined,
   });
+  noteChannelMentions(chat, record.id, mentioned);
   publishChannelMessage(world, chat, record, Api.UpdateNewChannelMessage, date, fromId, opts);
   return record;
 }

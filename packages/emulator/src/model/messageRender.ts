@@ -11,8 +11,9 @@ import type { World } from "./world.js";
 
 /**
  * A message as its box shows it. Common-box copies (private chats, basic groups) are their owner's:
- * `out` and `mentioned` as stored. A channel box is everybody's: `out` only on `viewerId`'s own
- * messages when a viewer is given. from_id names the sender in groups and megagroups, in private chats
+ * `out` and `mentioned` as stored, media_unread until the mention is read. A channel box is everybody's:
+ * `out` only on `viewerId`'s own messages and `mentioned` only on those mentioning them (media_unread
+ * until they read it, mentions.ts), when a viewer is given. from_id names the sender in groups and megagroups, in private chats
  * only on outgoing copies, and never in broadcast channels, whose messages are posts of the channel.
  */
 export function renderMessage(world: World, record: MessageRecord, viewerId?: number): Api.Message | Api.MessageService {
@@ -21,7 +22,8 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
   const privateIncoming = record.peer.type === "user" && !record.out;
   const fromId = broadcast || privateIncoming ? undefined : new Api.PeerUser({ userId: toLong(record.fromId) });
   const out = (channel ? viewerId !== undefined && record.fromId === viewerId : record.out) || undefined;
-  const mentioned = record.mentioned || undefined;
+  const mentioned = (channel ? viewerId !== undefined && record.mentionIds?.includes(viewerId) : record.mentioned) || undefined;
+  const unread = channel ? viewerId !== undefined && channel.unreadMentions?.get(viewerId)?.has(record.id) : !record.mentionRead;
   const post = broadcast || undefined;
   const peerId = peerOf(record.peer);
   const replyTo = record.replyToId ? new Api.MessageReplyHeader({ replyToMsgId: record.replyToId }) : undefined;
@@ -31,7 +33,7 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
   return new Api.Message({
     out,
     mentioned,
-    mediaUnread: mentioned,
+    mediaUnread: (mentioned && unread) || undefined,
     post,
     id: record.id,
     fromId,

@@ -81,6 +81,8 @@ export interface ChatRecord {
   participantIndex?: ParticipantIndex;
   /** Megagroups and channels: who has read how far; created on first use (readState.ts). */
   channelReads?: ChannelReads;
+  /** Megagroups: per member, the ids of messages mentioning them not read yet (mentions.ts); created on first use. */
+  unreadMentions?: Map<number, Set<number>>;
 }
 
 /** Read state of a megagroup or channel. */
@@ -134,6 +136,12 @@ export interface MessageRecord {
   mentioned?: boolean;
   /** The album it belongs to: the messages of one album share it (core.telegram.org/constructor/message, grouped_id). */
   groupedId?: bigint;
+  /** Common-box copies: the owner read the mention (messages.readMentions): media_unread is off from then on. */
+  mentionRead?: boolean;
+  /** Megagroup messages: the members it mentions (the box is everybody's, so who is mentioned is kept here; mentions.ts). */
+  mentionIds?: number[];
+  /** Pinned in its chat (pins.ts). */
+  pinned?: boolean;
   /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */
   announcement?: Api.UpdateNewMessage;
 }
@@ -158,6 +166,11 @@ export interface PtsEvent {
   date: number;
   /** Viewer-independent update (it holds peer ids, never access hashes). */
   update: Api.TypeUpdate;
+  /**
+   * An event of one member's alone in a channel box (messages.readMentions moves the channel's pts for the
+   * reader only): the other members' differences leave it out, though their pts moves past it.
+   */
+  viewerId?: number;
 }
 
 /** A sequence of message ids with its pts: one per account (common box) and one per channel. */

@@ -68,4 +68,28 @@ describe("router", () => {
     await expect(call(1)).rejects.toThrow(/FLOOD_WAIT_2/);
     await expect(call(2)).resolves.toBe("users");
   });
+
+  it("limits the catch-up and listing calls too: getDifference, getChannelDifference, getHistory, getParticipants (POST /flood-limits), and injects PERSISTENT_TIMESTAMP_INVALID (POST /faults)", async () => {
+    const served = (name: string) => () => name;
+    const requests = [
+      new Api.updates.GetDifference({ pts: 1, date: 0, qts: 0 }),
+      new Api.updates.GetChannelDifference({ channel: new Api.InputChannelEmpty(), filter: new Api.ChannelMessagesFilterEmpty(), pts: 1, limit: 100 }),
+      new Api.messages.GetHistory({ peer: new Api.InputPeerSelf(), offsetId: 0, offsetDate: 0, addOffset: 0, limit: 1, maxId: 0, minId: 0, hash: bigInt(0) }),
+      new Api.channels.GetParticipants({
+        channel: new Api.InputChannelEmpty(),
+        filter: new Api.ChannelParticipantsRecent(),
+        offset: 0,
+        limit: 1,
+        hash: bigInt(0),
+      }),
+    ];
+    const router = new Router(Object.fromEntries(requests.map((request) => [request.className, served(request.className)])));
+    for (const request of requests) router.setFloodLimit(request.className, { ratePerSecond: 1 / 30, burst: 1 });
+    for (const request of requests) {
+      await expect(router.handle(request, ctx(1))).resolves.toBe(request.className);
+      await expect(router.handle(request, ctx(1))).rejects.toThrow(/FLOOD_WAIT_30/);
+    }
+    router.addFault({ method: "updates.getDifference", error: "PERSISTENT_TIMESTAMP_INVALID", code: errorCode("PERSISTENT_TIMESTAMP_INVALID"), count: 1 });
+    await expect(router.handle(requests[0], ctx(2))).rejects.toMatchObject({ code: 400, errorMessage: "PERSISTENT_TIMESTAMP_INVALID" });
+  });
 });

@@ -1,11 +1,15 @@
 import { Api } from "telegram";
 import { describe, expect, it } from "vitest";
 import { updateMethods } from "../../../src/methods/updates.js";
+import { postChannelMessage } from "../../../src/model/channelPosts.js";
+import { createChat } from "../../../src/model/chats.js";
 import { deleteMessages } from "../../../src/model/deletes.js";
+import { resetCommonPts } from "../../../src/model/difference.js";
 import { editMessage } from "../../../src/model/edits.js";
+import { toLong } from "../../../src/model/longs.js";
 import { postMessage } from "../../../src/model/sending.js";
 import { createUser } from "../../../src/model/users.js";
-import { call, harness } from "./harness.js";
+import { call, harness, rpcError } from "./harness.js";
 
 function setup() {
   const h = harness();
@@ -74,7 +78,7 @@ describe("updates.getState / updates.getDifference", () => {
     expect(pts).toBe(7);
   });
 
-  it("answers differenceTooLong beyond the server limit, the client's pts_total_limit, or an impossible pts", async () => {
+  it("answers differenceTooLong beyond the server limit or the client's pts_total_limit, PERSISTENT_TIMESTAMP_INVALID for a pts never reached", async () => {
     const { h, say, difference } = setup();
     for (let i = 0; i < 5; i++) say(`m${i}`);
     expect(await difference(0, { ptsTotalLimit: 4 })).toEqual(new Api.updates.DifferenceTooLong({ pts: 5 }));
@@ -82,6 +86,43 @@ describe("updates.getState / updates.getDifference", () => {
     h.world.limits.differenceTooLong = 3;
     expect(await difference(1)).toEqual(new Api.updates.DifferenceTooLong({ pts: 5 }));
     expect(await difference(2)).toBeInstanceOf(Api.updates.Difference);
-    expect(await difference(9)).toEqual(new Api.updates.DifferenceTooLong({ pts: 5 }));
+    expect(await rpcError(difference(9))).toBe("400 PERSISTENT_TIMESTAMP_INVALID");
+  });
+
+  it("names the channels the account is in that logged events at or after the client's date, from the pts before them", async () => {
+    const { h, me, friend, say, difference } = setup();
+    let now = 1_700_000_000;
+    h.world.now = () => now;
+    const quiet = createChat(h.world, { type: "supergroup", title: "Quiet", creatorId: friend.id, members: [{ userId: me.id, role: "member" }] });
+    const busy = createChat(h.world, { type: "channel", title: "Busy", creatorId: friend.id, members: [{ userId: me.id, role: "member" }] });
+    const elsewhere = createChat(h.world, { type: "supergroup", title: "Elsewhere", creatorId: friend.id });
+    postChannelMessage(h.world, busy, friend.id, { text: "old news" });
+    say("hello");
+    now += 60;
+    const before = busy.box!.pts;
+    postChannelMessage(h.world, busy, friend.id, { text: "news" });
+    postChannelMessage(h.world, busy, friend.id, { text: "more news" });
+    postChannelMessage(h.world, elsewhere, friend.id, { text: "not for me" });
+    const diff = (await difference(1, { date: now })) as Api.updates.Difference;
+    expect(diff).toBeInstanceOf(Api.updates.Difference);
+    expect(diff.otherUpdates).toEqual([new Api.UpdateChannelTooLong({ channelId: toLong(busy.id), pts: before })]);
+    expect(diff.chats.map((chat) => chat.id.toString())).toEqual([String(busy.id)]);
+    expect(quiet.box!.pts).toBeGreaterThan(0);
+    now += 60;
+    expect(await difference(1, { date: now })).toBeInstanceOf(Api.updates.DifferenceEmpty);
+  });
+
+  it("goes on from a pts reset server-side, telling online sessions only when asked (POST /users/:id/pts)", async () => {
+    const { h, me, ctx, say, difference } = setup();
+    for (let i = 0; i < 5; i++) say(`m${i}`);
+    resetCommonPts(h.world, me.id, 2);
+    expect(await call<Api.updates.State>(updateMethods, new Api.updates.GetState(), ctx)).toMatchObject({ pts: 2 });
+    expect(await rpcError(difference(5))).toBe("400 PERSISTENT_TIMESTAMP_INVALID");
+    say("after");
+    const diff = (await difference(2)) as Api.updates.Difference;
+    expect(diff.newMessages.map((m) => (m as Api.Message).message)).toEqual(["after"]);
+    expect(h.pushesTo(me.id).some((push) => push.updates instanceof Api.UpdateShort)).toBe(false);
+    resetCommonPts(h.world, me.id, 1, true);
+    expect(h.pushesTo(me.id).at(-1)?.updates).toEqual(new Api.UpdateShort({ update: new Api.UpdatePtsChanged(), date: h.world.now() }));
   });
 });
