@@ -72,8 +72,15 @@ export class ControlClient {
     premium?: boolean;
     password?: string;
     passwordHint?: string;
+    /** Bots: privacy mode, on by default. */
+    privacyMode?: boolean;
   }) {
     return this.call<{ id: string; phone?: string; botToken?: string }>("POST", "/users", spec);
+  }
+
+  /** Turn a bot's privacy mode on or off (groups it is in keep the old setting until it is re-added, as on Telegram). */
+  setBotPrivacy(botId: string, enabled: boolean) {
+    return this.call<{ ok: true }>("POST", `/bots/${botId}/privacy`, { enabled });
   }
 
   createChat(spec: {

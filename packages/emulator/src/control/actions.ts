@@ -4,6 +4,7 @@
  */
 import type { Api } from "telegram";
 import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
+import { setBotPrivacy } from "../model/botPrivacy.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
 import { fileNameOf, type StoredMedia } from "../model/files.js";
@@ -73,8 +74,18 @@ export function controlActions({ world, router, server }: ControlTargets) {
         verified: optBool(b, "verified"),
         password: optStr(b, "password"),
         passwordHint: optStr(b, "passwordHint"),
+        privacyMode: optBool(b, "privacyMode"),
       });
       return { id: String(u.id), phone: u.phone, botToken: u.botToken };
+    },
+
+    setBotPrivacy(botId: string, b: Record<string, unknown>) {
+      const bot = user(Number(botId));
+      if (!bot.bot) throw new ControlError(`user ${botId} is not a bot`);
+      const enabled = optBool(b, "enabled");
+      if (enabled === undefined) throw new ControlError("enabled must be true or false");
+      setBotPrivacy(world, bot, enabled);
+      return { ok: true };
     },
 
     createChat(b: Record<string, unknown>) {

@@ -38,6 +38,16 @@ export interface UserRecord {
   qts?: QtsBox;
   /** Users this account blocked (contacts.block). */
   blocked?: Set<number>;
+  /** Bots: the privacy-mode setting (on when absent), see botPrivacy.ts. */
+  privacy?: BotPrivacySetting;
+}
+
+/** A bot's privacy mode: on or off, and since when (a change reaches a group only when the bot is re-added). */
+export interface BotPrivacySetting {
+  enabled: boolean;
+  /** Unix seconds of the last change; memberships older than that keep `before`. */
+  since: number;
+  before: boolean;
 }
 
 export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
@@ -81,6 +91,8 @@ export interface ChatRecord {
   participantIndex?: ParticipantIndex;
   /** Megagroups and channels: who has read how far; created on first use (readState.ts). */
   channelReads?: ChannelReads;
+  /** The bot that last sent a message here: general commands (/start without @bot) go to it (botPrivacy.ts). */
+  lastBotSenderId?: number;
 }
 
 /** Read state of a megagroup or channel. */

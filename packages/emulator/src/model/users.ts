@@ -26,6 +26,8 @@ export interface UserSpec {
   password?: string;
   passwordHint?: string;
   about?: string;
+  /** Bots: privacy mode (default on), see botPrivacy.ts. */
+  privacyMode?: boolean;
 }
 
 /** Telegram's phone form: digits only, "+", spaces, dashes and brackets dropped; undefined when malformed. */
@@ -85,6 +87,7 @@ export function createUser(world: World, spec: UserSpec): UserRecord {
     status: spec.status ?? (bot ? "empty" : "recently"),
     wasOnline: spec.wasOnline,
     about: spec.about,
+    privacy: bot && spec.privacyMode === false ? { enabled: false, since: 0, before: false } : undefined,
   };
   if (spec.password !== undefined && !deleted && !bot) {
     user.password = createPasswordRecord(world.passwordVerifiers, spec.password, spec.passwordHint);
@@ -134,6 +137,8 @@ export function renderUser(world: World, viewerId: number, user: UserRecord): Ap
     self,
     bot: user.bot,
     botInfoVersion: user.bot ? 1 : undefined,
+    // core.telegram.org/constructor/user: bot_chat_history, "Can the bot see all messages in groups?"
+    botChatHistory: user.bot && user.privacy?.enabled === false ? true : undefined,
     scam: user.scam,
     fake: user.fake,
     premium: user.premium,
