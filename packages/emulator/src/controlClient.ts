@@ -15,6 +15,8 @@ export interface ControlMessage {
   replyToId?: string;
   editDate?: number;
   buttons?: { text: string; data?: string }[][];
+  /** The message asks for a reply (force_reply markup); selective: only of the people it replies to or mentions. */
+  forceReply?: { selective: boolean };
   /** A document or photo the message carries (its text is then the caption). */
   media?: ControlMedia;
 }

@@ -263,6 +263,7 @@ function listMessages(world: World, peer: PeerRef, viewerId: number | undefined,
       ...(m.replyToId !== undefined && { replyToId: String(m.replyToId) }),
       ...(m.editDate !== undefined && { editDate: m.editDate }),
       ...(m.replyMarkup && { buttons: inlineButtons(m.replyMarkup) }),
+      ...(m.replyMarkup?.className === "ReplyKeyboardForceReply" && { forceReply: { selective: m.replyMarkup.selective === true } }),
       ...(m.media && { media: mediaSummary(m.media) }),
     }));
 }
