@@ -49,6 +49,22 @@ function generatePhone(world: World): string {
 }
 
 /**
+ * A number for a generated member (seed.ts): +888 and eight digits, the anonymous numbers Fragment sells,
+ * outside the test numbers 99966XYYYY (core.telegram.org/api/auth#test-accounts), which only people
+ * meant to log in should take: a world of 200,000 members would otherwise leave none for them.
+ */
+export function anonymousPhone(world: World): string {
+  let n = world.anonymousPhoneSerial;
+  let phone: string;
+  do {
+    n++;
+    phone = `888${String(n).padStart(8, "0")}`;
+  } while (world.phones.has(phone));
+  world.anonymousPhoneSerial = n;
+  return phone;
+}
+
+/**
  * Add a user to the world: assigns the id, a phone for people without one, a bot token
  * "id:secret" for bots, registers username and phone (both unique: throws when taken) and, with a
  * password, the SRP verifier (slow: PBKDF2 with 100,000 iterations, cached per password).
