@@ -30,7 +30,7 @@ export class SessionError extends UserError {
 }
 
 /** Why a session file is moved aside. */
-export type KeepAsideReason = "empty" | "corrupt" | "revoked" | "replaced";
+export type KeepAsideReason = "empty" | "corrupt" | "revoked" | "duplicated" | "replaced";
 
 /**
  * True when the text is a session string GramJS can use: GramJS's own StringSession, or Telethon's
@@ -130,10 +130,21 @@ export class SessionStore {
     return target;
   }
 
-  /** Keeps a session Telegram revoked aside and returns the error to report. */
-  revoked(name: string): SessionError {
-    const keptAs = this.keepAside(name, "revoked");
+  /**
+   * Keeps a session Telegram revoked aside and returns the error to report; `duplicated` when Telegram
+   * ended it for being used from two places at once (AUTH_KEY_DUPLICATED).
+   */
+  revoked(name: string, duplicated = false): SessionError {
+    const keptAs = this.keepAside(name, duplicated ? "duplicated" : "revoked");
     const where = keptAs === undefined ? "" : ` (kept as ${keptAs})`;
+    if (duplicated) {
+      return new SessionError(
+        "revoked",
+        `Telegram ended session ${JSON.stringify(name)}${where} because it was used from two places at once (AUTH_KEY_DUPLICATED): ` +
+          `${loginHint(name)} to sign in again, and use each session from one program at a time.`,
+        keptAs,
+      );
+    }
     return new SessionError("revoked", `Session ${JSON.stringify(name)} was revoked or expired${where}: ${loginHint(name)} to sign in again.`, keptAs);
   }
 

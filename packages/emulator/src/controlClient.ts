@@ -76,6 +76,8 @@ export class ControlClient {
     passwordHint?: string;
     /** Bots: privacy mode, on by default. */
     privacyMode?: boolean;
+    /** People: auth.sendCode answers sentCodeTypeSetUpEmailRequired. */
+    loginEmailRequired?: boolean;
   }) {
     return this.call<{ id: string; phone?: string; botToken?: string }>("POST", "/users", spec);
   }

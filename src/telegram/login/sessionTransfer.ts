@@ -9,7 +9,7 @@ import type { Logger } from "../../log.js";
 import { secrets } from "../../log.js";
 import { createTelegramClient, sessionString } from "../client.js";
 import type { TelegramConfig } from "../config.js";
-import { isRevokedError } from "../errors.js";
+import { isDuplicatedError, isRevokedError } from "../errors.js";
 import { parseSessionString, type SessionFormat, toGramjsString, toTelethonString } from "../sessionString.js";
 import { explainLoginError, LoginError } from "./loginError.js";
 
@@ -60,6 +60,14 @@ export async function verifyImportedSession(config: TelegramConfig, session: str
     secrets.add(saved);
     return { user, session: saved };
   } catch (error) {
+    if (isDuplicatedError(error)) {
+      throw new LoginError(
+        "Telegram ended that session because it was used from two places at once (AUTH_KEY_DUPLICATED): log in with `npm run login` instead.",
+        {
+          cause: error,
+        },
+      );
+    }
     if (isRevokedError(error)) {
       throw new LoginError("Telegram does not accept that session (it was logged out, revoked or never signed in): log in with `npm run login` instead.", {
         cause: error,

@@ -75,6 +75,7 @@ export function controlActions({ world, router, server }: ControlTargets) {
         password: optStr(b, "password"),
         passwordHint: optStr(b, "passwordHint"),
         privacyMode: optBool(b, "privacyMode"),
+        loginEmailRequired: optBool(b, "loginEmailRequired"),
       });
       return { id: String(u.id), phone: u.phone, botToken: u.botToken };
     },

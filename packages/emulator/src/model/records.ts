@@ -38,6 +38,8 @@ export interface UserRecord {
   qts?: QtsBox;
   /** Users this account blocked (contacts.block). */
   blocked?: Set<number>;
+  /** auth.sendCode answers sentCodeTypeSetUpEmailRequired: a login email must be set up first (auth.ts). */
+  loginEmailRequired?: boolean;
   /** Bots: the privacy-mode setting (on when absent), see botPrivacy.ts. */
   privacy?: BotPrivacySetting;
 }

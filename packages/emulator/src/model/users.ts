@@ -28,6 +28,8 @@ export interface UserSpec {
   about?: string;
   /** Bots: privacy mode (default on), see botPrivacy.ts. */
   privacyMode?: boolean;
+  /** People: auth.sendCode asks them to set up a login email first (auth.ts). */
+  loginEmailRequired?: boolean;
 }
 
 /** Telegram's phone form: digits only, "+", spaces, dashes and brackets dropped; undefined when malformed. */
@@ -104,6 +106,7 @@ export function createUser(world: World, spec: UserSpec): UserRecord {
     wasOnline: spec.wasOnline,
     about: spec.about,
     privacy: bot && spec.privacyMode === false ? { enabled: false, since: 0, before: false } : undefined,
+    loginEmailRequired: !bot && spec.loginEmailRequired === true ? true : undefined,
   };
   if (spec.password !== undefined && !deleted && !bot) {
     user.password = createPasswordRecord(world.passwordVerifiers, spec.password, spec.passwordHint);
