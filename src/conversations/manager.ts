@@ -129,9 +129,9 @@ export class ConversationManager implements ConversationService {
     const timeoutMs = options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
     const attempts = options.attempts ?? DEFAULT_ASK_ATTEMPTS;
     const say = (text: string, send?: SendOptions) => this.say(origin, text, send);
-    const askAgain = (text: string, send?: SendOptions) => this.say(origin, text, send, true);
+    const pose = (text: string, send?: SendOptions) => this.say(origin, text, send, true); // a question: an answer is awaited
     try {
-      await askAgain(question, options.send);
+      await pose(question, options.send);
       for (let refused = 0; ; ) {
         const delivery = await mailbox.next(timeoutMs);
         if ("ended" in delivery) {
@@ -145,7 +145,7 @@ export class ConversationManager implements ConversationService {
           await say(TOO_MANY_ATTEMPTS_TEXT);
           throw new ConversationEnded("invalid");
         }
-        await askAgain(value.invalid);
+        await pose(value.invalid);
       }
     } finally {
       mailbox.end("replaced");
