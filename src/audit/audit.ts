@@ -31,25 +31,41 @@ export interface AuditOptions {
   listingWindow?: number;
 }
 
+/**
+ * How many subscribers of a broadcast channel Telegram let the audit see: it lists only the newest 200 or
+ * so, even to the channel's owner (Telethon #3781, #1508), whatever is searched.
+ */
+export function broadcastNote(status: Pick<PlanStatus, "membersFound" | "memberCount">): string {
+  const count = (n: number) => n.toLocaleString("en-US");
+  return (
+    `Telegram shows ${count(status.membersFound)} of ${count(status.memberCount)} subscribers of a broadcast channel: ` +
+    "it lists only the newest (about 200) and the admins, even to the channel's owner, so the others cannot be audited"
+  );
+}
+
 /** Remarks on how complete an enumeration was, for the report. */
 export function enumerationNotes(target: AuditTarget, status: PlanStatus): string[] {
   const notes: string[] = [];
-  if (status.recentTruncated) {
-    notes.push(
-      `Telegram's recent-members list stopped before the member count; the rest was searched through the admin, bot${target.isAdmin ? ", restricted" : ""} lists and ${status.queries.search} name searches`,
-    );
-  }
-  if (!status.complete && !status.recentTruncated) {
-    notes.push(
-      `${status.memberCount - status.membersFound} of ${status.memberCount} members were not found: people joined or left while the list was read; run the audit again for an exact list`,
-    );
-  } else if (!status.complete) {
-    const missing = status.memberCount - status.membersFound;
-    notes.push(
-      `${missing} of ${status.memberCount} members were not found: Telegram lists members only by recency (about 10,000) and by name search, ` +
-        "and people no search matches (deleted accounts have no name) cannot be listed" +
-        (status.searchExhausted ? "; the search limit was reached" : ""),
-    );
+  if (target.kind === "channel" && !status.complete) {
+    notes.push(broadcastNote(status));
+  } else {
+    if (status.recentTruncated) {
+      notes.push(
+        `Telegram's recent-members list stopped before the member count; the rest was searched through the admin, bot${target.isAdmin ? ", restricted" : ""} lists and ${status.queries.search} name searches`,
+      );
+    }
+    if (!status.complete && !status.recentTruncated) {
+      notes.push(
+        `${status.memberCount - status.membersFound} of ${status.memberCount} members were not found: people joined or left while the list was read; run the audit again for an exact list`,
+      );
+    } else if (!status.complete) {
+      const missing = status.memberCount - status.membersFound;
+      notes.push(
+        `${missing} of ${status.memberCount} members were not found: Telegram lists members only by recency (about 10,000) and by name search, ` +
+          "and people no search matches (deleted accounts have no name) cannot be listed" +
+          (status.searchExhausted ? "; the search limit was reached" : ""),
+      );
+    }
   }
   if (!target.isAdmin && target.kind !== "group") notes.push("banned people are not listed: that list needs admin rights, which this account does not have");
   return notes;
@@ -69,7 +85,12 @@ async function enumerate(client: TelegramClient, store: SnapshotStore, input: Pe
       writer.add(resolved.rows);
       totals = { memberCount: resolved.rows.length, kickedCount: null, complete: true, requests: 1, floodWaits: 0, notes: [] };
     } else {
-      const plan = new EnumerationPlan({ memberCount: target.memberCount, canListBanned: target.isAdmin, listingWindow: options.listingWindow });
+      const plan = new EnumerationPlan({
+        memberCount: target.memberCount,
+        canListBanned: target.isAdmin,
+        listingWindow: options.listingWindow,
+        nameSearches: target.kind !== "channel",
+      });
       const run = await runPlan(plan, channelSource(client, resolved.channel, chatName(target)), (rows) => writer.add(rows), {
         concurrency: new AdaptiveConcurrency(options.concurrency),
         signal: options.signal,

@@ -58,6 +58,12 @@ export interface PlanOptions {
   maxSearchQueries?: number;
   /** Letters every search starts with, besides those learned from names seen. */
   seedLetters?: string;
+  /**
+   * Whether name searches can find members Recent did not list (default true). False for a broadcast
+   * channel: Telegram lists only its newest 200 or so subscribers, even to its owner, and its searches
+   * reach only those (Telethon #3781, #1508), so they would cost calls and find nobody new.
+   */
+  nameSearches?: boolean;
 }
 
 /** How far the enumeration got, for the report. */
@@ -131,6 +137,7 @@ export class EnumerationPlan {
   /** Every letter seen in a word, for refining searches. */
   private readonly letters = new Set<string>();
   private readonly seedLetters: string;
+  private readonly nameSearches: boolean;
   private recentTruncated = false;
   private recentReread = false;
   private searching = false;
@@ -144,6 +151,7 @@ export class EnumerationPlan {
     this.canListBanned = options.canListBanned;
     this.memberCount = options.memberCount;
     this.seedLetters = options.seedLetters ?? SEED_LETTERS;
+    this.nameSearches = options.nameSearches ?? true;
     for (const letter of this.seedLetters) this.letters.add(letter);
     this.open({ filter: "recent", q: "" }, options.memberCount);
     if (this.canListBanned) this.open({ filter: "kicked", q: "" });
@@ -284,6 +292,7 @@ export class EnumerationPlan {
 
   /** Opens a search for every word-initial letter (most frequent first) not searched yet. */
   private seed(filter: "search" | "banned" | "kicked"): void {
+    if (filter === "search" && !this.nameSearches) return;
     const letters = new Set([...[...this.initials.entries()].sort((a, b) => b[1] - a[1]).map(([letter]) => letter), ...this.seedLetters]);
     for (const letter of letters) this.open({ filter, q: letter });
   }
@@ -291,6 +300,7 @@ export class EnumerationPlan {
   /** A listing that hit Telegram's limit: its search text plus one more letter, or letters for an empty one. */
   private refine(query: Query): void {
     if (query.filter === "recent" || query.filter === "admins" || query.filter === "bots") return;
+    if (query.filter === "search" && !this.nameSearches) return;
     if (query.q === "") {
       this.seed(query.filter);
       return;

@@ -27,6 +27,12 @@ import type { FlowState, FlowStore } from "./store.js";
 export const TOO_MANY_ATTEMPTS_TEXT = "Too many answers I could not use, so I stopped here.";
 /** Told when an ask times out (unless the ask says otherwise). */
 export const ASK_TIMEOUT_TEXT = "No answer in time, so I stopped here.";
+/**
+ * Added to ASK_TIMEOUT_TEXT in groups in bot mode: a bot in privacy mode (Telegram's default) is sent only
+ * the group messages that reply to it (core.telegram.org/bots/features#privacy-mode), so an answer typed
+ * without replying never reaches it.
+ */
+export const GROUP_REPLY_HINT = "In groups I only see answers sent as a reply to my question.";
 /** Told when a flow step fails unexpectedly. */
 export const FLOW_FAILED_TEXT = "Something went wrong, so this conversation stopped. Please start again.";
 
@@ -123,12 +129,13 @@ export class ConversationManager implements ConversationService {
     const timeoutMs = options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
     const attempts = options.attempts ?? DEFAULT_ASK_ATTEMPTS;
     const say = (text: string, send?: SendOptions) => this.say(origin, text, send);
+    const pose = (text: string, send?: SendOptions) => this.say(origin, text, send, true); // a question: an answer is awaited
     try {
-      await say(question, options.send);
+      await pose(question, options.send);
       for (let refused = 0; ; ) {
         const delivery = await mailbox.next(timeoutMs);
         if ("ended" in delivery) {
-          await this.tellEnd(origin, delivery.ended, options.timeoutText ?? ASK_TIMEOUT_TEXT, "Cancelled.");
+          await this.tellEnd(origin, delivery.ended, options.timeoutText ?? this.askTimeoutText(origin), "Cancelled.");
           throw new ConversationEnded(delivery.ended);
         }
         const value = options.validate === undefined ? delivery.message.text : await options.validate(delivery.message.text, delivery.message);
@@ -138,7 +145,7 @@ export class ConversationManager implements ConversationService {
           await say(TOO_MANY_ATTEMPTS_TEXT);
           throw new ConversationEnded("invalid");
         }
-        await say(value.invalid);
+        await pose(value.invalid);
       }
     } finally {
       mailbox.end("replaced");
@@ -192,7 +199,7 @@ export class ConversationManager implements ConversationService {
       const outcome = await flow.answer(state.step, message.text, state.data, ctx);
       if (isInvalid(outcome)) {
         this.save(key, { ...state, expiresAt: this.now() + flow.timeoutMs });
-        await ctx.respond(outcome.invalid);
+        await this.say(message, outcome.invalid, undefined, true);
       } else if ("done" in outcome) {
         this.forget(key);
         await flow.finish(outcome.data, ctx);
@@ -214,7 +221,7 @@ export class ConversationManager implements ConversationService {
   /** Sends a step's question and records that it went. */
   private async sendQuestion(key: string, state: FlowState, origin?: Message): Promise<void> {
     const flow = this.flows.get(state.flow)!;
-    await this.say(origin ?? { chatId: state.chatId, messageId: 0 }, flow.question(state.step, state.data));
+    await this.say(origin ?? { chatId: state.chatId, messageId: 0 }, flow.question(state.step, state.data), undefined, true);
     if (this.active.get(key) === state) this.save(key, { ...state, questionSent: true });
   }
 
@@ -268,10 +275,24 @@ export class ConversationManager implements ConversationService {
     if (text !== "") await this.say(origin, text);
   }
 
-  /** Sends text to a conversation's chat, replying to `origin` in groups. */
-  private async say(origin: Pick<Message, "chatId" | "messageId">, text: string, send?: SendOptions): Promise<void> {
+  /** What an ask says when no answer came: in groups in bot mode, also how to answer. */
+  private askTimeoutText(origin: Pick<Message, "chatId">): string {
+    return this.botInGroup(origin.chatId) ? `${ASK_TIMEOUT_TEXT} ${GROUP_REPLY_HINT}` : ASK_TIMEOUT_TEXT;
+  }
+
+  private botInGroup(chatId: string): boolean {
+    return this.options.syntax.mode === "bot" && chatId.startsWith("-");
+  }
+
+  /**
+   * Sends text to a conversation's chat, replying to `origin` in groups. A question (`expectsAnswer`) a bot
+   * asks in a group carries force_reply, selective when it replies to the person: their app then sends the
+   * answer as a reply to it, the one kind of group message a bot in privacy mode is sure to get.
+   */
+  private async say(origin: Pick<Message, "chatId" | "messageId">, text: string, send?: SendOptions, expectsAnswer = false): Promise<void> {
     const inGroup = origin.chatId.startsWith("-") && origin.messageId > 0;
-    await this.options.telegram.sendMessage(origin.chatId, text, { ...send, replyTo: inGroup ? origin.messageId : send?.replyTo });
+    const forceReply = expectsAnswer && this.botInGroup(origin.chatId) && send?.keyboard === undefined ? true : send?.forceReply;
+    await this.options.telegram.sendMessage(origin.chatId, text, { ...send, forceReply, replyTo: inGroup ? origin.messageId : send?.replyTo });
   }
 
   private flowContext(message: Message): FlowContext {

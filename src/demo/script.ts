@@ -65,7 +65,7 @@ export async function runDemo(print: Print): Promise<DemoSummary> {
     await story.step(bot, world.club, world.bob, "/whois @olivia");
     await story.step(bot, world.club, world.carol, `/ping@${world.bot.username}`);
     await story.step(bot, dm, world.alice, "/id");
-    await story.step(bot, world.club, world.bob, "/ping@some_other_bot", "addressed to another bot");
+    await story.notSent(world.club, world.bob, "/ping@some_other_bot", "addressed to another bot, Telegram does not even send it to this one (privacy mode)");
     await story.step(bot, dm, world.alice, "/frobnicate");
     await bot.stop();
 
@@ -125,6 +125,13 @@ class Story {
     const result = await this.outcome(runtime, chat, from, id, text, silentBecause);
     if (result.kind !== "nothing") this.answered += 1;
     this.print(outcome(result));
+  }
+
+  /** `from` sends `text` to `chat`, a message Telegram does not send the bot at all: printed with the reason. */
+  async notSent(chat: DemoChat, from: DemoPerson, text: string, because: string): Promise<void> {
+    await this.world.control.sendMessage(from.id, chat, text);
+    this.print(said(chat.title, from.name, text));
+    this.print(outcome({ kind: "nothing", why: because }));
   }
 
   private async outcome(runtime: Runtime, chat: DemoChat, from: DemoPerson, id: string, text: string, silentBecause: string): Promise<Outcome> {

@@ -11,6 +11,11 @@ export interface SendOptions {
   readonly linkPreview?: boolean;
   /** Inline buttons under the message (bot mode); on an edit, an empty keyboard removes the buttons. */
   readonly keyboard?: InlineKeyboard;
+  /**
+   * Bot mode: have Telegram's apps open a reply to this message (force_reply), for the person it replies to
+   * only when `replyTo` is set (selective), so that the answer reaches a bot in privacy mode. Not with `keyboard`.
+   */
+  readonly forceReply?: boolean;
 }
 
 /** What Telegram reported about a message we sent or edited. */

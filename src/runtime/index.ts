@@ -22,7 +22,7 @@ import { type AccessPolicy, Router } from "../handlers/router.js";
 import { createLogger, type Logger, secrets } from "../log.js";
 import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
-import { isRevokedError } from "../telegram/errors.js";
+import { isDuplicatedError, isRevokedError } from "../telegram/errors.js";
 import { eventOf, rawEventOf } from "../telegram/events.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { GramjsGateway } from "../telegram/gramjsGateway.js";
@@ -182,9 +182,9 @@ async function assemble(parts: Parts): Promise<Runtime> {
   let revoked: SessionError | undefined;
   /** Set once the runtime is assembled; a revocation noticed before that stops it right after. */
   let stopOnRevoked: (() => void) | undefined;
-  const onRevoked = () => {
+  const onRevoked = (error?: unknown) => {
     if (revoked !== undefined) return;
-    revoked = store.revoked(sessionName);
+    revoked = store.revoked(sessionName, isDuplicatedError(error));
     log.error({ sessionName }, revoked.message);
     stopOnRevoked?.();
   };
@@ -199,7 +199,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
         log.warn({ err: error }, "could not check the session; will try again");
         return true;
       }
-      onRevoked();
+      onRevoked(error);
       return false;
     }
   };

@@ -62,7 +62,7 @@ async function byId(client: TelegramClient, id: string, context: TargetContext):
   let peer = context.known?.inputPeer(id);
   if (peer === undefined) {
     try {
-      peer = await resolvePeer(client, { kind: "id", id });
+      peer = await resolvePeer(client, { kind: "id", id }, { bot: context.mode === "bot" });
     } catch (error) {
       if (error instanceof PeerError && context.mode === "bot") {
         throw new PeerError(

@@ -12,10 +12,23 @@ export const REVOKED_ERRORS: ReadonlySet<string> = new Set([
   "USER_DEACTIVATED_BAN",
 ]);
 
-/** True when the error says the session was revoked, expired or the account is gone: the user must log in again. */
+/**
+ * 406 AUTH_KEY_DUPLICATED: the same session (auth key) was used from two places at once, and Telegram
+ * invalidated it; it cannot be used again (core.telegram.org/api/errors lists it among the 406 errors;
+ * Telethon's error list: "The authorization key (session file) was used under two different IP addresses
+ * simultaneously, and can no longer be used. Use the same session exclusively, or use different sessions.").
+ */
+export const DUPLICATED_ERROR = "AUTH_KEY_DUPLICATED";
+
+/** True when the error says the session was revoked, expired, duplicated or the account is gone: the user must log in again. */
 export function isRevokedError(error: unknown): boolean {
   const name = rpcErrorName(error);
-  return name !== undefined && REVOKED_ERRORS.has(name);
+  return name !== undefined && (REVOKED_ERRORS.has(name) || name === DUPLICATED_ERROR);
+}
+
+/** True for AUTH_KEY_DUPLICATED (see DUPLICATED_ERROR). */
+export function isDuplicatedError(error: unknown): boolean {
+  return rpcErrorName(error) === DUPLICATED_ERROR;
 }
 
 /** A wait in words: "45 s", "3 min 20 s", "2 h 5 min". */

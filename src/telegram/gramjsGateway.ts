@@ -22,6 +22,17 @@ function parseModeOf(options: SendOptions | undefined): "html" | "md" | false {
   return options?.parseMode === "markdown" ? "md" : false;
 }
 
+/**
+ * The reply markup of a sent message: inline buttons, or force_reply, selective when it replies to someone
+ * (core.telegram.org/constructor/replyKeyboardForceReply: selective shows it to the sender of the message
+ * replied to and the people mentioned).
+ */
+function markupOf(options: SendOptions | undefined): Api.TypeReplyMarkup | undefined {
+  if (options?.keyboard !== undefined) return toReplyMarkup(options.keyboard);
+  if (options?.forceReply) return new Api.ReplyKeyboardForceReply({ selective: options.replyTo !== undefined ? true : undefined });
+  return undefined;
+}
+
 /** TelegramGateway over GramJS; `onRevoked` hears of any call failing because the session was revoked. */
 export class GramjsGateway implements TelegramGateway {
   /** Creates the gateway for a connected, signed-in client. */
@@ -39,7 +50,7 @@ export class GramjsGateway implements TelegramGateway {
         replyTo: options?.replyTo,
         parseMode: parseModeOf(options),
         linkPreview: options?.linkPreview ?? true,
-        buttons: options?.keyboard === undefined ? undefined : toReplyMarkup(options.keyboard),
+        buttons: markupOf(options),
       });
       return { chatId, messageId: sent.id };
     });

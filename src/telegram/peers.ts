@@ -4,7 +4,7 @@
  * wrong and what to type instead.
  */
 import { Api, type TelegramClient } from "telegram";
-import { UserError } from "../errors.js";
+import { rpcErrorName, UserError } from "../errors.js";
 
 export type PeerInput =
   | { kind: "me" }
@@ -54,11 +54,17 @@ export function describePeerInput(input: PeerInput): string {
   return input.kind === "me" ? "me" : input.kind === "username" ? `@${input.username}` : input.id;
 }
 
+/** How to resolve: a bot may not read its dialogs (messages.getDialogs answers bots BOT_METHOD_INVALID). */
+export interface ResolveOptions {
+  readonly bot?: boolean;
+}
+
 /**
  * Resolve a reference into an input peer. Usernames are resolved on the server; ids must be known
- * to the account (GramJS's entity cache, else its dialogs are read once to fill it).
+ * to the account (GramJS's entity cache, else, for user accounts, its dialogs are read once to fill it;
+ * a bot that meets BOT_METHOD_INVALID there is treated as one).
  */
-export async function resolvePeer(client: TelegramClient, input: PeerInput): Promise<Api.TypeInputPeer> {
+export async function resolvePeer(client: TelegramClient, input: PeerInput, options: ResolveOptions = {}): Promise<Api.TypeInputPeer> {
   if (input.kind === "me") return new Api.InputPeerSelf();
   if (input.kind === "username") {
     try {
@@ -74,11 +80,18 @@ export async function resolvePeer(client: TelegramClient, input: PeerInput): Pro
   try {
     return await client.getInputEntity(input.id);
   } catch {
-    await client.getDialogs({ limit: 500 });
+    const unknown = new PeerError(`this account has no chat or contact with id ${input.id}: use the chat's @username, or an id shown by the id command`);
+    if (options.bot) throw unknown;
+    try {
+      await client.getDialogs({ limit: 500 });
+    } catch (error) {
+      if (rpcErrorName(error) === "BOT_METHOD_INVALID") throw unknown;
+      throw error;
+    }
     try {
       return await client.getInputEntity(input.id);
     } catch {
-      throw new PeerError(`this account has no chat or contact with id ${input.id}: use the chat's @username, or an id shown by the id command`);
+      throw unknown;
     }
   }
 }

@@ -9,7 +9,7 @@ import { type Logger, secrets } from "../log.js";
 import { botIdOf } from "./botToken.js";
 import { createTelegramClient, sessionString } from "./client.js";
 import type { TelegramConfig } from "./config.js";
-import { isRevokedError } from "./errors.js";
+import { isDuplicatedError, isRevokedError } from "./errors.js";
 import { followDcSwitches } from "./internals.js";
 import { loginBot } from "./login/bot.js";
 import { SessionError, type SessionStore } from "./sessionStore.js";
@@ -58,7 +58,7 @@ async function connectSaved(config: TelegramConfig, store: SessionStore, name: s
     return { client, user };
   } catch (error) {
     await client.destroy();
-    if (isRevokedError(error)) throw store.revoked(name);
+    if (isRevokedError(error)) throw store.revoked(name, isDuplicatedError(error));
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { parseSessionString, toGramjsString } from "./sessionString.js";
 
 /** What a valid session name looks like, for error messages. */
 export const SESSION_NAME_RULE = "1-64 letters, digits, '-' or '_' (no dots or slashes)";
@@ -29,22 +30,22 @@ export class SessionError extends UserError {
 }
 
 /** Why a session file is moved aside. */
-export type KeepAsideReason = "empty" | "corrupt" | "revoked" | "replaced";
+export type KeepAsideReason = "empty" | "corrupt" | "revoked" | "duplicated" | "replaced";
 
 /**
- * True when the text has the shape of a GramJS StringSession: "1" + base64 of dc id, server address
- * (length-prefixed, or 16 IPv6 bytes, or Telethon's 4 IPv4 bytes), port and a 256-byte auth key.
+ * True when the text is a session string GramJS can use: GramJS's own StringSession, or Telethon's
+ * (URL-safe base64, the address as packed IP bytes), see sessionString.ts.
  */
 export function isWellFormedSession(text: string): boolean {
-  if (!text.startsWith("1")) return false;
-  const body = text.slice(1);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
-  const bytes = Buffer.from(body, "base64");
-  if (bytes.length < 3) return false;
-  if (body.length === 352) return bytes.length === 1 + 4 + 2 + 256;
-  const addressLength = bytes.readInt16BE(1);
-  if (addressLength > 100) return bytes.length === 1 + 16 + 2 + 256;
-  return addressLength > 0 && bytes.length === 1 + 2 + addressLength + 2 + 256;
+  return parseSessionString(text) !== undefined;
+}
+
+/** A session string in GramJS's own layout (a Telethon string converted), or undefined when it is neither. */
+export function normalizeSession(text: string): string | undefined {
+  const session = parseSessionString(text);
+  if (session === undefined) return undefined;
+  if (session.format === "gramjs") return text.trim();
+  return session.port > 32_767 ? undefined : toGramjsString(session);
 }
 
 /** Session strings under sessions/NAME.session: atomic writes, 0600 files in a 0700 folder, bad files kept aside. */
@@ -81,14 +82,19 @@ export class SessionStore {
       throw error;
     }
     if (text === "") return this.reject(name, "empty", "is empty");
-    if (!isWellFormedSession(text)) return this.reject(name, "corrupt", "is corrupt");
-    return text;
+    const session = normalizeSession(text);
+    if (session === undefined) return this.reject(name, "corrupt", "is corrupt");
+    return session;
   }
 
-  /** Saves a session string atomically (temporary file, fsync, rename); a different previous file is kept aside. */
-  save(name: string, session: string): void {
+  /**
+   * Saves a session string atomically (temporary file, fsync, rename), a Telethon one in GramJS's layout; a
+   * different previous file is kept aside.
+   */
+  save(name: string, given: string): void {
     const path = this.pathOf(name);
-    if (!isWellFormedSession(session)) throw new Error("refusing to save a session string that is not a GramJS StringSession");
+    const session = normalizeSession(given);
+    if (session === undefined) throw new Error("refusing to save a session string that is neither GramJS's nor Telethon's");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     if (existsSync(path) && readFileSync(path, "utf8").trim() !== session) this.keepAside(name, "replaced");
@@ -124,10 +130,21 @@ export class SessionStore {
     return target;
   }
 
-  /** Keeps a session Telegram revoked aside and returns the error to report. */
-  revoked(name: string): SessionError {
-    const keptAs = this.keepAside(name, "revoked");
+  /**
+   * Keeps a session Telegram revoked aside and returns the error to report; `duplicated` when Telegram
+   * ended it for being used from two places at once (AUTH_KEY_DUPLICATED).
+   */
+  revoked(name: string, duplicated = false): SessionError {
+    const keptAs = this.keepAside(name, duplicated ? "duplicated" : "revoked");
     const where = keptAs === undefined ? "" : ` (kept as ${keptAs})`;
+    if (duplicated) {
+      return new SessionError(
+        "revoked",
+        `Telegram ended session ${JSON.stringify(name)}${where} because it was used from two places at once (AUTH_KEY_DUPLICATED): ` +
+          `${loginHint(name)} to sign in again, and use each session from one program at a time.`,
+        keptAs,
+      );
+    }
     return new SessionError("revoked", `Session ${JSON.stringify(name)} was revoked or expired${where}: ${loginHint(name)} to sign in again.`, keptAs);
   }
 

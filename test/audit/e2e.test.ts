@@ -239,6 +239,25 @@ describe("auditing a megagroup", () => {
 });
 
 describe("chats that are not audited as asked", () => {
+  it("says how many subscribers of a broadcast channel Telegram shows (its newest 200), without searching names in vain", async () => {
+    const channel = createChat(w.model, { type: "channel", title: "Broadcast", username: "audit_broadcast", creatorId: w.owner.id });
+    for (let i = 0; i < 1_000; i++) setMemberRole(w.model, channel.id, createUser(w.model, { firstName: `Listener${i}` }).id, "member");
+    const calls = w.emu.router.stats.get("channels.getParticipants") ?? 0;
+    const result = await audit("@audit_broadcast");
+    const newest = participantIndex(w.model, channel)
+      .recent.slice(0, 200)
+      .map((p) => String(p.userId));
+    const found = [...result.members()].map((row) => row.userId);
+    expect(found).toHaveLength(201);
+    expect(found).toEqual(expect.arrayContaining([...newest, String(w.owner.id)]));
+    expect(result.report.enumeration).toMatchObject({ memberCount: 1_001, membersFound: 201, complete: false });
+    expect(result.report.enumeration.notes[0]).toBe(
+      "Telegram shows 201 of 1,001 subscribers of a broadcast channel: it lists only the newest (about 200) and the admins, even to the channel's owner, so the others cannot be audited",
+    );
+    // Recent's pages, the admin, bot, restricted and kicked lists: no name searches.
+    expect((w.emu.router.stats.get("channels.getParticipants") ?? 0) - calls).toBeLessThan(15);
+  });
+
   it("audits a basic group from its participant list in one call", async () => {
     const alice = createUser(w.model, { firstName: "Alice", lastName: "Group" });
     const bot = createUser(w.model, { firstName: "Group", username: "group_helper_bot", bot: true });

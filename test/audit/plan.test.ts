@@ -29,6 +29,16 @@ function people(count: number, options: { deletedAt?: number[] } = {}): FakePers
 }
 
 describe("the enumeration plan", () => {
+  it("runs no name search for a broadcast channel, whose searches reach only the subscribers Recent showed", () => {
+    const chat = new FakeChat(people(5_000), 200);
+    const { seen, sink } = seenSink();
+    const plan = new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: true, nameSearches: false });
+    const tasks = drive(plan, chat, sink);
+    expect(tasks.filter((t) => t.query.filter === "search")).toEqual([]);
+    expect(new Set(tasks.map((t) => t.query.filter))).toEqual(new Set(["recent", "kicked", "admins", "bots", "banned"]));
+    expect(plan.status()).toMatchObject({ complete: false, recentTruncated: true, membersFound: seen.size - (plan.status().kickedFound ?? 0) });
+  });
+
   it("pages Recent all at once when it suffices: ceil(members/200) calls, no search", () => {
     const chat = new FakeChat(people(1_000));
     const plan = new EnumerationPlan({ memberCount: chat.memberCount, canListBanned: false });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
 import { type Running, runCli, startCli } from "../kit/cli.js";
-import { latest, type Peer, preSharedSession, signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
+import { latest, meetChannels, type Peer, preSharedSession, signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
 
 let world: World;
 let owner: { id: string };
@@ -60,6 +60,8 @@ beforeAll(async () => {
   phone = await signedInClient(world.emu, alice.id, { getMe: true });
   await control.sendMessage(alice.id, { type: "user", id: bot.id }, "/start");
   botDir = mkdtempSync(join(world.dir, "bot-"));
+  // The bot met the group while npm start ran (it cannot look a chat up in dialogs it may not read).
+  meetChannels(world, botDir, `bot-${bot.id}`, bot.id, [ops]);
 });
 
 afterAll(async () => {

@@ -5,19 +5,22 @@
  * and working directories holding pre-shared sessions (no handshake) for tests that are not about login,
  * GramJS clients signed in as simulated people, and waiting for the runtime to handle a message.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Emulator, type EmulatorOptions, startEmulator } from "@tg-toolkit/emulator";
 import { EMULATOR_API_ID, type EmulatorClientOptions, emulatorClient, preSharedSession as preSharedFor } from "@tg-toolkit/emulator/client";
 import { ControlClient, type ControlMessage, type PeerType } from "@tg-toolkit/emulator/control";
 import { type StandaloneEmulator, spawnEmulator } from "@tg-toolkit/emulator/testing";
-import type { TelegramClient } from "telegram";
+import { Api, type TelegramClient } from "telegram";
 import { LogLevel } from "telegram/extensions/Logger.js";
+import { returnBigInt } from "telegram/Helpers.js";
 import { type Config, parseConfig } from "../../src/app/config.js";
 import type { Env } from "../../src/config.js";
 import type { Message } from "../../src/handlers/message.js";
 import type { Runtime } from "../../src/runtime/index.js";
+import { SqliteKnownPeers } from "../../src/send/knownPeers.js";
+import { openDatabase, sessionDatabasePath } from "../../src/store/database.js";
 import { SessionStore } from "../../src/telegram/sessionStore.js";
 import { WAIT_MS } from "./watch.js";
 
@@ -123,6 +126,25 @@ export function workingDir(world: EmulatorWorld<unknown>, session: string, prefi
   const dir = mkdtempSync(join(world.dir, prefix));
   new SessionStore(join(dir, "sessions")).save("default", session);
   return dir;
+}
+
+/**
+ * Notes supergroups and channels in a session's known peers with the access hashes `viewerId` gets, as
+ * `npm start` does when the account meets them: a bot cannot read its dialogs (BOT_METHOD_INVALID), so
+ * `send` and `confirm` find a chat given by id only there.
+ */
+export function meetChannels(world: World, cwd: string, sessionName: string, viewerId: string, channelIds: readonly string[]): void {
+  mkdirSync(join(cwd, "sessions"), { recursive: true, mode: 0o700 });
+  const db = openDatabase(sessionDatabasePath(join(cwd, "sessions"), sessionName));
+  try {
+    const known = new SqliteKnownPeers(db);
+    for (const id of channelIds) {
+      const accessHash = world.emu.model.accessHash(Number(viewerId), "channel", Number(id));
+      known.rememberInput(new Api.InputPeerChannel({ channelId: returnBigInt(id), accessHash: returnBigInt(accessHash.toString()) }));
+    }
+  } finally {
+    db.close();
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringSession } from "telegram/sessions/index.js";
 import { describe, expect, it } from "vitest";
 import { isValidSessionName, isWellFormedSession, SessionError, SessionStore } from "../../src/telegram/sessionStore.js";
+import { parseSessionString, toTelethonString } from "../../src/telegram/sessionString.js";
 
 /** A session string laid out the way GramJS's StringSession.save() writes it. */
 function sessionString(address = "127.0.0.1", port = 4430): string {
@@ -81,7 +82,7 @@ describe("SessionStore", () => {
 
   it("refuses to save something that is not a session string", () => {
     const store = freshStore();
-    expect(() => store.save("default", "")).toThrow(/not a GramJS StringSession/);
+    expect(() => store.save("default", "")).toThrow(/neither GramJS.s nor Telethon.s/);
     expect(store.exists("default")).toBe(false);
   });
 
@@ -130,5 +131,17 @@ describe("SessionStore", () => {
       expect(() => store.save(name, sessionString())).toThrow(SessionError);
     }
     expect(isValidSessionName("my-bot_2")).toBe(true);
+  });
+});
+
+describe("a Telethon session string in a session file", () => {
+  it("is loaded as the same session in GramJS's layout, not set aside as corrupt", () => {
+    const store = freshStore();
+    const telethon = toTelethonString(parseSessionString(sessionString("127.0.0.1", 20400))!);
+    mkdirSync(store.dir, { recursive: true });
+    writeFileSync(store.pathOf("imported"), `${telethon}\n`, { mode: 0o600 });
+    const loaded = store.load("imported");
+    expect(parseSessionString(loaded)).toMatchObject({ format: "gramjs", address: "127.0.0.1", port: 20400 });
+    expect(readdirSync(store.dir)).toEqual(["imported.session"]);
   });
 });

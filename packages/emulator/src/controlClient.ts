@@ -15,6 +15,8 @@ export interface ControlMessage {
   replyToId?: string;
   editDate?: number;
   buttons?: { text: string; data?: string }[][];
+  /** The message asks for a reply (force_reply markup); selective: only of the people it replies to or mentions. */
+  forceReply?: { selective: boolean };
   /** A document or photo the message carries (its text is then the caption). */
   media?: ControlMedia;
 }
@@ -72,8 +74,17 @@ export class ControlClient {
     premium?: boolean;
     password?: string;
     passwordHint?: string;
+    /** Bots: privacy mode, on by default. */
+    privacyMode?: boolean;
+    /** People: auth.sendCode answers sentCodeTypeSetUpEmailRequired. */
+    loginEmailRequired?: boolean;
   }) {
     return this.call<{ id: string; phone?: string; botToken?: string }>("POST", "/users", spec);
+  }
+
+  /** Turn a bot's privacy mode on or off (groups it is in keep the old setting until it is re-added, as on Telegram). */
+  setBotPrivacy(botId: string, enabled: boolean) {
+    return this.call<{ ok: true }>("POST", `/bots/${botId}/privacy`, { enabled });
   }
 
   createChat(spec: {

@@ -23,6 +23,14 @@ export function describeCodeType(type: Api.auth.TypeSentCodeType): string {
   return "";
 }
 
+/**
+ * auth.sentCodeTypeSetUpEmailRequired: Telegram sends no code until the account has a login email
+ * (core.telegram.org/api/auth, "Email verification"); setting one up is done in an official app.
+ */
+export const SET_UP_EMAIL_REQUIRED =
+  "Telegram wants this account to set up a login email before it can log in here, and sent no code: add one in an official Telegram app " +
+  "(Settings → Privacy and Security → Login Email), then run `npm run login` again.";
+
 /** Errors of a wrong phone number: ask again. */
 const BAD_PHONE = new Set(["PHONE_NUMBER_INVALID", "PHONE_NUMBER_UNOCCUPIED"]);
 /** Errors of a wrong code: ask again. */
@@ -43,6 +51,7 @@ export async function loginWithCode(client: TelegramClient, credentials: Credent
   if (request.sent instanceof Api.auth.SentCodeSuccess) return userOf(request.sent.authorization);
   const { phone } = request;
   let sent: Api.auth.SentCode = request.sent;
+  if (sent.type instanceof Api.auth.SentCodeTypeSetUpEmailRequired) throw new LoginError(SET_UP_EMAIL_REQUIRED);
   const where = describeCodeType(sent.type);
   io.say(`Telegram sent a login code${where === "" ? "" : ` ${where}`}.`);
   for (let attempt = 1; ; attempt += 1) {

@@ -164,7 +164,7 @@ describe("bad input", () => {
     expect(start.stderr.trimEnd()).toBe("Unknown option '--verbose'\nusage: npm start [-- --session NAME]");
     const login = await runCli("login", ["--qr", "--bot"], { cwd: workdir(), env: env() });
     expect(login.stderr.trimEnd()).toBe(
-      "--qr and --bot cannot be combined: a bot logs in with its token.\nusage: npm run login [-- --session NAME] [--qr] [--bot]",
+      "--qr and --bot cannot be combined: a bot logs in with its token.\nusage: npm run login [-- --session NAME] [--qr | --bot | --import-session | --export-session [--format gramjs|telethon]]",
     );
   });
 
@@ -210,7 +210,10 @@ describe("npm run demo", () => {
     expect(transcript).toContain("[Book Club] Alice: .ping\n  ↳ no answer: in user mode only Olivia's own commands run");
     expect(transcript).toMatch(/\[Book Club\] Bob: \/whois @olivia\n {2}↳ @toolkit_demo_bot replied: Name: Olivia/);
     expect(transcript).toContain('↳ @toolkit_demo_bot replied: Unknown command "/frobnicate". Send /help for the list.');
-    expect(transcript).toMatch(/== Done ==\n {2}13 messages handled, 11 answered\./);
+    expect(transcript).toContain(
+      "[Book Club] Bob: /ping@some_other_bot\n  ↳ no answer: addressed to another bot, Telegram does not even send it to this one (privacy mode)",
+    );
+    expect(transcript).toMatch(/== Done ==\n {2}12 messages handled, 11 answered\./);
     expect(transcript).not.toContain("22222");
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Api } from "telegram";
 import { acceptLoginToken, lastLoginCode } from "../model/auth.js";
+import { setBotPrivacy } from "../model/botPrivacy.js";
 import { pressButton } from "../model/callbacks.js";
 import { createChat } from "../model/chats.js";
 import { DC_IDS, moveAccount } from "../model/dcs.js";
@@ -75,8 +76,19 @@ export function controlActions({ world, router, server }: ControlTargets) {
         verified: optBool(b, "verified"),
         password: optStr(b, "password"),
         passwordHint: optStr(b, "passwordHint"),
+        privacyMode: optBool(b, "privacyMode"),
+        loginEmailRequired: optBool(b, "loginEmailRequired"),
       });
       return { id: String(u.id), phone: u.phone, botToken: u.botToken };
+    },
+
+    setBotPrivacy(botId: string, b: Record<string, unknown>) {
+      const bot = user(Number(botId));
+      if (!bot.bot) throw new ControlError(`user ${botId} is not a bot`);
+      const enabled = optBool(b, "enabled");
+      if (enabled === undefined) throw new ControlError("enabled must be true or false");
+      setBotPrivacy(world, bot, enabled);
+      return { ok: true };
     },
 
     createChat(b: Record<string, unknown>) {
@@ -272,6 +284,7 @@ function listMessages(world: World, peer: PeerRef, viewerId: number | undefined,
       ...(m.replyToId !== undefined && { replyToId: String(m.replyToId) }),
       ...(m.editDate !== undefined && { editDate: m.editDate }),
       ...(m.replyMarkup && { buttons: inlineButtons(m.replyMarkup) }),
+      ...(m.replyMarkup?.className === "ReplyKeyboardForceReply" && { forceReply: { selective: m.replyMarkup.selective === true } }),
       ...(m.media && { media: mediaSummary(m.media) }),
     }));
 }

@@ -13,6 +13,7 @@ type Route = (body: Record<string, unknown>, query: URLSearchParams, params: str
 export async function startControlServer(actions: ControlActions, port = 0): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const routes: [string, RegExp, Route][] = [
     ["POST", /^\/users$/, (b) => actions.createUser(b)],
+    ["POST", /^\/bots\/(\d+)\/privacy$/, (b, _q, p) => actions.setBotPrivacy(p[0], b)],
     ["POST", /^\/chats$/, (b) => actions.createChat(b)],
     ["POST", /^\/users\/(\d+)\/pts$/, (b, _q, p) => actions.setPts(p[0], b)],
     ["POST", /^\/chats\/(\d+)\/members$/, (b, _q, p) => actions.setMember(p[0], b)],

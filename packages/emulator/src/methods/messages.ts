@@ -35,6 +35,15 @@ const CALLBACK_ANSWER_MAX = 200;
 /** Most bytes of data a callback button may carry. */
 const CALLBACK_DATA_MAX = 64;
 
+/**
+ * Methods Telegram keeps from bots: their pages say "Only users can use this method", and bots calling
+ * them get 400 BOT_METHOD_INVALID, "This method can't be used by a bot" (core.telegram.org/method/messages.getDialogs,
+ * /method/messages.getHistory, /api/errors).
+ */
+function refuseBots(user: UserRecord): void {
+  if (user.bot) throw badRequest("BOT_METHOD_INVALID");
+}
+
 function peerOfRequest(ctx: CallContext, user: UserRecord, input: unknown): PeerRef {
   return resolveInputPeer(ctx.world, user.id, input as Api.TypeInputPeer);
 }
@@ -219,6 +228,7 @@ export const messageMethods: MethodTable = {
 
   "messages.GetHistory": (request: Api.messages.GetHistory, ctx) => {
     const user = ctx.requireUser();
+    refuseBots(user);
     const world = ctx.world;
     const peer = peerOfRequest(ctx, user, request.peer);
     const box = peer.type === "channel" ? channelBox(channelOf(world, peer)) : world.boxOf(user.id);
@@ -239,6 +249,7 @@ export const messageMethods: MethodTable = {
 
   "messages.GetDialogs": (request: Api.messages.GetDialogs, ctx) => {
     const user = ctx.requireUser();
+    refuseBots(user);
     const world = ctx.world;
     if (request.folderId === 1) return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
     let offsetPeer: PeerRef | undefined;

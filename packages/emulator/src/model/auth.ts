@@ -62,10 +62,18 @@ export function checkSignInDc(world: World, authKeyId: string, phoneNumber: stri
   checkPhoneDc(world, authKeyId, phone, accountOf(world, phone));
 }
 
-/** auth.sendCode: issue a code and its phone_code_hash; in-app when the account has a signed-in key. */
+/**
+ * auth.sendCode: issue a code and its phone_code_hash; in-app when the account has a signed-in key. An
+ * account that must set up a login email first gets auth.sentCodeTypeSetUpEmailRequired and no code
+ * (core.telegram.org/api/auth, "Email verification": the user should add and verify an email address,
+ * account.sendVerifyEmailCode with emailVerifyPurposeLoginSetup, before logging in; not modelled further).
+ */
 export function sendCode(world: World, phoneNumber: string, apiId: number, apiHash: string): Api.auth.SentCode {
   const phone = phoneOrThrow(phoneNumber);
   if (!(apiId > 0) || !apiHash) throw badRequest("API_ID_INVALID");
+  if (accountOf(world, phone)?.loginEmailRequired) {
+    return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeSetUpEmailRequired({}), phoneCodeHash: randomBytes(9).toString("hex") });
+  }
   const test = /^99966(\d)\d{4}$/.exec(phone);
   const code = test ? test[1].repeat(5) : String(randomInt(0, 100_000)).padStart(5, "0");
   const hash = randomBytes(9).toString("hex");

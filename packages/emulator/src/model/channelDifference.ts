@@ -5,6 +5,7 @@
  * the latest messages when the gap is beyond what the server replays or what the caller may fetch.
  */
 import { Api } from "telegram";
+import { botSeesChannelMessage } from "./botPrivacy.js";
 import { channelBox, eventsAfter } from "./box.js";
 import { renderChat } from "./chats.js";
 import { renderDialog } from "./dialogs.js";
@@ -33,7 +34,7 @@ function latestMessages(chat: ChatRecord, count: number): MessageRecord[] {
 }
 
 function tooLong(world: World, viewerId: number, chat: ChatRecord, messageCount: number): Api.updates.ChannelDifferenceTooLong {
-  const latest = latestMessages(chat, messageCount);
+  const latest = latestMessages(chat, messageCount).filter((record) => botSeesChannelMessage(world, viewerId, chat, record));
   const dialog = renderDialog(world, viewerId, { peer: { type: "channel", id: chat.id }, top: latest[0], date: latest[0]?.date ?? chat.date });
   return new Api.updates.ChannelDifferenceTooLong({
     final: true,
@@ -92,6 +93,8 @@ export function channelDifference(
       const record = box.messages.get(update.message.id);
       if (!record || shown.has(record.id)) continue;
       shown.add(record.id);
+      // A bot in privacy mode is told only what it would have been pushed (botPrivacy.ts).
+      if (isBot && !botSeesChannelMessage(world, viewerId, chat, record)) continue;
       userIds.push(...messageUserIds(record));
       const message = renderMessage(world, record, viewerId);
       if (update instanceof Api.UpdateNewChannelMessage) newMessages.push(message);

@@ -4,6 +4,7 @@
  * poster's own call returns.
  */
 import { Api } from "telegram";
+import { botSeesChannelMessage, noteBotMessage } from "./botPrivacy.js";
 import { addMessage, advancePts, channelBox } from "./box.js";
 import { holdsAdminRight, isMemberRole, participantOf } from "./chats.js";
 import { chatUpdates, type DeliveryOptions, pushToMembers } from "./delivery.js";
@@ -66,12 +67,14 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
   });
   noteChannelMentions(chat, record.id, mentioned);
   publishChannelMessage(world, chat, record, Api.UpdateNewChannelMessage, date, fromId, opts);
+  noteBotMessage(world, chat, fromId, content);
   return record;
 }
 
 /**
  * Log a new or edited message in its channel box (one pts) and push every online member the update
- * with the message as they see it; the actor's calling session is skipped.
+ * with the message as they see it; the actor's calling session is skipped, and so are bots whose
+ * privacy mode hides the message (botPrivacy.ts: they see the pts move past it, as a gap).
  */
 export function publishChannelMessage(
   world: World,
@@ -83,7 +86,8 @@ export function publishChannelMessage(
   opts: DeliveryOptions,
 ): void {
   const { event } = advancePts(channelBox(chat), 1, date, (pts) => new Update({ message: renderMessage(world, record), pts, ptsCount: 1 }));
-  const build = (viewerId: number) => [new Update({ message: renderMessage(world, record, viewerId), pts: event.pts, ptsCount: 1 })];
+  const build = (viewerId: number) =>
+    botSeesChannelMessage(world, viewerId, chat, record) ? [new Update({ message: renderMessage(world, record, viewerId), pts: event.pts, ptsCount: 1 })] : [];
   pushToMembers(world, chat, build, messageUserIds(record), actorId, opts);
 }
 

@@ -36,7 +36,7 @@ export function forEachOnlineMember(world: World, chat: ChatRecord, fn: (userId:
   }
 }
 
-/** Push per-viewer updates to every online member; the actor's calling session is skipped. */
+/** Push per-viewer updates to every online member; the actor's calling session is skipped, and so is a viewer `build` gives none. */
 export function pushToMembers(
   world: World,
   chat: ChatRecord,
@@ -46,6 +46,8 @@ export function pushToMembers(
   opts: DeliveryOptions = {},
 ): void {
   forEachOnlineMember(world, chat, (viewerId) => {
-    world.push(viewerId, chatUpdates(world, viewerId, chat, build(viewerId), userIds), viewerId === actorId ? opts.exceptSessionKey : undefined);
+    const updates = build(viewerId);
+    if (updates.length === 0) return;
+    world.push(viewerId, chatUpdates(world, viewerId, chat, updates, userIds), viewerId === actorId ? opts.exceptSessionKey : undefined);
   });
 }

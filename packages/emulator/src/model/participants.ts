@@ -399,9 +399,23 @@ function filterByQuery(world: World, list: Participant[], q: string): Participan
   return list.filter((p) => matchesQuery(searchKeyOf(world.users.get(p.userId)), words));
 }
 
+/**
+ * The subscribers a broadcast channel lets anyone list, its owner included: the newest
+ * `limits.broadcastParticipantsCap` (200). Observed: "get_participants for channel only returns 200
+ * members", for a channel the asker administers (LonamiWebs/Telethon #3781, "This is a Telegram limitation
+ * the library cannot fix"); a loop of ChannelParticipantsSearch('') pages "only finds 202 participants"
+ * (Telethon #4369); searching by name (aggressive) "misses hundreds of users" of a channel of over 1000
+ * (Telethon #1508, "Known server-side limitation"). Megagroups list up to `recentParticipantsCap`.
+ */
+function listableRecent(world: World, chat: ChatRecord): Participant[] {
+  const recent = participantIndex(world, chat).recent;
+  return chat.kind === "channel" ? recent.slice(0, world.limits.broadcastParticipantsCap) : recent;
+}
+
 function searchRecent(world: World, chat: ChatRecord, q: string): Participant[] {
   const index = participantIndex(world, chat);
   const words = queryWords(q);
+  if (chat.kind === "channel") return filterByQuery(world, listableRecent(world, chat), q);
   if (words.length === 0) return index.recent;
   index.searchKeys ??= index.recent.map((p) => searchKeyOf(world.users.get(p.userId)));
   const keys = index.searchKeys;
@@ -417,7 +431,9 @@ function searchRecent(world: World, chat: ChatRecord, q: string): Participant[] 
  * Bots, Kicked, Banned, Search, Mentions (as Search) and Contacts (empty: the model keeps no
  * contact lists). Broadcast channels and the Kicked/Banned lists need an admin
  * (CHAT_ADMIN_REQUIRED); hidden member lists show non-admins only admins and bots. At most
- * `limits.participantsPerCall` rows; Recent and Search stop at `limits.recentParticipantsCap`.
+ * `limits.participantsPerCall` rows; Recent and Search stop at `limits.recentParticipantsCap`, and in a
+ * broadcast channel draw on its newest `limits.broadcastParticipantsCap` subscribers only (listableRecent),
+ * Recent's count still the number of subscribers.
  */
 export function listParticipants(
   world: World,
@@ -458,7 +474,7 @@ export function listParticipants(
     list = searchRecent(world, chat, filter.q ?? "");
     capped = true;
   } else {
-    list = index.recent;
+    list = listableRecent(world, chat);
     count = index.recent.length;
     capped = true;
   }

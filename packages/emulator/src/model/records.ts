@@ -38,6 +38,18 @@ export interface UserRecord {
   qts?: QtsBox;
   /** Users this account blocked (contacts.block). */
   blocked?: Set<number>;
+  /** auth.sendCode answers sentCodeTypeSetUpEmailRequired: a login email must be set up first (auth.ts). */
+  loginEmailRequired?: boolean;
+  /** Bots: the privacy-mode setting (on when absent), see botPrivacy.ts. */
+  privacy?: BotPrivacySetting;
+}
+
+/** A bot's privacy mode: on or off, and since when (a change reaches a group only when the bot is re-added). */
+export interface BotPrivacySetting {
+  enabled: boolean;
+  /** Unix seconds of the last change; memberships older than that keep `before`. */
+  since: number;
+  before: boolean;
 }
 
 export type Role = "creator" | "admin" | "member" | "restricted" | "kicked" | "left";
@@ -83,6 +95,8 @@ export interface ChatRecord {
   channelReads?: ChannelReads;
   /** Megagroups: per member, the ids of messages mentioning them not read yet (mentions.ts); created on first use. */
   unreadMentions?: Map<number, Set<number>>;
+  /** The bot that last sent a message here: general commands (/start without @bot) go to it (botPrivacy.ts). */
+  lastBotSenderId?: number;
 }
 
 /** Read state of a megagroup or channel. */

@@ -6,7 +6,7 @@
 
 import { seedParticipant } from "./chats.js";
 import type { ChatRecord, Participant, Role, UserStatusKind } from "./records.js";
-import { createUser } from "./users.js";
+import { anonymousPhone, createUser } from "./users.js";
 import type { World } from "./world.js";
 
 /** Options for `seedMembers`. */
@@ -193,6 +193,7 @@ export function seedMembers(world: World, chatId: number, count: number, opts: S
       username,
       bot,
       deleted,
+      phone: bot || deleted ? undefined : anonymousPhone(world),
       scam: flags < 0.001,
       fake: flags >= 0.001 && flags < 0.002,
       verified: flags >= 0.002 && flags < 0.0025,

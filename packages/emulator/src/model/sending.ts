@@ -4,6 +4,7 @@
  * used. Posts to megagroups and channels go to channelPosts.ts.
  */
 import { Api } from "telegram";
+import { botReceives, noteBotMessage } from "./botPrivacy.js";
 import { hasHistory } from "./boxIndex.js";
 import { postChannelMessage } from "./channelPosts.js";
 import { isMemberRole } from "./chats.js";
@@ -85,9 +86,9 @@ export function postMessage(world: World, fromId: number, peer: PeerRef, content
     if (!chat || chat.kind === "group") throw badRequest("CHANNEL_INVALID");
     return postChannelMessage(world, chat, fromId, content, opts);
   }
-  const recipients = peer.type === "user" ? privateRecipients(world, sender, peer.id) : groupRecipients(world, fromId, peer.id, content);
   const replyTarget = world.boxOf(fromId).messages.get(content.replyToId ?? 0);
   const replyIds = copyIdsOf(world, fromId, replyTarget && peerKey(replyTarget.peer) === peerKey(peer) ? replyTarget : undefined);
+  const recipients = peer.type === "user" ? privateRecipients(world, sender, peer.id) : groupRecipients(world, fromId, peer.id, content, replyIds);
   const base = {
     fromId,
     text: content.action ? "" : (content.text ?? ""),
@@ -133,9 +134,11 @@ function privateRecipients(world: World, sender: UserRecord, receiverId: number)
 
 /**
  * Who gets a copy of a basic-group message: the members (sender first); service messages also
- * reach the sender and the people the action names (a removed member sees their removal).
+ * reach the sender and the people the action names (a removed member sees their removal). A bot gets
+ * no copy of a message its privacy mode hides from it (botPrivacy.ts); replyIds are the copies of the
+ * replied message by owner.
  */
-function groupRecipients(world: World, fromId: number, chatId: number, content: MessageContent): UserRecord[] {
+function groupRecipients(world: World, fromId: number, chatId: number, content: MessageContent, replyIds: Map<number, number>): UserRecord[] {
   const chat = world.chats.get(chatId);
   if (chat?.kind !== "group") throw badRequest("PEER_ID_INVALID");
   const ids = new Set<number>();
@@ -151,9 +154,15 @@ function groupRecipients(world: World, fromId: number, chatId: number, content: 
   }
   for (const p of chat.participants.values()) if (isMemberRole(p.role)) ids.add(p.userId);
   const users: UserRecord[] = [];
+  const probe = { fromId, text: content.text ?? "", action: content.action };
   for (const id of ids) {
     const user = world.users.get(id);
-    if (user && !user.deleted) users.push(user);
+    if (!user || user.deleted) continue;
+    if (user.bot && !botReceives(world, user, chat, { ...probe, repliesToBot: world.boxOf(id).messages.get(replyIds.get(id) ?? 0)?.out === true })) {
+      continue;
+    }
+    users.push(user);
   }
+  noteBotMessage(world, chat, fromId, content);
   return users;
 }

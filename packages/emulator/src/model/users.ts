@@ -26,6 +26,10 @@ export interface UserSpec {
   password?: string;
   passwordHint?: string;
   about?: string;
+  /** Bots: privacy mode (default on), see botPrivacy.ts. */
+  privacyMode?: boolean;
+  /** People: auth.sendCode asks them to set up a login email first (auth.ts). */
+  loginEmailRequired?: boolean;
 }
 
 /** Telegram's phone form: digits only, "+", spaces, dashes and brackets dropped; undefined when malformed. */
@@ -43,6 +47,22 @@ function generatePhone(world: World): string {
     phone = String(n < 10_000 ? 9_996_620_000 + n : 9_996_620_000_000 + n);
   } while (world.phones.has(phone));
   world.phoneSerial = n;
+  return phone;
+}
+
+/**
+ * A number for a generated member (seed.ts): +888 and eight digits, the anonymous numbers Fragment sells,
+ * outside the test numbers 99966XYYYY (core.telegram.org/api/auth#test-accounts), which only people
+ * meant to log in should take: a world of 200,000 members would otherwise leave none for them.
+ */
+export function anonymousPhone(world: World): string {
+  let n = world.anonymousPhoneSerial;
+  let phone: string;
+  do {
+    n++;
+    phone = `888${String(n).padStart(8, "0")}`;
+  } while (world.phones.has(phone));
+  world.anonymousPhoneSerial = n;
   return phone;
 }
 
@@ -85,6 +105,8 @@ export function createUser(world: World, spec: UserSpec): UserRecord {
     status: spec.status ?? (bot ? "empty" : "recently"),
     wasOnline: spec.wasOnline,
     about: spec.about,
+    privacy: bot && spec.privacyMode === false ? { enabled: false, since: 0, before: false } : undefined,
+    loginEmailRequired: !bot && spec.loginEmailRequired === true ? true : undefined,
   };
   if (spec.password !== undefined && !deleted && !bot) {
     user.password = createPasswordRecord(world.passwordVerifiers, spec.password, spec.passwordHint);
@@ -134,6 +156,8 @@ export function renderUser(world: World, viewerId: number, user: UserRecord): Ap
     self,
     bot: user.bot,
     botInfoVersion: user.bot ? 1 : undefined,
+    // core.telegram.org/constructor/user: bot_chat_history, "Can the bot see all messages in groups?"
+    botChatHistory: user.bot && user.privacy?.enabled === false ? true : undefined,
     scam: user.scam,
     fake: user.fake,
     premium: user.premium,

@@ -105,6 +105,11 @@ export class World {
     participantsPerCall: 200,
     /** channels.getParticipants Recent in megagroups stops here, as on Telegram. */
     recentParticipantsCap: 10_000,
+    /**
+     * channels.getParticipants in a broadcast channel shows only this many of the newest subscribers, even
+     * to its owner, in Recent and in every search (participants.ts).
+     */
+    broadcastParticipantsCap: 200,
     /** updates.getDifference: most new messages + other updates in one answer before differenceSlice. */
     differenceSlice: 1000,
     /** updates.getDifference: a pts gap larger than this answers differenceTooLong. */
@@ -134,6 +139,8 @@ export class World {
   readonly passwordVerifiers: VerifierCache = new Map();
   /** The serial of the last phone number generated for a person created without one (users.ts). */
   phoneSerial = 0;
+  /** The serial of the last +888 number given to a generated member (users.ts anonymousPhone). */
+  anonymousPhoneSerial = 0;
   /** Uploaded file parts waiting to be used (upload.saveFilePart / saveBigFilePart). */
   readonly uploads = new UploadStore();
   /** Documents and photos messages carry. */
@@ -195,6 +202,7 @@ export class World {
     for (const store of [ledger.copies, ledger.randomIds, ledger.reads]) store.clear();
     ledger.nextGlobalKey = 1;
     this.phoneSerial = 0;
+    this.anonymousPhoneSerial = 0;
     this.nextId = 1_000_000;
   }
 

@@ -12,6 +12,17 @@ const sendCode = (phoneNumber: string, apiId = 12345) =>
   new Api.auth.SendCode({ phoneNumber, apiId, apiHash: "0123456789abcdef", settings: new Api.CodeSettings({}) });
 
 describe("auth.sendCode / auth.signIn / auth.signUp", () => {
+  it("asks an account that must set up a login email first to do so, sending no code it could sign in with", async () => {
+    const h = harness();
+    createUser(h.world, { firstName: "Emma", phone: "9996621235", loginEmailRequired: true });
+    const ctx = h.ctx("k1");
+    const sent = await call<Api.auth.SentCode>(authMethods, sendCode("9996621235"), ctx);
+    expect(sent.type).toBeInstanceOf(Api.auth.SentCodeTypeSetUpEmailRequired);
+    expect(lastLoginCode(h.world, "9996621235")).toBeUndefined();
+    const signIn = new Api.auth.SignIn({ phoneNumber: "9996621235", phoneCodeHash: sent.phoneCodeHash, phoneCode: "22222" });
+    expect(await rpcError(() => call(authMethods, signIn, ctx))).toMatch(/PHONE_CODE_|PHONE_HASH/);
+  });
+
   it("signs in a test number with its DC code and binds the key", async () => {
     const h = harness();
     const user = createUser(h.world, { firstName: "Test", phone: "9996621234" });

@@ -13,7 +13,8 @@ function channelWithPosts(count: number) {
   const f = fixture();
   const owner = f.person("Owner");
   const reader = f.person("Reader");
-  const bot = f.person("Bot", { bot: true, username: "diff_bot" });
+  // Privacy mode off: these tests are about slicing, the bot reads every post (botPrivacy.test.ts covers the filter).
+  const bot = f.person("Bot", { bot: true, username: "diff_bot", privacyMode: false });
   const chat = createChat(f.world, {
     type: "supergroup",
     title: "Busy",

@@ -62,3 +62,49 @@ describe("seedMembers", () => {
     expect(page.count).toBeGreaterThan(10);
   });
 });
+
+describe("generated members' phone numbers", () => {
+  it("stay outside the test numbers 99966XYYYY, which people created to log in still get", () => {
+    const { f, ids } = seeded(12_000, 3);
+    const phones = ids.map((id) => f.world.users.get(id)!.phone).filter((phone) => phone !== undefined);
+    expect(phones.length).toBeGreaterThan(11_000);
+    expect(phones.every((phone) => /^888\d{8}$/.test(phone))).toBe(true);
+    expect(f.person("Tester").phone).toBe("9996620002"); // the owner took 9996620001
+  });
+});
+
+describe("broadcast channel subscriber lists", () => {
+  function bigChannel(kind: "channel" | "supergroup") {
+    const f = fixture();
+    const owner = f.person("Owner");
+    const chat = createChat(f.world, { type: kind, title: "Big", creatorId: owner.id });
+    seedMembers(f.world, chat.id, 5_000, { seed: 7, roles: { admin: 0, restricted: 0, kicked: 0, left: 0 } });
+    return { f, owner, chat };
+  }
+  const everyPage = (list: (offset: number) => { participants: unknown[]; count: number }) => {
+    const seen: unknown[] = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = list(offset).participants;
+      if (page.length === 0) return seen;
+      seen.push(...page);
+    }
+  };
+
+  it("show their owner only the newest 200 subscribers, in Recent and in every search, with the true count", () => {
+    const { f, owner, chat } = bigChannel("channel");
+    const recent = (offset: number) => listParticipants(f.world, chat, owner.id, new Api.ChannelParticipantsRecent(), offset, 200);
+    expect(recent(0).count).toBe(5_001);
+    expect(everyPage(recent)).toHaveLength(200);
+    const search = (q: string) => (offset: number) => listParticipants(f.world, chat, owner.id, new Api.ChannelParticipantsSearch({ q }), offset, 200);
+    expect(everyPage(search(""))).toHaveLength(200);
+    const found = new Set<unknown>();
+    for (const letter of "abcdefghijklmnopqrstuvwxyz") for (const p of everyPage(search(letter))) found.add(p);
+    expect(found.size).toBeLessThanOrEqual(200);
+  });
+
+  it("leave megagroups their 10,000 cap", () => {
+    const { f, owner, chat } = bigChannel("supergroup");
+    const recent = (offset: number) => listParticipants(f.world, chat, owner.id, new Api.ChannelParticipantsRecent(), offset, 200);
+    expect(everyPage(recent)).toHaveLength(5_001);
+  });
+});
