@@ -1,0 +1,57 @@
+/**
+ * `npm start`'s side of running scripts beside it: a runtime extension that opens the local socket once the
+ * account is signed in, makes the scripts' calls on the runtime's own client (paced by the session's shared
+ * pacer, through the flood-wait policy), and forwards the button presses and new messages the runtime
+ * receives to the scripts that watch them (it takes none: handlers still see every message).
+ */
+import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
+import { chatMessageOf, directPort } from "../send/directPort.js";
+import { SqliteKnownPeers } from "../send/knownPeers.js";
+import { SqlitePacer } from "../send/pace.js";
+import type { Db } from "../store/database.js";
+import { callbackQueryOf } from "../telegram/callbacks.js";
+import type { RateLimits } from "../telegram/rateLimiter.js";
+import { BridgeServer } from "./server.js";
+
+/** What the extension needs besides the runtime's services. */
+export interface BridgeExtensionOptions {
+  readonly socketPath: string;
+  readonly db: Db;
+  readonly rateLimits: RateLimits;
+  readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
+}
+
+/** The extension that serves `sessions/NAME.sock` for the session npm start runs. */
+export function bridgeExtension(options: BridgeExtensionOptions): (services: RuntimeServices) => Promise<RuntimeExtension> {
+  return async (services) => {
+    const log = services.log.child({ module: "bridge" });
+    const selfId = services.me.id;
+    const port = directPort({
+      client: services.client,
+      mode: services.me.mode,
+      selfId,
+      known: new SqliteKnownPeers(options.db),
+      pacer: new SqlitePacer(options.db, options.rateLimits),
+      flood: {
+        ...options.flood,
+        onWait: ({ method, seconds, attempt }) => log.warn({ method, seconds, attempt }, "flood wait: sleeping before retrying a script's call"),
+      },
+      log,
+      via: "npm start",
+    });
+    const server = new BridgeServer({ socketPath: options.socketPath, port, log });
+    await server.listen();
+    log.info({ socket: options.socketPath }, "scripts of this session (send, confirm) run through this process");
+    return {
+      onUpdate(update) {
+        const press = callbackQueryOf(update, selfId);
+        if (press !== undefined) server.publishPress(press);
+      },
+      interceptMessage(message) {
+        server.publishMessage(chatMessageOf(message));
+        return false;
+      },
+      close: () => server.close(),
+    };
+  };
+}
