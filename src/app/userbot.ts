@@ -28,18 +28,20 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
 export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
   const watch = watchUserbot(options.config.metrics, { sessionsDir: options.store.dir, sessionName: options.sessionName });
+  const bridge =
+    options.socketPath === undefined
+      ? undefined
+      : bridgeExtension({ socketPath: options.socketPath, db, rateLimits: options.config.rateLimits, flood: options.config.flood });
   try {
     return await startRuntime({
       ...options,
       updateState: new UpdateStateStore(db),
       extend: [
         // First: it takes no message, and must see those the conversations take (a reply a script waits for).
-        ...(options.socketPath === undefined
-          ? []
-          : [bridgeExtension({ socketPath: options.socketPath, db, rateLimits: options.config.rateLimits, flood: options.config.flood })]),
+        ...(bridge === undefined ? [] : [bridge.extend]),
         watch.extend,
         accessExtension(db, options.config.access),
-        conversationsExtension(db),
+        conversationsExtension(db, { takenByScript: (press) => bridge?.takes(press) ?? false }),
       ],
       onReady: (runtime) => {
         watch.attach(runtime);

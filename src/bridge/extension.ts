@@ -4,6 +4,7 @@
  * pacer, through the flood-wait policy), and forwards the button presses and new messages the runtime
  * receives to the scripts that watch them (it takes none: handlers still see every message).
  */
+import type { CallbackQuery } from "../handlers/callback.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
 import { chatMessageOf, directPort } from "../send/directPort.js";
 import { SqliteKnownPeers } from "../send/knownPeers.js";
@@ -21,9 +22,16 @@ export interface BridgeExtensionOptions {
   readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
 }
 
+/** The local socket of npm start: its runtime extension, and whether a script takes a press (its own to answer). */
+export interface BridgeExtension {
+  readonly extend: (services: RuntimeServices) => Promise<RuntimeExtension>;
+  takes(press: CallbackQuery): boolean;
+}
+
 /** The extension that serves `sessions/NAME.sock` for the session npm start runs. */
-export function bridgeExtension(options: BridgeExtensionOptions): (services: RuntimeServices) => Promise<RuntimeExtension> {
-  return async (services) => {
+export function bridgeExtension(options: BridgeExtensionOptions): BridgeExtension {
+  let server: BridgeServer | undefined;
+  const extend = async (services: RuntimeServices): Promise<RuntimeExtension> => {
     const log = services.log.child({ module: "bridge" });
     const selfId = services.me.id;
     const port = directPort({
@@ -39,19 +47,21 @@ export function bridgeExtension(options: BridgeExtensionOptions): (services: Run
       log,
       via: "npm start",
     });
-    const server = new BridgeServer({ socketPath: options.socketPath, port, log });
-    await server.listen();
+    const listening = new BridgeServer({ socketPath: options.socketPath, port, log });
+    await listening.listen();
+    server = listening;
     log.info({ socket: options.socketPath }, "scripts of this session (send, confirm) run through this process");
     return {
       onUpdate(update) {
         const press = callbackQueryOf(update, selfId);
-        if (press !== undefined) server.publishPress(press);
+        if (press !== undefined) listening.publishPress(press);
       },
       interceptMessage(message) {
-        server.publishMessage(chatMessageOf(message));
+        listening.publishMessage(chatMessageOf(message));
         return false;
       },
-      close: () => server.close(),
+      close: () => listening.close(),
     };
   };
+  return { extend, takes: (press) => server?.watches(press) ?? false };
 }

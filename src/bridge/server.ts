@@ -60,6 +60,12 @@ export class BridgeServer {
     this.publish({ at: Date.now(), kind: "press", press });
   }
 
+  /** Whether a connected script watches this press (it answers it; the runtime leaves it alone). */
+  watches(press: CallbackQuery): boolean {
+    for (const peer of this.peers) for (const watch of peer.watches.values()) if (watch.kind === "press" && press.data.startsWith(watch.prefix)) return true;
+    return false;
+  }
+
   /** A new message the runtime received: to the scripts watching its chat. */
   publishMessage(message: ChatMessage): void {
     this.publish({ at: Date.now(), kind: "message", message });
@@ -90,6 +96,7 @@ export class BridgeServer {
   private accept(socket: Socket): void {
     const peer = { socket, watches: new Map<number, Watch>() };
     this.peers.add(peer);
+    this.options.log.info("a script of this session connected on the local socket");
     const lines = new LineSplitter();
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => {
