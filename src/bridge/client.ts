@@ -15,7 +15,7 @@ import { type BridgeFailure, type BridgeRequest, encodeRequest, type Hello, Line
 const NOBODY = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK", "EACCES"]);
 
 /** Connects to the npm start listening on `socketPath`; undefined when none does. */
-export async function connectBridge(socketPath: string): Promise<ScriptPort | undefined> {
+export async function connectBridge(socketPath: string, options: { readonly handover?: boolean } = {}): Promise<ScriptPort | undefined> {
   const socket = await new Promise<Socket | undefined>((done, fail) => {
     const attempt = createConnection(socketPath);
     attempt.once("connect", () => {
@@ -28,7 +28,7 @@ export async function connectBridge(socketPath: string): Promise<ScriptPort | un
   const link = new BridgeLink(socket);
   let hello: Hello;
   try {
-    hello = (await link.call({ op: "hello" })) as Hello;
+    hello = (await link.call({ op: "hello", handover: options.handover === true })) as Hello;
   } catch (error) {
     socket.destroy();
     if (error instanceof BridgeVersionError)

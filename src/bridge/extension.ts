@@ -4,6 +4,7 @@
  * pacer, through the flood-wait policy), and forwards the button presses and new messages the runtime
  * receives to the scripts that watch them (it takes none: handlers still see every message).
  */
+import { Api } from "telegram";
 import type { CallbackQuery } from "../handlers/callback.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
 import { chatMessageOf, directPort } from "../send/directPort.js";
@@ -47,7 +48,12 @@ export function bridgeExtension(options: BridgeExtensionOptions): BridgeExtensio
       log,
       via: "npm start",
     });
-    const listening = new BridgeServer({ socketPath: options.socketPath, port, log });
+    // Updates go to an authorization's last active connection (https://core.telegram.org/api/updates#subscribing-to-updates):
+    // after a script's own connection made calls, npm start's gets them again only once it calls; what it
+    // missed meanwhile is a gap the runtime fills with getDifference at the next update.
+    const takeUpdatesBack = () =>
+      void services.client.invoke(new Api.updates.GetState()).catch((err: unknown) => log.warn({ err }, "could not call updates.getState after a handover"));
+    const listening = new BridgeServer({ socketPath: options.socketPath, port, log, onHandover: takeUpdatesBack });
     await listening.listen();
     server = listening;
     log.info({ socket: options.socketPath }, "scripts of this session (send, confirm) run through this process");

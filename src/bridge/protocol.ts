@@ -25,7 +25,8 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** What a script asks. */
 export type BridgeRequest =
-  | { readonly op: "hello" }
+  /** `handover`: the script ran on its own connection until now (npm start makes a call to take the updates back). */
+  | { readonly op: "hello"; readonly handover?: boolean }
   | { readonly op: "chat"; readonly peer: PeerInput }
   | { readonly op: "users"; readonly people: readonly PeerInput[] }
   | { readonly op: "send"; readonly chatId: string; readonly parts: readonly FormattedText[]; readonly options: SendOptions }

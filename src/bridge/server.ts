@@ -25,13 +25,24 @@ type Event = { readonly at: number } & (
   | { readonly kind: "message"; readonly message: ChatMessage }
 );
 
+/** What the server needs. */
+export interface BridgeServerOptions {
+  readonly socketPath: string;
+  /** Makes the scripts' calls (a ScriptPort on npm start's client). */
+  readonly port: ScriptPort;
+  readonly log: Logger;
+  readonly pid?: number;
+  /** A script that had its own connection hands over: npm start makes a call, so updates come to it again. */
+  readonly onHandover?: () => void;
+}
+
 /** The socket server of one running npm start. */
 export class BridgeServer {
   private server: Server | undefined;
   private readonly peers = new Set<{ socket: Socket; watches: Map<number, Watch> }>();
   private readonly recent: Event[] = [];
 
-  constructor(private readonly options: { readonly socketPath: string; readonly port: ScriptPort; readonly log: Logger; readonly pid?: number }) {}
+  constructor(private readonly options: BridgeServerOptions) {}
 
   /** Listens on the socket path (a stale socket file is replaced: the caller holds the session's lock). */
   async listen(): Promise<void> {
@@ -138,6 +149,7 @@ export class BridgeServer {
     const port = this.options.port;
     switch (request.op) {
       case "hello":
+        if (request.handover === true) this.options.onHandover?.();
         return { version: BRIDGE_VERSION, mode: port.mode, selfId: port.selfId, pid: this.options.pid ?? process.pid } satisfies Hello;
       case "chat":
         return port.chat(request.peer);

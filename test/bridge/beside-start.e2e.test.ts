@@ -139,3 +139,32 @@ describe("user mode, npm start running", () => {
     expect(await calls("help.getConfig")).toBeGreaterThan(connectsBefore);
   });
 });
+
+describe("npm start begun while a script runs on its own connection", () => {
+  it("catches up what the script's connection received, and the waiting confirm hands over to it and gets the reply", { timeout: 60_000 }, async () => {
+    const cwd = workingDir(world, await preSharedSession(world.emu, owner.id));
+    const first = await npmStart(cwd, false);
+    await first.line(/first start: recorded the update state/);
+    await stop(first, cwd, "default");
+    const chat: Peer = { type: "user", id: alice.id };
+    const pongs = async () => (await world.control.messages(chat.type, chat.id, { viewerId: owner.id, limit: 10 })).filter((m) => /^Pong!/.test(m.text));
+
+    const shown = nextMessage(phone, "Scale up alone?\n\nReply yes or no.", 20_000);
+    const confirm = startCli("confirm", ["@alice_bs", "Scale up alone?", "--timeout", "60s"], { cwd, env: env(false) });
+    await shown;
+    // The script's own connection is the account's last active one now: this command's update goes to it.
+    await world.control.sendMessage(owner.id, chat, ".ping");
+    const start = await npmStart(cwd, false);
+    // npm start catches it up from its saved state, and answers it.
+    await vi.waitFor(async () => expect(await pongs(), start.output.stderr).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    await start.line(/a script of this session connected on the local socket/); // confirm moved to npm start
+    await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "yes");
+    const end = await confirm.finished;
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toBe("✅ Approved by Alice Ross (@alice_bs)\n");
+    // And npm start keeps getting the account's updates once the script is gone.
+    await world.control.sendMessage(owner.id, chat, ".ping");
+    await vi.waitFor(async () => expect(await pongs()).toHaveLength(2), { timeout: 15_000, interval: 100 });
+    await stop(start, cwd, "default");
+  });
+});
