@@ -14,6 +14,10 @@ import type { Env } from "../../src/config.js";
 import { type Running, runCli, startCli } from "../kit/cli.js";
 import { latest, type Peer, preSharedSession, signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
 
+/** Generous waits: these tests run several processes on a shared 2-core machine. */
+const WAIT_MS = 40_000;
+const TEST_MS = 120_000;
+
 let world: World;
 let owner: { id: string };
 let alice: { id: string };
@@ -28,8 +32,8 @@ function env(asBot: boolean): Env {
 /** Starts npm start in `cwd` and resolves once it is ready and serves its scripts. */
 async function npmStart(cwd: string, asBot: boolean): Promise<Running> {
   const start = startCli("start", [], { cwd, env: env(asBot) });
-  await start.line(/"msg":"ready"/, 20_000);
-  await start.line(/run through this process/);
+  await start.line(/"msg":"ready"/, WAIT_MS);
+  await start.line(/run through this process/, WAIT_MS);
   return start;
 }
 
@@ -63,7 +67,9 @@ afterAll(async () => {
 });
 
 describe("bot mode, npm start running", () => {
-  it("confirm gets the press through npm start, which misses nothing meanwhile; send goes through it; a second npm start refuses", async () => {
+  it("confirm gets the press through npm start, which misses nothing meanwhile; send goes through it; a second npm start refuses", {
+    timeout: TEST_MS,
+  }, async () => {
     const cwd = mkdtempSync(join(world.dir, "bot-"));
     const start = await npmStart(cwd, true);
     const sessionName = `bot-${bot.id}`;
@@ -71,13 +77,13 @@ describe("bot mode, npm start running", () => {
     const chat: Peer = { type: "user", id: bot.id };
     const connectsBefore = await calls("help.getConfig");
 
-    const shown = nextMessage(phone, "Deploy beside npm start?", 20_000);
-    const confirm = startCli("confirm", ["@alice_bs", "Deploy beside npm start?", "--timeout", "30s"], { cwd, env: env(true) });
+    const shown = nextMessage(phone, "Deploy beside npm start?", WAIT_MS);
+    const confirm = startCli("confirm", ["@alice_bs", "Deploy beside npm start?", "--timeout", "90s"], { cwd, env: env(true) });
     await shown;
     const question = await latest(world, chat, alice.id);
     expect(question.text).toBe("Deploy beside npm start?");
     // npm start still gets the account's updates while the script waits: it answers a command.
-    const pong = nextMessage(phone, "Pong!", 15_000);
+    const pong = nextMessage(phone, "Pong!", WAIT_MS);
     await world.control.sendMessage(alice.id, chat, "/ping");
     await pong;
     expect(await world.control.pressButton(alice.id, chat, question.id, question.buttons![0][0].data!)).toMatchObject({ message: "Approved.", alert: false });
@@ -95,7 +101,7 @@ describe("bot mode, npm start running", () => {
     expect(await calls("help.getConfig")).toBe(connectsBefore);
     expect(start.output.stderr.match(/a script of this session connected on the local socket/g)).toHaveLength(2);
 
-    const pongAfter = nextMessage(phone, "Pong!", 15_000);
+    const pongAfter = nextMessage(phone, "Pong!", WAIT_MS);
     await world.control.sendMessage(alice.id, chat, "/ping");
     await pongAfter;
 
@@ -111,17 +117,19 @@ describe("bot mode, npm start running", () => {
 });
 
 describe("user mode, npm start running", () => {
-  it("confirm gets the reply through npm start, which misses nothing meanwhile; with npm start stopped, send connects itself", async () => {
+  it("confirm gets the reply through npm start, which misses nothing meanwhile; with npm start stopped, send connects itself", {
+    timeout: TEST_MS,
+  }, async () => {
     const cwd = workingDir(world, await preSharedSession(world.emu, owner.id));
     const start = await npmStart(cwd, false);
     const chat: Peer = { type: "user", id: alice.id };
 
-    const shown = nextMessage(phone, "Ship beside npm start?\n\nReply yes or no.", 20_000);
-    const confirm = startCli("confirm", ["@alice_bs", "Ship beside npm start?", "--timeout", "30s"], { cwd, env: env(false) });
+    const shown = nextMessage(phone, "Ship beside npm start?\n\nReply yes or no.", WAIT_MS);
+    const confirm = startCli("confirm", ["@alice_bs", "Ship beside npm start?", "--timeout", "90s"], { cwd, env: env(false) });
     await shown;
     // The owner's own command, sent while the script waits, is handled by npm start.
     await world.control.sendMessage(owner.id, chat, ".ping");
-    await vi.waitFor(async () => expect((await latest(world, chat, owner.id)).text).toMatch(/^Pong!/), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await latest(world, chat, owner.id)).text).toMatch(/^Pong!/), { timeout: WAIT_MS, interval: 100 });
     await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "yes");
     const end = await confirm.finished;
     expect(end.code, end.stderr).toBe(0);
@@ -129,7 +137,7 @@ describe("user mode, npm start running", () => {
     expect(start.output.stderr).toContain("a script of this session connected on the local socket");
 
     await world.control.sendMessage(owner.id, chat, ".ping");
-    await vi.waitFor(async () => expect((await latest(world, chat, owner.id)).text).toMatch(/^Pong!/), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await latest(world, chat, owner.id)).text).toMatch(/^Pong!/), { timeout: WAIT_MS, interval: 100 });
     await stop(start, cwd, "default");
 
     const connectsBefore = await calls("help.getConfig");
@@ -141,30 +149,37 @@ describe("user mode, npm start running", () => {
 });
 
 describe("npm start begun while a script runs on its own connection", () => {
-  it("catches up what the script's connection received, and the waiting confirm hands over to it and gets the reply", { timeout: 60_000 }, async () => {
+  it("catches up what the script's connection received, and the waiting confirm hands over to it and gets the reply", { timeout: TEST_MS }, async () => {
     const cwd = workingDir(world, await preSharedSession(world.emu, owner.id));
     const first = await npmStart(cwd, false);
-    await first.line(/first start: recorded the update state/);
+    await first.line(/first start: recorded the update state/, WAIT_MS);
     await stop(first, cwd, "default");
     const chat: Peer = { type: "user", id: alice.id };
-    const pongs = async () => (await world.control.messages(chat.type, chat.id, { viewerId: owner.id, limit: 10 })).filter((m) => /^Pong!/.test(m.text));
+    /** Resolves once the owner's message `id` was edited into npm start's answer. */
+    const answered = (id: string) =>
+      vi.waitFor(
+        async () => {
+          const recent = await world.control.messages(chat.type, chat.id, { viewerId: owner.id, limit: 20 });
+          expect(recent.find((message) => message.id === id)?.text, start.output.stderr).toMatch(/^Pong!/);
+        },
+        { timeout: WAIT_MS, interval: 100 },
+      );
 
-    const shown = nextMessage(phone, "Scale up alone?\n\nReply yes or no.", 20_000);
-    const confirm = startCli("confirm", ["@alice_bs", "Scale up alone?", "--timeout", "60s"], { cwd, env: env(false) });
+    const shown = nextMessage(phone, "Scale up alone?\n\nReply yes or no.", WAIT_MS);
+    const confirm = startCli("confirm", ["@alice_bs", "Scale up alone?", "--timeout", "90s"], { cwd, env: env(false) });
     await shown;
     // The script's own connection is the account's last active one now: this command's update goes to it.
-    await world.control.sendMessage(owner.id, chat, ".ping");
+    const missed = await world.control.sendMessage(owner.id, chat, ".ping");
     const start = await npmStart(cwd, false);
     // npm start catches it up from its saved state, and answers it.
-    await vi.waitFor(async () => expect(await pongs(), start.output.stderr).toHaveLength(1), { timeout: 15_000, interval: 100 });
-    await start.line(/a script of this session connected on the local socket/); // confirm moved to npm start
+    await answered(missed.id);
+    await start.line(/a script of this session connected on the local socket/, WAIT_MS); // confirm moved to npm start
     await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "yes");
     const end = await confirm.finished;
     expect(end.code, end.stderr).toBe(0);
     expect(end.stdout).toBe("✅ Approved by Alice Ross (@alice_bs)\n");
     // And npm start keeps getting the account's updates once the script is gone.
-    await world.control.sendMessage(owner.id, chat, ".ping");
-    await vi.waitFor(async () => expect(await pongs()).toHaveLength(2), { timeout: 15_000, interval: 100 });
+    await answered((await world.control.sendMessage(owner.id, chat, ".ping")).id);
     await stop(start, cwd, "default");
   });
 });
