@@ -57,6 +57,7 @@ beforeAll(async () => {
   owner = await control.createUser({ firstName: "Olivia", username: "olivia_bs", phone: "9996621811" });
   alice = await control.createUser({ firstName: "Alice", lastName: "Ross", username: "alice_bs" });
   bot = await control.createUser({ firstName: "Ops", username: "ops_bs_bot", bot: true });
+  await control.createChat({ type: "supergroup", title: "Team", username: "team_bs", creatorId: owner.id, members: [{ userId: alice.id, role: "member" }] });
   phone = await signedInClient(world.emu, alice.id, { getMe: true });
   await control.sendMessage(alice.id, { type: "user", id: bot.id }, "/start");
 });
@@ -136,6 +137,10 @@ describe("user mode, npm start running", () => {
     expect(end.stdout).toBe("✅ Approved by Alice Ross (@alice_bs)\n");
     expect(start.output.stderr).toContain("a script of this session connected on the local socket");
 
+    // An audit still opens its own connection: it says so, and hands the updates back to npm start when it ends.
+    const audit = await runCli("audit", ["@team_bs", "--format", "json"], { cwd, env: env(false) });
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(audit.stderr).toContain(`note: npm start runs for session "default" (pid ${start.child.pid}); it may see updates late until the audit ends`);
     await world.control.sendMessage(owner.id, chat, ".ping");
     await vi.waitFor(async () => expect((await latest(world, chat, owner.id)).text).toMatch(/^Pong!/), { timeout: WAIT_MS, interval: 100 });
     await stop(start, cwd, "default");
