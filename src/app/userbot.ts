@@ -6,6 +6,7 @@
  */
 
 import { accessExtension } from "../access/runtime.js";
+import { bridgeExtension } from "../bridge/extension.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import { watchUserbot } from "../metrics/watch.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
@@ -19,17 +20,29 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
   readonly config: Config;
   readonly store: SessionStore;
   readonly sessionName: string;
+  /** Serve the session's scripts on this local socket (sessions/NAME.sock; npm start, not the demo). */
+  readonly socketPath?: string;
 }
 
 /** Starts the runtime as `npm start` runs it. */
 export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
   const watch = watchUserbot(options.config.metrics, { sessionsDir: options.store.dir, sessionName: options.sessionName });
+  const bridge =
+    options.socketPath === undefined
+      ? undefined
+      : bridgeExtension({ socketPath: options.socketPath, db, rateLimits: options.config.rateLimits, flood: options.config.flood });
   try {
     return await startRuntime({
       ...options,
       updateState: new UpdateStateStore(db),
-      extend: [watch.extend, accessExtension(db, options.config.access), conversationsExtension(db)],
+      extend: [
+        // First: it takes no message, and must see those the conversations take (a reply a script waits for).
+        ...(bridge === undefined ? [] : [bridge.extend]),
+        watch.extend,
+        accessExtension(db, options.config.access),
+        conversationsExtension(db, { takenByScript: (press) => bridge?.takes(press) ?? false }),
+      ],
       onReady: (runtime) => {
         watch.attach(runtime);
         options.onReady?.(runtime);

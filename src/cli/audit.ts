@@ -14,6 +14,8 @@ import { AtomicFile, TextOutput } from "../audit/output.js";
 import { lineProgress, terminalProgress } from "../audit/progress.js";
 import { SqliteSnapshotStore } from "../audit/sqliteSnapshots.js";
 import { createWriter, FORMATS, type Format } from "../audit/writers/index.js";
+import { lockHolder } from "../bridge/lock.js";
+import { runningNpmStart } from "../bridge/scriptPort.js";
 import { UserError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
@@ -83,6 +85,11 @@ runMain(async () => {
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run ${hint} first.`);
   }
   const log = createLogger({ level: config.log.level, format: config.log.format });
+  // Telegram sends the session's updates to its last active connection only: while the audit's own connection
+  // makes calls, a running npm start of the session gets them late (it fills the gap with getDifference).
+  const npmStartPid = lockHolder(store.dir, sessionName);
+  if (npmStartPid !== undefined)
+    process.stderr.write(`note: npm start runs for session "${sessionName}" (pid ${npmStartPid}); it may see updates late until the audit ends\n`);
   const { client } = await openSession(config, store, sessionName, log);
   const db = openDatabase(sessionDatabasePath(store.dir, sessionName));
   const snapshots = new SqliteSnapshotStore(db);
@@ -131,6 +138,8 @@ runMain(async () => {
     signals.dispose();
     db.close();
     await client.destroy();
+    // Hand the updates back to npm start at once: it makes a call, and is the last active connection again.
+    if (npmStartPid !== undefined) await (await runningNpmStart(store.dir, sessionName, { waitMs: 0, handover: true }).catch(() => undefined))?.close();
   }
   if (interrupted) throw new AuditInterrupted();
   if (notAudited > 0) throw new UserError(`${notAudited} of ${chats.length} chats could not be audited`, NOT_AUDITED_EXIT_CODE);

@@ -58,21 +58,21 @@ runMain(async () => {
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
   const [
-    { openScriptSession },
-    { resolveTarget },
-    { resolveUserIds },
+    { openScriptPort },
     { confirm },
     { SqliteConfirmationStore },
     { CONFIRM_EXIT, outcomeLine },
     { explainRefusal },
+    { openDatabase, sessionDatabasePath },
+    { createLogger },
   ] = await Promise.all([
-    import("../send/scriptSession.js"),
-    import("../send/target.js"),
-    import("../send/people.js"),
+    import("../bridge/scriptPort.js"),
     import("../confirm/confirm.js"),
     import("../confirm/store.js"),
     import("../confirm/outcome.js"),
     import("../send/refusal.js"),
+    import("../store/database.js"),
+    import("../log.js"),
   ]);
   let interrupt: () => void = () => {};
   const cancelled = new Promise<void>((resolve) => (interrupt = resolve));
@@ -85,23 +85,27 @@ runMain(async () => {
     // Plain errors (no connection, a timeout) are not the person's mistake, and must not read as "denied" (exit 1).
     return error instanceof Error && error.name === "Error" ? new UserError(`could not ask for confirmation: ${error.message}`, NOT_ASKED) : error;
   };
-  const session = await openScriptSession(config, store, sessionName, (db) => ({ confirmations: new SqliteConfirmationStore(db) })).catch((error: unknown) => {
+  // Through the npm start running for the session when there is one (one connection per session), else directly.
+  const port = await openScriptPort(config, store, sessionName).catch((error: unknown) => {
     throw notAsked(error);
   });
+  const db = openDatabase(sessionDatabasePath(store.dir, sessionName));
+  const log = createLogger({ level: "warn", format: config.log.format });
   try {
-    const { client, mode, selfId } = session;
-    const target = await resolveTarget(client, peer, { mode, selfId, known: session.known });
-    const answerers = new Set<string>([...config.access.owners, ...(await resolveUserIds(client, from, selfId))]);
+    const { mode, selfId } = port;
+    const target = await port.chat(peer);
+    const answerers = new Set<string>([...config.access.owners, ...(await port.users(from))]);
     if (target.kind === "user") answerers.add(target.chatId);
     if (mode === "user") answerers.add(selfId);
     if (answerers.size === 0) fail(`nobody may answer in ${target.label}: name who may with --from @person (or set ACCESS_OWNERS)`);
-    const outcome = await confirm({ ...session, store: session.confirmations, target, question, timeoutMs, answerers, cancelled });
+    const outcome = await confirm({ port, log, store: new SqliteConfirmationStore(db), target, question, timeoutMs, answerers, cancelled });
     const line = outcomeLine(outcome);
     if (outcome.status !== "approved") throw new UserError(line, CONFIRM_EXIT[outcome.status]);
     process.stdout.write(`${line}\n`);
   } catch (error) {
     throw notAsked(error);
   } finally {
-    await session.close();
+    await port.close();
+    db.close();
   }
 });

@@ -110,26 +110,24 @@ runMain(async () => {
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run \`npm run login\` first.`);
 
   // GramJS loads only once the input is known to be usable: mistakes are answered at once.
-  const [{ openScriptSession }, { resolveTarget }, { deliver }, { deliverFile }, { explainRefusal }, { uploadProgressFor }] = await Promise.all([
-    import("../send/scriptSession.js"),
-    import("../send/target.js"),
-    import("../send/deliver.js"),
-    import("../send/deliverFile.js"),
+  // Through the npm start running for the session when there is one (one connection per session), else directly.
+  const [{ openScriptPort }, { explainRefusal }, { uploadProgressFor }] = await Promise.all([
+    import("../bridge/scriptPort.js"),
     import("../send/refusal.js"),
     import("../send/uploadProgress.js"),
   ]);
-  const session = await openScriptSession(config, store, sessionName);
+  const port = await openScriptPort(config, store, sessionName);
   const sent: number[] = [];
   try {
-    const target = await resolveTarget(session.client, peer, { mode: session.mode, selfId: session.selfId, known: session.known });
-    const options = { pacer: session.pacer, flood: session.flood, silent: flags.silent === true, linkPreview: flags["no-preview"] !== true };
-    const send = async (parts: readonly FormattedText[]) => sent.push(...(await deliver(session.client, target, parts, options)));
+    const target = await port.chat(peer);
+    const options = { silent: flags.silent === true, linkPreview: flags["no-preview"] !== true };
+    const send = async (parts: readonly FormattedText[]) => sent.push(...(await port.send(target.chatId, parts, options)));
     const progress = uploadProgressFor(process.stderr);
     for (const [index, file] of files.entries()) {
       progress.start(file);
       try {
         const caption = index === 0 ? captionPlan?.caption : undefined;
-        sent.push(await deliverFile(session.client, target, file, caption, { ...options, onProgress: (bytes) => progress.update(bytes) }));
+        sent.push(await port.sendFile(target.chatId, file, caption, { ...options, onProgress: (bytes) => progress.update(bytes) }));
       } finally {
         progress.stop();
       }
@@ -158,6 +156,6 @@ runMain(async () => {
     const partly = sent.length === 0 ? "" : ` (after ${sent.length} message${sent.length === 1 ? "" : "s"} went through)`;
     fail(`${refusal}${partly}`, 1);
   } finally {
-    await session.close();
+    await port.close();
   }
 });

@@ -4,6 +4,7 @@
  * until SIGINT / SIGTERM. No prompts.
  */
 import { readdirSync } from "node:fs";
+import { acquireSessionLock } from "../bridge/lock.js";
 import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseFlags, sessionFlag } from "./args.js";
@@ -35,10 +36,13 @@ runMain(async () => {
     const saved = others.length === 0 ? "" : ` Saved sessions: ${others.join(", ")} (choose one with --session NAME).`;
     fail(`No saved session "${sessionName}" (${store.pathOf(sessionName)}): run ${hint} first.${saved}`);
   }
+  // One npm start per session: a second one refuses (exit 2); a crashed one's lock is taken over.
+  const lock = acquireSessionLock(store.dir, sessionName);
+  process.once("exit", () => lock.release());
   // GramJS and the runtime load only once the input is known to be usable: mistakes are answered at once.
   const [{ startUserbot }, { handleSignals }] = await Promise.all([import("../app/userbot.js"), import("../runtime/signals.js")]);
   const signals = handleSignals();
-  const runtime = await startUserbot({ config, store, sessionName, onReady: signals.attach });
+  const runtime = await startUserbot({ config, store, sessionName, socketPath: lock.socket, onReady: signals.attach });
   const result = await runtime.stopped;
   if (result.error !== undefined) throw result.error;
 });

@@ -4,19 +4,9 @@
  * yes or no. Only the allowed people's answers count: others get an alert (buttons) or a short note
  * (replies). The question's message is then edited to show the outcome and who answered.
  */
-import type { TelegramClient } from "telegram";
 import type { CallbackQuery } from "../handlers/callback.js";
-import type { Message } from "../handlers/message.js";
 import type { Logger } from "../log.js";
-import { deliver, editDelivered } from "../send/deliver.js";
-import type { Pacer } from "../send/pace.js";
-import type { Target } from "../send/target.js";
-import { callbackAnswerer, callbackQueryOf } from "../telegram/callbacks.js";
-import { PeerDirectory } from "../telegram/convert.js";
-import type { FloodWaitPolicy } from "../telegram/floodWait.js";
-import { onRawUpdate } from "../telegram/internals.js";
-import { gramjsUpdateSource } from "../telegram/updateSource.js";
-import { startIntake } from "../updates/intake.js";
+import type { ChatMessage, ChatRef, ScriptPort } from "../send/port.js";
 import { answererName, type ConfirmOutcome, lateAnswer, settledText } from "./outcome.js";
 import { type ConfirmationStore, confirmButton, newConfirmationId } from "./store.js";
 
@@ -30,14 +20,11 @@ const NO = new Set(["n", "no", "deny", "denied"]);
 
 /** What confirm needs. */
 export interface ConfirmOptions {
-  readonly client: TelegramClient;
-  readonly mode: "user" | "bot";
-  readonly selfId: string;
-  readonly pacer: Pacer;
-  readonly flood: FloodWaitPolicy;
+  /** The script's own connection, or npm start's through the local socket. */
+  readonly port: ScriptPort;
   readonly log: Logger;
   readonly store: ConfirmationStore;
-  readonly target: Target;
+  readonly target: ChatRef;
   readonly question: string;
   readonly timeoutMs: number;
   /** Ids of the people whose answer counts. */
@@ -48,7 +35,7 @@ export interface ConfirmOptions {
 
 /** Asks, waits for an allowed answer (or the timeout, or cancellation), shows the outcome; resolves with it. */
 export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> {
-  const { client, target, question, flood, log } = options;
+  const { port, target, question, log } = options;
   const id = newConfirmationId();
   let messageId: number | undefined;
   let decided: ConfirmOutcome | undefined;
@@ -61,7 +48,7 @@ export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> 
     };
   });
   const listening =
-    options.mode === "bot"
+    port.mode === "bot"
       ? listenForPresses(options, id, () => decided, decide)
       : listenForReplies(
           options,
@@ -72,24 +59,16 @@ export async function confirm(options: ConfirmOptions): Promise<ConfirmOutcome> 
   let timer: NodeJS.Timeout | undefined;
   try {
     const keyboard =
-      options.mode === "bot"
-        ? [[confirmButton.button("✅ Approve", { id, approve: true }), confirmButton.button("❌ Deny", { id, approve: false })]]
-        : undefined;
-    const text = options.mode === "bot" ? question : `${question}\n\n${REPLY_HINT}`;
-    [messageId] = await deliver(client, target, [{ text, entities: [] }], { pacer: options.pacer, flood, keyboard });
+      port.mode === "bot" ? [[confirmButton.button("✅ Approve", { id, approve: true }), confirmButton.button("❌ Deny", { id, approve: false })]] : undefined;
+    const text = port.mode === "bot" ? question : `${question}\n\n${REPLY_HINT}`;
+    [messageId] = await port.send(target.chatId, [{ text, entities: [] }], { keyboard });
     options.store.record({ id, chatId: target.chatId, messageId, question, expiresAt: Date.now() + options.timeoutMs });
     timer = setTimeout(() => decide({ status: "timeout", afterMs: options.timeoutMs }), options.timeoutMs);
     void options.cancelled?.then(() => decide({ status: "cancelled" }));
     const outcome = await answered;
     options.store.finish(id, outcome.status, "by" in outcome ? outcome.by : undefined);
     try {
-      await editDelivered(
-        client,
-        target,
-        messageId,
-        { text: settledText(question, outcome), entities: [] },
-        { flood, keyboard: options.mode === "bot" ? [] : undefined },
-      );
+      await port.edit(target.chatId, messageId, { text: settledText(question, outcome), entities: [] }, port.mode === "bot" ? [] : undefined);
     } catch (err) {
       log.warn({ err }, "could not edit the question to show the outcome");
     }
@@ -107,13 +86,11 @@ function listenForPresses(
   decided: () => ConfirmOutcome | undefined,
   decide: (outcome: ConfirmOutcome) => void,
 ): () => void {
-  const answerer = callbackAnswerer(options.client);
   const answer = (query: CallbackQuery, text: string, alert: boolean) =>
-    answerer.answerCallback(query.queryId, { text, alert }).catch((err: unknown) => options.log.warn({ err }, "could not answer a button press"));
-  return onRawUpdate(options.client, (update) => {
-    const query = callbackQueryOf(update, options.selfId);
-    const values = query === undefined ? undefined : confirmButton.decode(query.data);
-    if (query === undefined || values?.id !== id) return;
+    options.port.answer(query.queryId, { text, alert }).catch((err: unknown) => options.log.warn({ err }, "could not answer a button press"));
+  return options.port.onPress(confirmButton.button("", { id, approve: true }).data.slice(0, -1), (query) => {
+    const values = confirmButton.decode(query.data);
+    if (values?.id !== id) return;
     const settled = decided();
     if (settled !== undefined) {
       void answer(query, lateAnswer({ status: settled.status, answeredBy: "by" in settled ? settled.by : undefined }), true);
@@ -135,25 +112,23 @@ function listenForReplies(
   decide: (outcome: ConfirmOutcome) => void,
 ): () => void {
   const told = new Set<string>();
-  const directory = new PeerDirectory(options.selfId);
-  const onMessage = (message: Message) => {
+  const onMessage = (message: ChatMessage) => {
     const asked = questionId();
-    if (asked === undefined || message.chatId !== options.target.chatId || message.messageId <= asked || decided() !== undefined) return;
+    if (asked === undefined || message.messageId <= asked || decided() !== undefined) return;
     if (message.replyToMessageId !== undefined && message.replyToMessageId !== asked) return;
     const verdict = verdictOf(message.text);
     const senderId = message.senderId;
     if (verdict === undefined || senderId === undefined) return;
     if (options.answerers.has(senderId)) {
-      decide({ status: verdict ? "approved" : "denied", by: answererName(message.sender ?? directory.user(senderId) ?? { id: senderId }) });
+      decide({ status: verdict ? "approved" : "denied", by: answererName(message.sender ?? { id: senderId }) });
     } else if (!told.has(senderId)) {
       told.add(senderId);
-      void deliver(options.client, options.target, [{ text: NOT_YOURS_TEXT, entities: [] }], { pacer: options.pacer, flood: options.flood }).catch(
-        (err: unknown) => options.log.warn({ err }, "could not tell someone they may not answer"),
-      );
+      void options.port
+        .send(options.target.chatId, [{ text: NOT_YOURS_TEXT, entities: [] }])
+        .catch((err: unknown) => options.log.warn({ err }, "could not tell someone they may not answer"));
     }
   };
-  const intake = startIntake(gramjsUpdateSource(options.client, { mode: "user", selfId: options.selfId, directory }), { onMessage });
-  return () => intake.stop();
+  return options.port.onMessage(options.target.chatId, questionId, onMessage);
 }
 
 /** true for yes, false for no, undefined for anything else. */

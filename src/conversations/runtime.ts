@@ -9,7 +9,7 @@
 import type { Api } from "telegram";
 import { lateAnswer, settledText } from "../confirm/outcome.js";
 import { type ConfirmationStore, confirmButton, SqliteConfirmationStore } from "../confirm/store.js";
-import { type CallbackContext, onCallback } from "../handlers/callback.js";
+import { type CallbackContext, type CallbackQuery, onCallback } from "../handlers/callback.js";
 import { CallbackRouter } from "../handlers/callbackRouter.js";
 import { commandSyntax } from "../handlers/commands.js";
 import type { RuntimeExtension, RuntimeServices } from "../runtime/extension.js";
@@ -28,7 +28,10 @@ export interface ConversationsExtension extends RuntimeExtension {
 }
 
 /** The `extend` function of startRuntime that runs conversations and buttons over the session database. */
-export function conversationsExtension(db: Db): (services: RuntimeServices) => ConversationsExtension {
+export function conversationsExtension(
+  db: Db,
+  options: { readonly takenByScript?: (press: CallbackQuery) => boolean } = {},
+): (services: RuntimeServices) => ConversationsExtension {
   return ({ client, config, me, log, telegram, plugins }) => {
     const known = new SqliteKnownPeers(db);
     const confirmations = new SqliteConfirmationStore(db);
@@ -50,7 +53,8 @@ export function conversationsExtension(db: Db): (services: RuntimeServices) => C
     // users of their container went to onEntities.
     const takePress = (update: Api.TypeUpdate | Api.TypeUpdates) => {
       const query = callbackQueryOf(update, me.id);
-      if (query === undefined) return;
+      // A press a script waits for through the local socket (npm run confirm) is its to answer.
+      if (query === undefined || options.takenByScript?.(query) === true) return;
       const handled = callbacks.handle(query).finally(() => pending.delete(handled));
       pending.add(handled);
     };

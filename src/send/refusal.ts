@@ -32,8 +32,14 @@ const REASONS: Readonly<Record<string, string>> = {
   MD5_CHECKSUM_INVALID: "the upload arrived damaged (checksum mismatch)",
 };
 
+/** A refusal already explained (by the `npm start` a script sends through, src/bridge/): its message is the line. */
+export class RefusalError extends Error {
+  override name = "RefusalError";
+}
+
 /** The line telling why a send failed, when the error is Telegram's; undefined for other errors. */
 export function explainRefusal(error: unknown): string | undefined {
+  if (error instanceof RefusalError) return error.message;
   if (error instanceof FloodWaitError) return `Telegram asks to wait ${formatWait(error.seconds)} before sending more (FLOOD_WAIT); try again later`;
   const name = rpcErrorName(error);
   if (name === undefined) return undefined;

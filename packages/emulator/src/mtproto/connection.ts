@@ -25,6 +25,8 @@ export interface ConnectionDeps {
   dcId(): number;
   /** The session (auth key, session_id), created on first use. */
   sessionFor(authKey: AuthKeyRecord, sessionId: bigint): Session;
+  /** The session now goes out through this connection's outbox (updates it kept are sent). */
+  attached(session: Session, outbox: Outbox): void;
   reportUnexpected(err: unknown): void;
   onClose(conn: Connection): void;
 }
@@ -143,7 +145,10 @@ export class Connection implements ConnectionControl {
     } else if (this.session.sessionId !== msg.sessionId) {
       return this.destroy();
     }
-    this.session.outbox = this.outbox;
+    if (this.session.outbox !== this.outbox) {
+      this.session.outbox = this.outbox;
+      if (this.outbox) this.deps.attached(this.session, this.outbox);
+    }
     this.deps.inbound.receive(this.session, msg, this);
   }
 

@@ -54,8 +54,8 @@ export interface ServerContext {
   handle(request: TlRequest, ctx: CallContext): Promise<unknown>;
   /** Forgets another session of the same auth key; false if there was none. */
   destroySession(authKey: AuthKeyRecord, sessionId: bigint): boolean;
-  /** Makes the session take updates for the user. */
-  subscribe(session: Session, userId: number): void;
+  /** An API call that subscribes to updates came on this session: it is now its authorization's last active one. */
+  activate(session: Session): void;
   /** Logs an error a handler threw that was not an RpcError. */
   reportUnexpected(err: unknown): void;
 }
@@ -218,10 +218,16 @@ export class Inbound {
     if (waitFor.length > 0) await Promise.all(waitFor);
     let result: Buffer;
     try {
-      if (!call.withoutUpdates) this.subscribeIfSignedIn(session);
+      // Updates go "into the last active connection (except for connections needed for downloading /
+      // uploading files)" (https://core.telegram.org/api/updates#subscribing-to-updates); invokeWithoutUpdates
+      // invokes "without subscribing the used connection for updates (this is enabled by default for file
+      // queries)" (https://core.telegram.org/method/invokeWithoutUpdates). Activated before the call and
+      // again after it, so that a sign-in call's own session takes the account's updates at once.
+      const subscribes = !call.withoutUpdates && !isFileQuery(call.query);
+      if (subscribes) this.server.activate(session);
       const value = await this.server.handle(call.query, this.context(session));
       result = serializeResult(value);
-      if (!call.withoutUpdates) this.subscribeIfSignedIn(session);
+      if (subscribes) this.server.activate(session);
     } catch (e) {
       const { code, message, unexpected } = errorFor(e);
       if (unexpected) this.server.reportUnexpected(e);
@@ -234,11 +240,6 @@ export class Inbound {
     if (result.length < GZIP_THRESHOLD) return outbox.send(sm.rpcResult(msgId, result), KIND.rpcAnswer);
     const fill = outbox.reserve(KIND.rpcAnswer);
     fill(sm.rpcResult(msgId, await packLarge(result)));
-  }
-
-  private subscribeIfSignedIn(session: Session): void {
-    const userId = updatesUserOfKey(this.server.world, session.authKey.idHex);
-    if (userId !== undefined && session.subscribedUser !== userId) this.server.subscribe(session, userId);
   }
 
   private context(session: Session): CallContext {
@@ -270,6 +271,11 @@ function contentRelatedOf(body: Buffer): boolean | undefined {
   const id = body.readUInt32LE(0);
   if (id === ID.msgsAck || id === ID.msgContainer) return false;
   return SERVICE_IDS.has(id) ? undefined : true;
+}
+
+/** upload.* (saveFilePart, getFile...): file queries, which never subscribe a connection to updates. */
+function isFileQuery(query: TlRequest): boolean {
+  return query.className.startsWith("upload.");
 }
 
 /** Inflates a client gzip_packed body; a broken or oversized stream is a 400 INPUT_FETCH_FAIL. */

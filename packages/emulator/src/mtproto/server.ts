@@ -2,11 +2,20 @@
  * The emulator's MTProto server: a TCP listener speaking Telegram's transports, creating auth keys
  * with the real handshake, and serving encrypted sessions to unmodified MTProto clients. Method
  * calls go to `handle` (the router); updates come back through pushToUser.
+ *
+ * Where updates go, as Telegram does it: "Update events are sent to an authorized user into the last
+ * active connection (except for connections needed for downloading / uploading files)"
+ * (https://core.telegram.org/api/updates#subscribing-to-updates). Each authorization (auth key) has one
+ * update session: the last one that made an API call neither wrapped in invokeWithoutUpdates nor a file
+ * query (inbound.ts). Two processes on one auth key do not both get an update: the one that called last
+ * does. An update session whose connection is down keeps its updates (kept-updates.ts) until the same
+ * session comes back on a new connection, another session of the key becomes the active one, or the
+ * session is forgotten.
  */
 
 import { randomInt } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import type { Api } from "telegram";
+import { Api } from "telegram";
 import { updatesUserOfKey } from "../model/dcs.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
@@ -17,6 +26,7 @@ import { RsaServerKey } from "./crypto/rsa.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { Inbound, type ServerContext } from "./inbound.js";
 import { ServerMsgIds } from "./msg-id.js";
+import type { Outbox } from "./outbox.js";
 import { KIND } from "./outbox.js";
 import { Session } from "./session.js";
 
@@ -68,8 +78,10 @@ export class MtprotoServer {
   private readonly inbound: Inbound;
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
-  /** Sessions that take updates, by the user they were subscribed for. */
-  private readonly subscribers = new Map<number, Set<Session>>();
+  /** Each auth key's update session: the last active one (see the file comment). */
+  private readonly updateSessions = new Map<string, Session>();
+  /** Auth keys (hex ids) with an update session, by the user they were signed in as when it was chosen. */
+  private readonly subscribers = new Map<number, Set<string>>();
   private readonly reported = new Set<string>();
   private server: Server | undefined;
   /** Listeners of the DCs other than the main one. */
@@ -86,7 +98,7 @@ export class MtprotoServer {
       keys: this.keys,
       handle: (request, ctx) => opts.handle(request, ctx),
       destroySession: (authKey, sessionId) => this.destroySession(authKey, sessionId),
-      subscribe: (session, userId) => this.subscribe(session, userId),
+      activate: (session) => this.activate(session),
       reportUnexpected: (err) => this.reportUnexpected(err),
     };
     this.inbound = new Inbound(context);
@@ -150,37 +162,40 @@ export class MtprotoServer {
   }
 
   /**
-   * Sends updates to every live session bound to userId that takes updates, except the session
-   * named. Sessions without a live connection miss it (clients catch up with getDifference).
+   * Sends updates to the update session of every authorization of userId, except the session named (it
+   * gets them in its call result). A session whose connection is down keeps them for its return.
    */
   pushToUser(userId: number, updates: Api.TypeUpdates, exceptSessionKey?: string): void {
-    const sessions = this.subscribers.get(userId);
-    if (!sessions) return;
+    const keys = this.subscribers.get(userId);
+    if (!keys) return;
     const targets: Session[] = [];
-    for (const session of sessions) {
-      if (session.key === exceptSessionKey) continue;
-      if (updatesUserOfKey(this.world, session.authKey.idHex) !== userId) this.unsubscribe(session);
-      else targets.push(session);
+    for (const keyId of keys) {
+      const session = this.updateSessions.get(keyId);
+      if (!session || updatesUserOfKey(this.world, keyId) !== userId) {
+        this.unsubscribe(userId, keyId);
+        continue;
+      }
+      if (session.key !== exceptSessionKey) targets.push(session);
     }
     this.deliver(targets, updates);
   }
 
-  /** Sends updates to every live session on one auth key, signed in or not (QR login's updateLoginToken). */
+  /** Sends updates to the update session of one auth key, signed in or not (QR login's updateLoginToken). */
   pushToKey(authKeyId: string, updates: Api.TypeUpdates): void {
-    const targets: Session[] = [];
-    for (const session of this.sessions.values()) if (session.authKey.idHex === authKeyId) targets.push(session);
-    this.deliver(targets, updates);
+    const session = this.updateSessions.get(authKeyId);
+    if (session) this.deliver([session], updates);
   }
 
-  /** Queues updates on the live connections of `sessions`, serialized (and gzipped) once. */
+  /** Queues updates on the connections of `sessions`, serialized (and gzipped) once; kept for those without one. */
   private deliver(sessions: Session[], updates: Api.TypeUpdates): void {
     let body: Buffer | undefined;
     let packed: Promise<Buffer> | undefined;
     for (const session of sessions) {
-      const outbox = session.outbox;
-      if (!outbox) continue;
       body ??= serializeObject(updates as never);
-      if (body.length < GZIP_THRESHOLD) {
+      const outbox = session.outbox;
+      if (!outbox) {
+        session.kept.keep(body);
+      } else if (body.length < GZIP_THRESHOLD) {
         outbox.send(body, KIND.notice);
       } else {
         packed ??= packLarge(body);
@@ -189,18 +204,24 @@ export class MtprotoServer {
     }
   }
 
-  /** Users with at least one live session that takes updates. */
+  /** Users with an update session the server still holds (connected, or keeping updates for its return). */
   onlineUsers(): ReadonlySet<number> {
     const online = new Set<number>();
-    for (const [userId, sessions] of this.subscribers) {
-      for (const session of sessions) {
-        if (session.outbox && updatesUserOfKey(this.world, session.authKey.idHex) === userId) {
+    for (const [userId, keys] of this.subscribers) {
+      for (const keyId of keys) {
+        if (this.updateSessions.has(keyId) && updatesUserOfKey(this.world, keyId) === userId) {
           online.add(userId);
           break;
         }
       }
     }
     return online;
+  }
+
+  /** The session that takes an auth key's updates (tests and the control API's statistics). */
+  updateSessionOf(authKeyId: string): { readonly key: string; readonly connected: boolean; readonly kept: number } | undefined {
+    const session = this.updateSessions.get(authKeyId);
+    return session && { key: session.key, connected: session.outbox !== undefined, kept: session.kept.size };
   }
 
   private accept(socket: Socket, dcId: number): void {
@@ -212,6 +233,7 @@ export class MtprotoServer {
       maxPacket: MAX_PACKET,
       dcId: () => dcId,
       sessionFor: (authKey, sessionId) => this.sessionFor(authKey, sessionId),
+      attached: (session, outbox) => this.flushKept(session, outbox),
       reportUnexpected: (err) => this.reportUnexpected(err),
       onClose: (c) => this.connections.delete(c),
     });
@@ -232,24 +254,35 @@ export class MtprotoServer {
     const session = this.sessions.get(`${authKey.idHex}:${sessionId}`);
     if (!session) return false;
     this.sessions.delete(session.key);
-    this.unsubscribe(session);
+    if (this.updateSessions.get(authKey.idHex) === session) this.updateSessions.delete(authKey.idHex);
     return true;
   }
 
-  private subscribe(session: Session, userId: number): void {
-    this.unsubscribe(session);
-    let set = this.subscribers.get(userId);
-    if (!set) this.subscribers.set(userId, (set = new Set()));
-    set.add(session);
-    session.subscribedUser = userId;
+  /** The session made a subscribing call: it becomes its auth key's update session (the previous one keeps what it kept). */
+  private activate(session: Session): void {
+    const keyId = session.authKey.idHex;
+    this.updateSessions.set(keyId, session);
+    const userId = updatesUserOfKey(this.world, keyId);
+    if (userId === undefined) return;
+    let keys = this.subscribers.get(userId);
+    if (!keys) this.subscribers.set(userId, (keys = new Set()));
+    keys.add(keyId);
   }
 
-  private unsubscribe(session: Session): void {
-    if (session.subscribedUser === undefined) return;
-    const set = this.subscribers.get(session.subscribedUser);
-    set?.delete(session);
-    if (set?.size === 0) this.subscribers.delete(session.subscribedUser);
-    session.subscribedUser = undefined;
+  private unsubscribe(userId: number, keyId: string): void {
+    const keys = this.subscribers.get(userId);
+    keys?.delete(keyId);
+    if (keys?.size === 0) this.subscribers.delete(userId);
+  }
+
+  /** A session came back on a connection: what it kept goes out first, in order (updatesTooLong past the bounds). */
+  private flushKept(session: Session, outbox: Outbox): void {
+    const kept = session.kept.take();
+    if (kept === "tooLong") return outbox.send(serializeObject(new Api.UpdatesTooLong() as never), KIND.notice);
+    for (const body of kept) {
+      if (body.length < GZIP_THRESHOLD) outbox.send(body, KIND.notice);
+      else void packLarge(body).then(outbox.reserve(KIND.notice));
+    }
   }
 
   /** Forgets sessions that have had no connection for a while. */

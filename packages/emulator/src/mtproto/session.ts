@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AuthKeyRecord } from "./auth-keys.js";
+import { KeptUpdates } from "./kept-updates.js";
 import type { Outbox } from "./outbox.js";
 import { ReceivedWindow } from "./received-window.js";
 import type { ClientInfo } from "./rpc.js";
@@ -31,8 +32,8 @@ export class Session {
   layer = 0;
   /** What initConnection said about the app. */
   client: ClientInfo | undefined;
-  /** The user this session takes updates for, once subscribed. */
-  subscribedUser: number | undefined;
+  /** Updates meant for this session while it has no connection (see kept-updates.ts). */
+  readonly kept = new KeptUpdates();
   /** The outbox of the most recent live connection carrying the session. */
   outbox: Outbox | undefined;
   /** Unix ms of the last message in either direction, to forget idle sessions. */

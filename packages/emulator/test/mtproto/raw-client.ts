@@ -534,6 +534,14 @@ export class RawClient {
     return m.body.subarray(12);
   }
 
+  /** Carries on `other`'s session (same session_id, salt, msg_id and seqno counters) on this connection. */
+  resume(other: RawClient): void {
+    this.useKey(other.authKey!, other.salt);
+    this.sessionId = other.sessionId;
+    this.lastMsgId = other.lastMsgId;
+    this.contentSent = other.contentSent;
+  }
+
   /** Pings until the server accepts the salt (taking it from bad_server_salt when needed). */
   async establishSession(): Promise<void> {
     for (;;) {
