@@ -5,7 +5,6 @@
  * and RPC calls, answered with rpc_result whenever each is ready.
  */
 import { gunzipSync } from "node:zlib";
-import { updatesUserOfKey } from "../model/dcs.js";
 import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
