@@ -9,9 +9,11 @@ import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
 import { TlReadError, TlReader } from "../tl/primitives.js";
+import { schemaForLayer } from "../tl/schema.js";
 import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
+import { announcedLayer, saveLayer, savedLayer, schemaOfSession } from "./layers.js";
 import { BAD_MSG, clientMsgIdProblem } from "./msg-id.js";
 import { KIND, type MessageKind } from "./outbox.js";
 import { MSG_STATE } from "./received-window.js";
@@ -204,8 +206,9 @@ export class Inbound {
   }
 
   private call(session: Session, m: InnerMessage): void {
-    const call = unwrapCall(parseRequest(m.body));
-    if (call.layer !== undefined) session.layer = call.layer;
+    const layer = announcedLayer(m.body) ?? savedLayer(session);
+    const call = unwrapCall(parseRequest(m.body, schemaForLayer(layer)));
+    if (call.layer !== undefined) saveLayer(session, call.layer);
     if (call.client) session.client = call.client;
     const waitFor: Promise<void>[] = [];
     for (const id of call.after) {
@@ -229,7 +232,7 @@ export class Inbound {
     try {
       if (!call.withoutUpdates) this.subscribeIfSignedIn(session);
       const value = await this.server.handle(call.query, this.context(session));
-      result = serializeResult(value);
+      result = serializeResult(value, schemaOfSession(session));
       if (!call.withoutUpdates) this.subscribeIfSignedIn(session);
     } catch (e) {
       const { code, message, unexpected } = errorFor(e);

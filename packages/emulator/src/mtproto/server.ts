@@ -13,8 +13,8 @@ import { serializeObject } from "../tl/serialize.js";
 import { type AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import { Connection } from "./connection.js";
 import { RsaServerKey } from "./crypto/rsa.js";
-import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { Inbound, type ServerContext } from "./inbound.js";
+import { LayeredBody } from "./layers.js";
 import { ServerMsgIds } from "./msg-id.js";
 import { KIND } from "./outbox.js";
 import { Session } from "./session.js";
@@ -147,20 +147,15 @@ export class MtprotoServer {
     this.deliver(targets, updates);
   }
 
-  /** Queues updates on the live connections of `sessions`, serialized (and gzipped) once. */
+  /** Queues updates on the live connections of `sessions`, serialized (and gzipped) once per client layer. */
   private deliver(sessions: Session[], updates: Api.TypeUpdates): void {
-    let body: Buffer | undefined;
-    let packed: Promise<Buffer> | undefined;
+    const layered = new LayeredBody((schema) => serializeObject(updates as never, schema));
     for (const session of sessions) {
       const outbox = session.outbox;
       if (!outbox) continue;
-      body ??= serializeObject(updates as never);
-      if (body.length < GZIP_THRESHOLD) {
-        outbox.send(body, KIND.notice);
-      } else {
-        packed ??= packLarge(body);
-        void packed.then(outbox.reserve(KIND.notice));
-      }
+      const body = layered.for(session);
+      if (Buffer.isBuffer(body)) outbox.send(body, KIND.notice);
+      else void body.then(outbox.reserve(KIND.notice));
     }
   }
 
