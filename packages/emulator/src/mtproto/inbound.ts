@@ -13,7 +13,7 @@ import { schemaForLayer } from "../tl/schema.js";
 import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
-import { announcedLayer, saveLayer, savedLayer, schemaOfSession } from "./layers.js";
+import { announcedLayer, savedLayer, saveLayer, schemaOfSession } from "./layers.js";
 import { BAD_MSG, clientMsgIdProblem } from "./msg-id.js";
 import { KIND, type MessageKind } from "./outbox.js";
 import { MSG_STATE } from "./received-window.js";

@@ -7,8 +7,8 @@
  * not know fall back to getBytes().
  */
 
-import { GRAMJS_SCHEMA, isEmptyPlaceholder, type TlSchema } from "./schema.js";
 import { TlWriter, VECTOR } from "./primitives.js";
+import { GRAMJS_SCHEMA, isEmptyPlaceholder, type TlSchema } from "./schema.js";
 
 const BOOL_TRUE = 0x997275b5;
 const BOOL_FALSE = 0xbc799737;
