@@ -7,6 +7,7 @@
  * `addPublicKey` (`@mtcute/core/utils.js`, a process-wide key index looked up by fingerprint).
  */
 import { createHash } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { addPublicKey, LogManager } from "@mtcute/core/utils.js";
 import { type ITelegramStorageProvider, MemoryStorage, TelegramClient } from "@mtcute/node";
 
@@ -22,6 +23,11 @@ export interface EmulatorAddress {
 export interface MtcuteHandle {
   tg: TelegramClient;
   log: string[];
+  /**
+   * Resolves when its updates loop runs with its state loaded. Until then mtcute dispatches
+   * nothing: without `catchUp`, what arrives during start-up is only counted into its state.
+   */
+  updatesRunning: Promise<void>;
 }
 
 /** Updates-manager lines that mean updates went missing or came out of order. */
@@ -48,8 +54,11 @@ function format(fmt: string, args: unknown[]): string {
   });
 }
 
-/** A TelegramClient for the emulator, debug log captured into `log` (never printed). */
-export function mtcuteClient(emu: EmulatorAddress, storage: ITelegramStorageProvider = new MemoryStorage()): MtcuteHandle {
+/**
+ * A TelegramClient for the emulator, debug log captured into `log` (never printed; also appended to
+ * the file $MTCUTE_LOG names, to read when a test fails).
+ */
+export function mtcuteClient(emu: EmulatorAddress, storage: ITelegramStorageProvider = new MemoryStorage(), updates: { catchUp?: boolean } = {}): MtcuteHandle {
   addPublicKey({ sha1: (data: Uint8Array) => createHash("sha1").update(data).digest() } as never, emu.rsaPublicKey);
   const dc = { id: emu.dcId, ipAddress: emu.host, port: emu.port };
   const log: string[] = [];
@@ -59,9 +68,22 @@ export function mtcuteClient(emu: EmulatorAddress, storage: ITelegramStorageProv
     storage,
     defaultDcs: { main: dc, media: dc },
     logLevel: LogManager.DEBUG,
+    updates,
   });
+  const file = process.env.MTCUTE_LOG;
+  let running!: () => void;
+  let loopStarted = false;
+  const updatesRunning = new Promise<void>((resolve) => (running = resolve));
   tg.log.mgr.handler = (_color, level, tag, fmt, args) => {
-    log.push(`${level} [${tag}] ${format(fmt, args)}`);
+    const line = `${new Date().toISOString()} ${level} [${tag}] ${format(fmt, args)}`;
+    log.push(line);
+    if (file) appendFileSync(file, `${line}\n`);
+    // "updates loop started, state available? true|false" (mtcute formats %b itself): ready at
+    // once if true, else once the state is loaded.
+    if (fmt.includes("updates loop started")) {
+      loopStarted = true;
+      if (fmt.includes("state available? true")) running();
+    } else if (loopStarted && /loaded (initial|stored) state/.test(fmt)) running();
   };
-  return { tg, log };
+  return { tg, log, updatesRunning };
 }

@@ -33,6 +33,7 @@ async function signedIn(phone: string, password?: string): Promise<MtcuteHandle>
     code: async () => (await control.loginCode(phone)).code,
     ...(password === undefined ? {} : { password }),
   });
+  await handle.updatesRunning;
   return handle;
 }
 
