@@ -185,18 +185,25 @@ function adapterFor(field: Field, gramjs: ArgConfig | undefined, schema: TlSchem
 const loaded = new Map<number, TlSchema>([[GRAMJS_LAYER, GRAMJS_SCHEMA]]);
 
 /** Layers with a schema file under schemas/, besides GramJS's. */
-const SCHEMA_FILES: Record<number, string> = { 227: "api-227.tl" };
+const SCHEMA_FILES: Record<number, string> = { 144: "api-144.tl", 227: "api-227.tl" };
 
 /** The layers served, lowest first. */
 export const SERVED_LAYERS: readonly number[] = [GRAMJS_LAYER, ...Object.keys(SCHEMA_FILES).map(Number)].sort((a, b) => a - b);
 
 /**
- * The schema a client that announced `layer` is answered in: the highest served layer not above it,
- * GramJS's for an older client (or one that announced none: 0).
+ * The layer a client that announced `layer` is answered in: GramJS's if it announced none (0), else
+ * the highest served layer not above it, or the lowest served for a client older than all of them.
  */
-export function schemaForLayer(layer: number): TlSchema {
-  let chosen = GRAMJS_LAYER;
+export function servedLayerFor(layer: number): number {
+  if (layer <= 0) return GRAMJS_LAYER;
+  let chosen = SERVED_LAYERS[0];
   for (const served of SERVED_LAYERS) if (served <= layer) chosen = served;
+  return chosen;
+}
+
+/** The schema a client that announced `layer` is answered in (see servedLayerFor). */
+export function schemaForLayer(layer: number): TlSchema {
+  const chosen = servedLayerFor(layer);
   const cached = loaded.get(chosen);
   if (cached) return cached;
   const text = readFileSync(new URL(`./schemas/${SCHEMA_FILES[chosen]}`, import.meta.url), "utf8");
