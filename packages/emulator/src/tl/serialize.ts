@@ -33,6 +33,34 @@ export function serializeObject(object: TlObject, schema: TlSchema = GRAMJS_SCHE
 
 /** Write a TL object (boxed, or bare without its constructor id) into `w`. */
 export function writeObject(w: TlWriter, object: TlObject, bare: boolean, schema: TlSchema = GRAMJS_SCHEMA): void {
+  if (schema !== GRAMJS_SCHEMA) return writeInLayer(w, object, bare, schema);
+  // GramJS's own layer, the hot path: no field needs adapting.
+  const layout = GRAMJS_SCHEMA.byGramjsId.get(object.CONSTRUCTOR_ID >>> 0);
+  if (!layout) return writeUnknown(w, object, bare, schema);
+  if (!bare) w.uint(layout.id);
+  for (const field of layout.fields) {
+    const { arg } = field;
+    const value = object[field.name];
+    if (arg.isFlag && (absent(value, arg) || arg.type === "true")) continue;
+    if (arg.flagIndicator) {
+      let flags = 0;
+      for (const f of field.flagged!) {
+        if (!absent(object[f.name], f.arg)) flags |= 1 << f.arg.flagIndex;
+      }
+      w.uint(flags);
+    } else if (arg.isVector) {
+      const items = value as unknown[];
+      if (arg.useVectorId) w.uint(VECTOR);
+      w.int(items.length);
+      for (const item of items) writeValue(w, item, arg.type!, false, schema);
+    } else {
+      writeValue(w, value, arg.type!, field.bare, schema);
+    }
+  }
+}
+
+/** Another layer: the same walk, each field's value adapted to what the layer's field takes. */
+function writeInLayer(w: TlWriter, object: TlObject, bare: boolean, schema: TlSchema): void {
   const layout = schema.byGramjsId.get(object.CONSTRUCTOR_ID >>> 0);
   if (!layout) return writeUnknown(w, object, bare, schema);
   if (!bare) w.uint(layout.id);
