@@ -1,8 +1,10 @@
 /**
  * The API layers the emulator serves, each as a table of constructor layouts keyed by GramJS's
  * (layer 198) constructor id: the model builds GramJS objects once, and each is written in the layout
- * of the client's layer. Layer 198 is GramJS's own schema; a newer layer is read from its TL text in
- * schemas/ (see scripts/tl-schema-from-mtcute.ts), and its constructors are matched to GramJS's by name.
+ * of the client's layer. Layer 198 is GramJS's own schema; another layer is read from its TL text in
+ * schemas/ (227 from mtcute's, see scripts/tl-schema-from-mtcute.ts; 144 from Telethon 1.25's classes and
+ * GramJS releases of layers 145 and 143, see scripts/tl-schema-144.ts), and its constructors are matched
+ * to GramJS's by name.
  *
  * A layer is the client's choice: "invokeWithLayer … the present layer will be saved with all other
  * parameters of the client and any future requests will be using this saved value", and those
