@@ -29,6 +29,8 @@ export interface AuthKeyRecord {
   readonly initialSalt?: { salt: bigint; until: number };
   /** The current window's salt, cached. */
   saltCache?: { window: number; salt: bigint };
+  /** The API layer the key's client last announced with invokeWithLayer (layers.ts). */
+  layer?: number;
 }
 
 /** auth_key_id (8 wire bytes) of a key. */

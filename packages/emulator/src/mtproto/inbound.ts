@@ -9,9 +9,11 @@ import { RpcError } from "../model/errors.js";
 import type { World } from "../model/world.js";
 import type { CallContext } from "../rpc/context.js";
 import { TlReadError, TlReader } from "../tl/primitives.js";
+import { schemaForLayer } from "../tl/schema.js";
 import type { AuthKeyRecord, AuthKeyStore } from "./auth-keys.js";
 import type { DecryptedMessage } from "./crypto/message.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
+import { announcedLayer, savedLayer, saveLayer, schemaOfSession } from "./layers.js";
 import { BAD_MSG, clientMsgIdProblem } from "./msg-id.js";
 import { KIND, type MessageKind } from "./outbox.js";
 import { MSG_STATE } from "./received-window.js";
@@ -27,8 +29,18 @@ const MAX_CONTAINER_MESSAGES = 1024;
 /** Most ids in msgs_ack, msgs_state_req and msg_resend_req. */
 const MAX_IDS = 8192;
 
-/** Service messages whose seqno parity clients do not agree on; it is not checked. */
+/**
+ * Service messages whose seqno parity clients do not agree on; it is not checked.
+ *
+ * msgs_ack is among them. core.telegram.org/mtproto/description ("Content-related Message") says
+ * acknowledgments are not content-related, so by the letter they carry an even seqno, and
+ * /mtproto/service_messages_about_messages lists code 34 for an even seqno expected but odd received.
+ * Telegram does not enforce it for acks: mtcute (packages/core/src/network/session-connection.ts)
+ * writes its msgs_ack with the default content-related seqno (odd) through `writeMessage`, and works
+ * against Telegram's servers. Refusing it would be stricter than Telegram (issue 12).
+ */
 const SERVICE_IDS = new Set<number>([
+  ID.msgsAck,
   ID.ping,
   ID.pingDelayDisconnect,
   ID.getFutureSalts,
@@ -194,8 +206,9 @@ export class Inbound {
   }
 
   private call(session: Session, m: InnerMessage): void {
-    const call = unwrapCall(parseRequest(m.body));
-    if (call.layer !== undefined) session.layer = call.layer;
+    const layer = announcedLayer(m.body) ?? savedLayer(session);
+    const call = unwrapCall(parseRequest(m.body, schemaForLayer(layer)));
+    if (call.layer !== undefined) saveLayer(session, call.layer);
     if (call.client) session.client = call.client;
     const waitFor: Promise<void>[] = [];
     for (const id of call.after) {
@@ -225,7 +238,7 @@ export class Inbound {
       const subscribes = !call.withoutUpdates && !isFileQuery(call.query);
       if (subscribes) this.server.activate(session);
       const value = await this.server.handle(call.query, this.context(session));
-      result = serializeResult(value);
+      result = serializeResult(value, schemaOfSession(session));
       if (subscribes) this.server.activate(session);
     } catch (e) {
       const { code, message, unexpected } = errorFor(e);
@@ -262,13 +275,13 @@ export class Inbound {
 
 /**
  * Whether a client message must carry an odd seqno (true), an even one (false), or may carry
- * either (undefined): API calls are content-related, acks and containers are not, and the
- * remaining service messages are left unchecked.
+ * either (undefined): API calls are content-related, containers are not, and the service
+ * messages of SERVICE_IDS (acks included) are left unchecked.
  */
 function contentRelatedOf(body: Buffer): boolean | undefined {
   if (body.length < 4) return undefined;
   const id = body.readUInt32LE(0);
-  if (id === ID.msgsAck || id === ID.msgContainer) return false;
+  if (id === ID.msgContainer) return false;
   return SERVICE_IDS.has(id) ? undefined : true;
 }
 

@@ -8,6 +8,8 @@ import { TypeNotFoundError } from "telegram/errors/index.js";
 import { BinaryReader } from "telegram/extensions/index.js";
 import { RpcError } from "../model/errors.js";
 import { TlWriter, VECTOR } from "../tl/primitives.js";
+import { readObject, UnknownConstructorError } from "../tl/read.js";
+import { GRAMJS_SCHEMA, type TlSchema } from "../tl/schema.js";
 import { isTlObject, serializeObject, writeObject } from "../tl/serialize.js";
 import { ID } from "./tl-ids.js";
 
@@ -56,16 +58,22 @@ export interface ClientInfo {
   langCode: string;
 }
 
-/** Parses an API request; throws RpcError (400) for unknown constructors, malformed bodies or non-requests. */
-export function parseRequest(body: Buffer): TlRequest {
+/**
+ * Parses an API request in the client's layer (GramJS's own classes read GramJS's layer; another
+ * layer is read by its schema into the same classes); throws RpcError (400) for unknown
+ * constructors, malformed bodies or non-requests.
+ */
+export function parseRequest(body: Buffer, schema: TlSchema = GRAMJS_SCHEMA): TlRequest {
   const reader = new RequestReader(body);
   let obj: unknown;
   try {
-    obj = reader.tgReadObject();
+    obj = schema === GRAMJS_SCHEMA ? reader.tgReadObject() : readObject(reader, schema);
   } catch (e) {
     if (e instanceof RpcError) throw e;
-    if (e instanceof TypeNotFoundError) {
-      throw new RpcError(400, `INPUT_CONSTRUCTOR_INVALID_${(e.invalidConstructorId >>> 0).toString(16).padStart(8, "0")}`);
+    const unknownId = e instanceof TypeNotFoundError ? e.invalidConstructorId : e instanceof UnknownConstructorError ? e.constructorId : undefined;
+    if (unknownId !== undefined) {
+      if (CORE_CONSTRUCTORS.has(unknownId >>> 0)) throw new RpcError(400, "INPUT_FETCH_FAIL");
+      throw new RpcError(400, `INPUT_CONSTRUCTOR_INVALID_${(unknownId >>> 0).toString(16).padStart(8, "0")}`);
     }
     throw new RpcError(400, "INPUT_FETCH_FAIL");
   }
@@ -113,22 +121,22 @@ export function unwrapCall(request: TlRequest): UnwrappedCall {
   }
 }
 
-/** Serializes a handler's result: a TL object, true/false (Bool), or an array (Vector). */
-export function serializeResult(value: unknown): Buffer {
+/** Serializes a handler's result in the client's layer: a TL object, true/false (Bool), or an array (Vector). */
+export function serializeResult(value: unknown, schema: TlSchema = GRAMJS_SCHEMA): Buffer {
   if (value === true || value === false) return new TlWriter(4).uint(value ? ID.boolTrue : ID.boolFalse).finish();
   if (Array.isArray(value)) {
     const w = new TlWriter(8 + value.length * 8).uint(VECTOR).int(value.length);
-    for (const item of value) writeVectorItem(w, item);
+    for (const item of value) writeVectorItem(w, item, schema);
     return w.finish();
   }
-  if (isTlObject(value)) return serializeObject(value);
+  if (isTlObject(value)) return serializeObject(value, schema);
   throw new TypeError(`cannot serialize a handler result of type ${describe(value)}`);
 }
 
-function writeVectorItem(w: TlWriter, item: unknown): void {
+function writeVectorItem(w: TlWriter, item: unknown, schema: TlSchema): void {
   if (typeof item === "number") w.int(item);
   else if (typeof item === "bigint") w.long(item);
-  else if (isTlObject(item)) writeObject(w, item, false);
+  else if (isTlObject(item)) writeObject(w, item, false, schema);
   else if (isBigInteger(item)) w.long(BigInt(item.toString()));
   else throw new TypeError(`cannot serialize a vector item of type ${describe(item)}`);
 }

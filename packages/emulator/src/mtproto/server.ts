@@ -25,6 +25,7 @@ import { Connection } from "./connection.js";
 import { RsaServerKey } from "./crypto/rsa.js";
 import { GZIP_THRESHOLD, packLarge } from "./gzip.js";
 import { Inbound, type ServerContext } from "./inbound.js";
+import { LayeredBody, schemaOfSession } from "./layers.js";
 import { ServerMsgIds } from "./msg-id.js";
 import type { Outbox } from "./outbox.js";
 import { KIND } from "./outbox.js";
@@ -186,21 +187,18 @@ export class MtprotoServer {
     if (session) this.deliver([session], updates);
   }
 
-  /** Queues updates on the connections of `sessions`, serialized (and gzipped) once; kept for those without one. */
+  /** Queues updates on the connections of `sessions`, serialized (and gzipped) once per client layer; kept for those without one. */
   private deliver(sessions: Session[], updates: Api.TypeUpdates): void {
-    let body: Buffer | undefined;
-    let packed: Promise<Buffer> | undefined;
+    const layered = new LayeredBody((schema) => serializeObject(updates as never, schema));
     for (const session of sessions) {
-      body ??= serializeObject(updates as never);
       const outbox = session.outbox;
       if (!outbox) {
-        session.kept.keep(body);
-      } else if (body.length < GZIP_THRESHOLD) {
-        outbox.send(body, KIND.notice);
-      } else {
-        packed ??= packLarge(body);
-        void packed.then(outbox.reserve(KIND.notice));
+        session.kept.keep(layered.plain(session));
+        continue;
       }
+      const body = layered.for(session);
+      if (Buffer.isBuffer(body)) outbox.send(body, KIND.notice);
+      else void body.then(outbox.reserve(KIND.notice));
     }
   }
 
@@ -278,7 +276,7 @@ export class MtprotoServer {
   /** A session came back on a connection: what it kept goes out first, in order (updatesTooLong past the bounds). */
   private flushKept(session: Session, outbox: Outbox): void {
     const kept = session.kept.take();
-    if (kept === "tooLong") return outbox.send(serializeObject(new Api.UpdatesTooLong() as never), KIND.notice);
+    if (kept === "tooLong") return outbox.send(serializeObject(new Api.UpdatesTooLong() as never, schemaOfSession(session)), KIND.notice);
     for (const body of kept) {
       if (body.length < GZIP_THRESHOLD) outbox.send(body, KIND.notice);
       else void packLarge(body).then(outbox.reserve(KIND.notice));
