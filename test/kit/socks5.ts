@@ -66,7 +66,7 @@ export async function startSocks5Proxy(auth?: { user: string; password: string }
     await once(upstream, "connect");
     relayed.push({ user, host, port });
     client.write(reply(0));
-    read.rest().forEach((chunk) => upstream.write(chunk));
+    for (const chunk of read.rest()) upstream.write(chunk);
     client.pipe(upstream).on("close", () => client.destroy());
     upstream.pipe(client);
     upstream.on("close", () => client.destroy());
