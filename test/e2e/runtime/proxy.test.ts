@@ -2,7 +2,8 @@
  * TELEGRAM_PROXY end to end: a SOCKS5 proxy with a user name and password, started by the test on
  * 127.0.0.1 in front of the emulator; `npm run login` and a message round trip go through it (the
  * proxy relays every connection, to the emulator's port through the custom-server override); a wrong
- * password and a malformed TELEGRAM_PROXY are one line and exit 2, without the password.
+ * password and a malformed TELEGRAM_PROXY are one line and exit 2, without the password. Then an MTProxy
+ * front (test/kit/mtproxy.ts) with a secret: a command's round trip through it.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,8 +13,9 @@ import type { Env } from "../../../src/config.js";
 import ping from "../../../src/plugins/ping.js";
 import { SessionStore } from "../../../src/telegram/sessionStore.js";
 import { runCli } from "../../kit/cli.js";
+import { startMtProxy } from "../../kit/mtproxy.js";
 import { type Socks5Proxy, startSocks5Proxy } from "../../kit/socks5.js";
-import { handled, latest, preSharedSession, startWorld, type World, workingDir } from "../../kit/world.js";
+import { handled, latest, preSharedSession, signedInStore, startWorld, type World, workingDir } from "../../kit/world.js";
 
 const PASSWORD = "hunter2-proxy";
 let world: World;
@@ -81,5 +83,28 @@ describe("through a SOCKS5 proxy", () => {
     expect(start.code).toBe(2);
     expect(proxy.relayed.length).toBe(relayedBefore);
     expect(await calls()).toBe(before);
+  });
+});
+
+describe("through an MTProxy", () => {
+  it("handles and answers a command over the MTProxy's obfuscated transport keyed with its secret", async () => {
+    const secret = "dd0123456789abcdef0123456789abcdef";
+    const front = await startMtProxy(secret, world.emu.port);
+    const owner = await world.control.createUser({ firstName: "Mt" });
+    const store = await signedInStore(world, owner.id);
+    const config = world.config({ LOG_LEVEL: "silent", TELEGRAM_PROXY: `mtproxy://${secret}@127.0.0.1:${front.port}` });
+    const runtime = await startUserbot({ config, store, sessionName: "default", plugins: [ping] });
+    try {
+      const saved = { type: "user" as const, id: owner.id };
+      const done = handled(runtime, (message) => message.text === ".ping" && message.out);
+      await world.control.sendMessage(owner.id, saved, ".ping");
+      await done;
+      expect((await latest(world, saved, owner.id)).text).toMatch(/^Pong! \d+ ms$/);
+      expect(front.relayed.length).toBeGreaterThanOrEqual(1);
+      expect(front.rejected).toBe(0);
+    } finally {
+      await runtime.stop();
+      await front.close();
+    }
   });
 });
