@@ -151,6 +151,24 @@ describe("npm start -- --session a --session b", () => {
     expect(ended.stderr.trimEnd().split("\n").at(-1)).toBe("Stopped; set aside while the others ran: gone (see the line logged for each).");
   });
 
+  it("stops every account gracefully on SIGINT and exits 0", async () => {
+    const [one, two] = [await world.control.createUser({ firstName: "One" }), await world.control.createUser({ firstName: "Two" })];
+    const cwd = workingDir(world, await preSharedSession(world.emu, one.id));
+    const sessions = new SessionStore(join(cwd, "sessions"));
+    sessions.save("two", await preSharedSession(world.emu, two.id));
+    const start = startCli("start", [], { cwd, env: world.env({ LOG_FORMAT: "json", SESSIONS: "default, two" }) });
+    await start.line(/"msg":"ready".*"sessionName":"two"|"sessionName":"two".*"msg":"ready"/);
+    await start.line(/"msg":"ready".*"sessionName":"default"|"sessionName":"default".*"msg":"ready"/);
+    start.child.kill("SIGINT");
+    const ended = await start.finished;
+    expect(ended.code).toBe(0);
+    const stopped = ended.stderr
+      .split("\n")
+      .filter((line) => line.includes('"msg":"stopped"'))
+      .map((line) => (JSON.parse(line) as { sessionName: string }).sessionName);
+    expect(stopped.sort()).toEqual(["default", "two"]);
+  });
+
   it("exits 2 when every account is set aside, and refuses a session named twice", async () => {
     const person = await world.control.createUser({ firstName: "Both" });
     const cwd = workingDir(world, await preSharedSession(world.emu, person.id));
