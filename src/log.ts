@@ -20,6 +20,9 @@ export const REDACTED = "[REDACTED]";
 /** Secret values shorter than this are redacted by key only (masking them everywhere would garble output). */
 export const MIN_SECRET_LENGTH = 4;
 
+/** The user-info part of a URL (socks5://user:pass@host, mtproxy://SECRET@host): credentials, wherever a URL is written. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+
 /** Secret strings (api_hash, session string, bot token...) masked wherever they appear in log output. */
 export class SecretRegistry {
   private readonly values = new Set<string>();
@@ -36,9 +39,10 @@ export class SecretRegistry {
     this.pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join("|"), "g");
   }
 
-  /** Returns the text with every registered secret replaced by REDACTED. */
+  /** Returns the text with every registered secret, and the credentials of any URL (user:pass@), replaced by REDACTED. */
   mask(text: string): string {
-    return this.pattern === undefined ? text : text.replace(this.pattern, REDACTED);
+    const masked = this.pattern === undefined ? text : text.replace(this.pattern, REDACTED);
+    return masked.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   }
 }
 
@@ -46,12 +50,13 @@ export class SecretRegistry {
 export const secrets = new SecretRegistry();
 
 const SECRET_KEY_PARTS = ["password", "passwd", "secret", "token", "apihash", "authkey", "phonecode", "sessionstring"];
-const SECRET_KEYS = new Set(["session", "code", "hash", "pin", "otp"]);
+const SECRET_KEYS = new Set(["session", "code", "hash", "pin", "otp", "proxy"]);
 const ERROR_CODE = /^[A-Z][A-Z0-9_]+$/;
 
 /**
  * True when a field of this name and value must be hidden: names containing password, secret, token, apihash,
- * authkey, phonecode or sessionstring, and the names session, code, hash, pin, otp. A numeric `code` (an RPC
+ * authkey, phonecode or sessionstring, and the names session, code, hash, pin, otp and proxy (GramJS's proxy
+ * option and the SOCKS client's errors carry its user name and password there). A numeric `code` (an RPC
  * error code such as 420) or an error constant (ECONNREFUSED) is kept.
  */
 export function isSecretKey(key: string, value: unknown): boolean {

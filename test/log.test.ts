@@ -100,8 +100,21 @@ describe("logger redaction", () => {
     expect(redactText(`token ${TOKEN}`, registry())).toBe(`token ${REDACTED}`);
   });
 
+  it("masks the credentials of any URL, and proxy fields whole (the SOCKS client's errors carry its user and password)", () => {
+    const { log, lines } = captureLog({ secrets: new SecretRegistry() });
+    log.warn({ via: "socks5://al:hunter22@127.0.0.1:1080", mt: "mtproxy://0123456789abcdef0123456789abcdef@h:443" }, "through tg://x@y");
+    const refused = Object.assign(new Error("Socks5 Authentication failed"), { options: { proxy: { host: "h", userId: "al", password: "hunter22" } } });
+    log.error({ err: refused }, "refused");
+    const output = lines.join("");
+    expect(output).not.toMatch(/hunter22|0123456789abcdef|"al"/);
+    expect(output).toContain(`socks5://${REDACTED}@127.0.0.1:1080`);
+    expect(output).toContain(`mtproxy://${REDACTED}@h:443`);
+    expect(output).toContain(`"proxy":"${REDACTED}"`);
+    expect(redactText("see http://127.0.0.1:9464/metrics and a@b.c")).toBe("see http://127.0.0.1:9464/metrics and a@b.c");
+  });
+
   it("classifies keys", () => {
-    for (const key of ["apiHash", "api_hash", "TELEGRAM_BOT_TOKEN", "session", "sessionString", "password", "authKey", "phoneCodeHash", "secret"]) {
+    for (const key of ["apiHash", "api_hash", "TELEGRAM_BOT_TOKEN", "session", "sessionString", "password", "authKey", "phoneCodeHash", "secret", "proxy"]) {
       expect(isSecretKey(key, "x"), key).toBe(true);
     }
     for (const key of ["sessionName", "chat", "handler", "apiId", "username"]) {

@@ -8,6 +8,7 @@
 import { accessExtension } from "../access/runtime.js";
 import { bridgeExtension } from "../bridge/extension.js";
 import { conversationsExtension } from "../conversations/runtime.js";
+import type { MetricsHub } from "../metrics/hub.js";
 import { watchUserbot } from "../metrics/watch.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
 import { openDatabase, sessionDatabasePath } from "../store/database.js";
@@ -22,12 +23,14 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
   readonly sessionName: string;
   /** Serve the session's scripts on this local socket (sessions/NAME.sock; npm start, not the demo). */
   readonly socketPath?: string;
+  /** The process's metrics server when it runs several accounts (default: one of this account's own). */
+  readonly metricsHub?: MetricsHub;
 }
 
 /** Starts the runtime as `npm start` runs it. */
-export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
+export async function startUserbot({ metricsHub: _hub, ...options }: UserbotOptions): Promise<Runtime> {
   const db = openDatabase(sessionDatabasePath(options.store.dir, options.sessionName));
-  const watch = watchUserbot(options.config.metrics, { sessionsDir: options.store.dir, sessionName: options.sessionName });
+  const watch = watchUserbot(options.config.metrics, { sessionsDir: options.store.dir, sessionName: options.sessionName }, _hub);
   const bridge =
     options.socketPath === undefined
       ? undefined

@@ -7,6 +7,7 @@
  */
 import { readEnv, variable } from "../config.js";
 import type { HealthBody } from "../metrics/health.js";
+import type { AccountsHealthBody } from "../metrics/hub.js";
 import { instanceFilePath, localUrl, readInstanceFile } from "../metrics/instanceFile.js";
 import { botIdOf } from "../telegram/botToken.js";
 import { SessionStore } from "../telegram/sessionStore.js";
@@ -75,6 +76,15 @@ runMain(async () => {
   } catch (error) {
     const reason = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : String(error);
     fail(`No answer from ${base}/healthz (${reason}): is \`npm start\` of session "${session}" running with METRICS_PORT set?`, NOT_RUNNING_EXIT_CODE);
+  }
+  // With several accounts in the process, /healthz lists each: report this session's.
+  const several = body as Partial<AccountsHealthBody>;
+  if (Array.isArray(several.accounts)) {
+    const mine = several.accounts.find((account) => account.session === session);
+    const aside = several.setAside?.find((account) => account.session === session);
+    if (mine === undefined) fail(aside?.reason ?? `Session "${session}" is not among the accounts running at ${base}.`, NOT_RUNNING_EXIT_CODE);
+    body = mine;
+    status = mine.state === "ready" ? 200 : 503;
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(body)}\n`);
   else {

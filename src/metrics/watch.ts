@@ -2,18 +2,18 @@
  * Watching a running userbot, plugged into the runtime as an extension: a status log line every
  * STATUS_LOG_INTERVAL seconds (handled since the last, queued, lag) and, with METRICS_PORT set, the
  * /healthz and /metrics server (prom-client loaded only then), the instance file for `npm run status`,
- * and the hooks feeding the metrics. Without METRICS_PORT, a handled message costs one assignment.
+ * and the hooks feeding the metrics. Without METRICS_PORT, a handled message costs one assignment. The
+ * server is the process's hub, shared by the accounts of one process.
  */
-import { UserError } from "../errors.js";
 import type { ExtendFunction, RuntimeExtension } from "../runtime/extension.js";
 import type { Runtime } from "../runtime/index.js";
 import { observeCalls } from "../telegram/callTiming.js";
 import type { MetricsConfig } from "./config.js";
 import { healthOf } from "./health.js";
-import { instanceFilePath, localUrl, removeInstanceFile, writeInstanceFile } from "./instanceFile.js";
+import { createMetricsHub, type MetricsHub } from "./hub.js";
+import { instanceFilePath, removeInstanceFile, writeInstanceFile } from "./instanceFile.js";
 import { LagTracker } from "./lag.js";
 import type { UserbotMetrics } from "./prometheus.js";
-import { type MetricsServer, startMetricsServer } from "./server.js";
 
 /** Where the instance runs: its session's name and folder. */
 export interface WatchPlace {
@@ -27,8 +27,8 @@ export interface Watch {
   attach(runtime: Runtime): void;
 }
 
-/** Builds the watch of a runtime about to start. */
-export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
+/** Builds the watch of a runtime about to start; `hub` is the process's metrics server (default: one of its own). */
+export function watchUserbot(config: MetricsConfig, place: WatchPlace, hub: MetricsHub = createMetricsHub(config, { several: false })): Watch {
   const started = performance.now();
   const lag = new LagTracker();
   let runtime: Runtime | undefined;
@@ -55,8 +55,9 @@ export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
       },
     };
     if (config.port === undefined) return extension;
-    const { createUserbotMetrics } = await import("./prometheus.js");
-    const created = createUserbotMetrics({
+    const joined = await hub.join(place.sessionName, health);
+    closers.push(() => joined.leave());
+    const created = joined.registry.account(place.sessionName, {
       queued: () => runtime?.stats().queued ?? 0,
       running: () => runtime?.stats().running ?? 0,
       lagSeconds: () => lag.seconds(pending()),
@@ -64,22 +65,12 @@ export function watchUserbot(config: MetricsConfig, place: WatchPlace): Watch {
       caughtUp: () => runtime?.health().caughtUp ?? false,
     });
     metrics = created;
-    let server: MetricsServer;
-    try {
-      server = await startMetricsServer(config.host, config.port, {
-        health,
-        metrics: async () => ({ contentType: created.registry.contentType, text: await created.registry.metrics() }),
-      });
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? String(error);
-      throw new UserError(`METRICS_PORT ${config.port} on METRICS_HOST ${config.host} cannot be used (${code}): choose another port or host`);
-    }
-    closers.push(() => server.close());
+    closers.push(() => created.release());
     closers.push(observeCalls(services.client, created.call));
     const file = instanceFilePath(place.sessionsDir, place.sessionName);
-    writeInstanceFile(file, { pid: process.pid, url: localUrl(server.host, server.port), startedAt: new Date().toISOString() });
+    writeInstanceFile(file, { pid: process.pid, url: joined.url, startedAt: new Date().toISOString() });
     closers.push(() => removeInstanceFile(file));
-    services.log.info({ url: localUrl(server.host, server.port) }, "metrics: /healthz and /metrics listening");
+    services.log.info({ url: joined.url }, "metrics: /healthz and /metrics listening");
     let lost = false;
     return {
       ...extension,

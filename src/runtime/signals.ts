@@ -1,12 +1,18 @@
 import type { Runtime } from "./index.js";
 
+/** What a signal stops: a runtime, or the accounts of one process together. */
+export interface Stoppable {
+  readonly log: Runtime["log"];
+  stop(): Promise<unknown>;
+}
+
 /** Exit code after SIGINT / SIGTERM cut a start or a graceful stop short. */
 export const INTERRUPTED_EXIT_CODE = 130;
 
 /** SIGINT / SIGTERM handling of a command running the runtime. */
 export interface SignalHandling {
-  /** From now on a signal stops this runtime gracefully. */
-  attach(runtime: Runtime): void;
+  /** From now on a signal stops this runtime (or group of runtimes) gracefully. */
+  attach(runtime: Stoppable): void;
   /** Removes the handlers. */
   dispose(): void;
 }
@@ -16,7 +22,7 @@ export interface SignalHandling {
  * nothing runs yet. After it, the first signal stops the runtime gracefully and a second exits at once.
  */
 export function handleSignals(exit: (code: number) => void = (code) => process.exit(code)): SignalHandling {
-  let runtime: Runtime | undefined;
+  let runtime: Stoppable | undefined;
   let received = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     received += 1;

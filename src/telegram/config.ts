@@ -1,9 +1,11 @@
 /**
  * The account's connection settings from the environment: TELEGRAM_API_ID / TELEGRAM_API_HASH,
  * TELEGRAM_BOT_TOKEN, TELEGRAM_SESSION, TELEGRAM_SERVER / TELEGRAM_SERVER_KEY (a custom server such as
- * the emulator), the outgoing rate limits (RATE_*) and the flood-wait policy (FLOOD_*).
+ * the emulator), TELEGRAM_PROXY (a SOCKS5, SOCKS4 or MTProto proxy), the outgoing rate limits (RATE_*) and
+ * the flood-wait policy (FLOOD_*).
  */
 import { type Env, optionalInteger, optionalNumber, type Problems, variable } from "../config.js";
+import { type ProxyConfig, parseProxy, proxySecrets } from "./proxy.js";
 import type { RateLimits } from "./rateLimiter.js";
 import { isValidSessionName, SESSION_NAME_RULE } from "./sessionStore.js";
 
@@ -27,6 +29,8 @@ export interface TelegramConfig {
   readonly sessionName: string;
   /** Set only when TELEGRAM_SERVER and TELEGRAM_SERVER_KEY are; Telegram itself otherwise. */
   readonly server?: ServerConfig;
+  /** Set only when TELEGRAM_PROXY is: the proxy every connection goes through. */
+  readonly proxy?: ProxyConfig;
   readonly rateLimits: RateLimits;
   readonly flood: { readonly maxSleepSeconds: number; readonly maxRetries: number };
 }
@@ -39,6 +43,9 @@ export function parseTelegramConfig(env: Env, problems: Problems, readFile: (pat
   const sessionName = variable(env, "TELEGRAM_SESSION") ?? "default";
   if (!isValidSessionName(sessionName)) problems.push(["TELEGRAM_SESSION", `TELEGRAM_SESSION must be ${SESSION_NAME_RULE}, e.g. default or work`]);
   const server = parseServer(variable(env, "TELEGRAM_SERVER"), variable(env, "TELEGRAM_SERVER_KEY"), readFile, problems);
+  const proxyText = variable(env, "TELEGRAM_PROXY");
+  const proxy = proxyText === undefined ? undefined : parseProxy(proxyText);
+  if (typeof proxy === "string") problems.push(["TELEGRAM_PROXY", proxy]);
   return {
     apiId: apiId ?? 0,
     apiHash: apiHash ?? "",
@@ -46,6 +53,7 @@ export function parseTelegramConfig(env: Env, problems: Problems, readFile: (pat
     botToken,
     sessionName,
     server,
+    ...(typeof proxy === "object" && { proxy }),
     rateLimits: {
       globalPerSecond: optionalNumber(env, "RATE_GLOBAL_PER_SECOND", 30, problems),
       chatPerSecond: optionalNumber(env, "RATE_CHAT_PER_SECOND", 1, problems),
@@ -58,10 +66,10 @@ export function parseTelegramConfig(env: Env, problems: Problems, readFile: (pat
   };
 }
 
-/** Secret values of the settings, to register with the logger's SecretRegistry (api_hash, bot token and its key part). */
-export function configSecrets(config: Pick<TelegramConfig, "apiHash" | "botToken">): string[] {
+/** Secret values of the settings, to register with the logger's SecretRegistry (api_hash, bot token and its key part, the proxy's credentials). */
+export function configSecrets(config: Pick<TelegramConfig, "apiHash" | "botToken" | "proxy">): string[] {
   const token = config.botToken;
-  return [config.apiHash, ...(token === undefined ? [] : [token, token.slice(token.indexOf(":") + 1)])];
+  return [config.apiHash, ...(token === undefined ? [] : [token, token.slice(token.indexOf(":") + 1)]), ...proxySecrets(config.proxy)];
 }
 
 function parseApiId(value: string | undefined, problems: Problems): number | undefined {

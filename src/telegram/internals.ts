@@ -324,6 +324,16 @@ export function guardContainersOnConnect(client: TelegramClient): void {
   };
 }
 
+/**
+ * Ends the attempts of the connect() under way (GramJS 2.26 tries `connectionRetries` times, here without
+ * end): its loop stops after the current attempt and connect() resolves false. For a failure no retry can
+ * fix, such as a proxy refusing its credentials.
+ */
+export function stopConnectRetries(client: TelegramClient): void {
+  const sender = (client as unknown as { _sender?: { _retries: number } })._sender;
+  if (sender !== undefined) sender._retries = 0;
+}
+
 /** A BinaryReader that reads 64-bit integers straight from the buffer, skipping GramJS's hex-string round trip. */
 class LongReader extends BinaryReader {
   override readLargeInt(bits: number, signed = true): bigInt.BigInteger {

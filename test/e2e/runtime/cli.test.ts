@@ -161,7 +161,7 @@ describe("bad input", () => {
   it("answers unknown flags with the usage", async () => {
     const start = await runCli("start", ["--verbose"], { cwd: workdir(), env: env() });
     expect(start.code).toBe(2);
-    expect(start.stderr.trimEnd()).toBe("Unknown option '--verbose'\nusage: npm start [-- --session NAME]");
+    expect(start.stderr.trimEnd()).toBe("Unknown option '--verbose'\nusage: npm start [-- --session NAME [--session NAME2 ...]]");
     const login = await runCli("login", ["--qr", "--bot"], { cwd: workdir(), env: env() });
     expect(login.stderr.trimEnd()).toBe(
       "--qr and --bot cannot be combined: a bot logs in with its token.\nusage: npm run login [-- --session NAME] [--qr | --bot | --import-session | --export-session [--format gramjs|telethon]]",
