@@ -34,13 +34,13 @@ describe("createUser", () => {
     expect(createUser(world, { firstName: "B" }).phone).toBe("9996620002");
   });
 
-  it("creates 200,000 users without passwords in well under a second", () => {
+  it("creates 200,000 users without passwords, each with its own generated phone", () => {
+    // How fast seeding is, is measured by `npm run bench -- emulator-seed`; a test
+    // asserts only what it does.
     const world = new World();
-    const started = performance.now();
     for (let i = 0; i < 200_000; i++) createUser(world, { firstName: `U${i}`, lastName: "Seed" });
-    // About 0.3 s on an idle machine; the margin absorbs test files running side by side.
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(world.users.size).toBe(200_000);
+    expect(new Set([...world.users.values()].map((user) => user.phone)).size).toBe(200_000);
   });
 });
 
