@@ -60,6 +60,7 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
     action: content.action,
     media: content.media,
     groupedId: content.groupedId,
+    fwdFrom: content.fwdFrom,
   });
   publishChannelMessage(world, chat, record, Api.UpdateNewChannelMessage, date, fromId, opts);
   return record;

@@ -134,6 +134,8 @@ export interface MessageRecord {
   mentioned?: boolean;
   /** The album it belongs to: the messages of one album share it (core.telegram.org/constructor/message, grouped_id). */
   groupedId?: bigint;
+  /** Where a forwarded message came from (core.telegram.org/constructor/messageFwdHeader); absent on copies (drop_author). */
+  fwdFrom?: Api.MessageFwdHeader;
   /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */
   announcement?: Api.UpdateNewMessage;
 }
@@ -149,6 +151,8 @@ export interface MessageContent {
   media?: StoredMedia;
   /** The album it belongs to (messages.sendMultiMedia gives its items one grouped_id). */
   groupedId?: bigint;
+  /** The forward header of a forwarded message (messages.forwardMessages without drop_author). */
+  fwdFrom?: Api.MessageFwdHeader;
 }
 
 /** One pts step in a box: what getDifference / getChannelDifference replays. */
