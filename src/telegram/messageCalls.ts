@@ -67,8 +67,8 @@ export class MessageCalls {
     const peer = await this.inputPeer(toChatId);
     const randomId = generateRandomLong();
     const replyTo = options.replyTo === undefined ? undefined : new Api.InputReplyToMessage({ replyToMsgId: options.replyTo });
-    const common = { peer, message: original.message ?? "", entities: original.entities, randomId, replyTo };
-    const media = original.media;
+    const common = { peer, message: original.message ?? "", entities: original.entities ?? undefined, randomId, replyTo };
+    const media = original.media ?? undefined; // GramJS reads an absent field as null
     const result =
       media === undefined || media instanceof Api.MessageMediaEmpty || media instanceof Api.MessageMediaWebPage
         ? await this.client.invoke(new Api.messages.SendMessage({ ...common, noWebpage: media instanceof Api.MessageMediaWebPage ? undefined : true }))
