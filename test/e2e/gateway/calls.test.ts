@@ -5,6 +5,7 @@
  * history walks 10,000 messages once each, in order, both ways, within id bounds; deletions and marking
  * read work; each refusal carries Telegram's error name.
  */
+import bigInt from "big-integer";
 import { Api } from "telegram";
 import { CustomFile } from "telegram/client/uploads.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +97,10 @@ async function walk(chatId: string, options: Parameters<TelegramGateway["history
   return messages;
 }
 
+/** A post of the news channel (the first one the forwarder saw). */
+let firstPost = 0;
+const copiedPost = () => firstPost;
+
 /** The Telegram error name a call is refused with. */
 async function refusal(call: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -144,6 +149,7 @@ describe("forward and copy", () => {
 
   it("forwards keeping the author, or dropping it", async () => {
     const posts = (await walk(`-100${news.id}`, { order: "oldest" })).filter((message) => message.action === undefined).slice(0, 2);
+    firstPost = posts[0].messageId;
     const kept = await telegram.forward(
       `-100${news.id}`,
       posts.map((post) => post.messageId),
@@ -163,6 +169,19 @@ describe("forward and copy", () => {
     expect(await refusal(telegram.forward(`-100${news.id}`, [999_999], `-100${archive.id}`))).toBe("MESSAGE_ID_INVALID");
     expect(await refusal(telegram.forward(`-100${news.id}`, [], `-100${archive.id}`))).toBe("MESSAGE_IDS_EMPTY");
     expect(await refusal(telegram.copy(`-100${news.id}`, 999_999, `-100${archive.id}`))).toBe("MESSAGE_ID_INVALID");
+    // One random_id per message, never used before (as messages.sendMessage answers it).
+    const client = await signedInClient(world.emu, owner.id, { getMe: true });
+    try {
+      await client.getDialogs({}); // the chats' access hashes
+      const [fromPeer, toPeer] = await Promise.all([client.getInputEntity(`-100${news.id}`), client.getInputEntity(`-100${archive.id}`)]);
+      const forward = (randomId: bigint[]) =>
+        client.invoke(new Api.messages.ForwardMessages({ fromPeer, toPeer, id: [copiedPost()], randomId: randomId.map((id) => bigInt(id)) }));
+      await forward([77n]);
+      expect(await refusal(forward([77n]))).toBe("RANDOM_ID_DUPLICATE");
+      expect(await refusal(forward([78n, 79n]))).toBe("RANDOM_ID_INVALID");
+    } finally {
+      await client.destroy();
+    }
     // Only the channel's admins post into it.
     expect(await refusal(telegram.copy(`-100${archive.id}`, copied[0], `-100${news.id}`))).toBe("CHAT_WRITE_FORBIDDEN");
   });
