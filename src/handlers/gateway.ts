@@ -36,6 +36,14 @@ export interface DeleteOptions {
   readonly revoke?: boolean;
 }
 
+/** Options for pinning a message. */
+export interface PinOptions {
+  /** Pin without notifying the chat's members. */
+  readonly silent?: boolean;
+  /** In a private chat, pin it only on this account's side (user mode). */
+  readonly forMe?: boolean;
+}
+
 /** Which messages of a chat `history` walks, and in which order; ids and dates are inclusive bounds. */
 export interface HistoryOptions {
   /** "newest" first (the default, as Telegram pages) or "oldest" first. */
@@ -71,6 +79,10 @@ export interface TelegramGateway {
   copy(fromChatId: string, messageId: number, toChatId: string, options?: Pick<SendOptions, "replyTo">): Promise<SentMessage>;
   /** Deletes messages: the account's own, or others' where it is an admin allowed to delete them. */
   delete(chatId: string, messageIds: readonly number[], options?: DeleteOptions): Promise<void>;
+  /** Pins a message (in groups and channels the account needs the right to pin). */
+  pin(chatId: string, messageId: number, options?: PinOptions): Promise<void>;
+  /** Unpins a message. */
+  unpin(chatId: string, messageId: number): Promise<void>;
   /** Marks a chat read up to a message (all of it without `maxId`). */
   markRead(chatId: string, maxId?: number): Promise<void>;
   /** Walks a chat's messages page by page (100 per call), newest or oldest first; each message once. */

@@ -7,7 +7,7 @@
 import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { floodWaitSeconds, rpcErrorName } from "../errors.js";
-import type { DeleteOptions, ForwardOptions, HistoryOptions, SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
+import type { DeleteOptions, ForwardOptions, HistoryOptions, PinOptions, SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
 import type { Message, UserInfo } from "../handlers/message.js";
 import { toReplyMarkup } from "./callbacks.js";
 import { type ConversionContext, fieldsOfMessage, toMessage, toUserInfo } from "./convert.js";
@@ -49,6 +49,16 @@ export class GramjsGateway implements TelegramGateway {
   /** Deletes messages, for everyone unless asked otherwise. */
   delete(chatId: string, messageIds: readonly number[], options?: DeleteOptions): Promise<void> {
     return this.call(() => this.calls.delete(chatId, messageIds, options));
+  }
+
+  /** Pins a message. */
+  pin(chatId: string, messageId: number, options?: PinOptions): Promise<void> {
+    return this.call(() => this.calls.pin(chatId, messageId, options));
+  }
+
+  /** Unpins a message. */
+  unpin(chatId: string, messageId: number): Promise<void> {
+    return this.call(() => this.calls.unpin(chatId, messageId));
   }
 
   /** Marks a chat read up to a message. */

@@ -29,6 +29,8 @@ export function guardGateway(gateway: TelegramGateway, guards: { limiter: RateLi
       return withFloodWait("messages.sendMessage", () => gateway.copy(fromChatId, messageId, toChatId, options), flood);
     },
     delete: (chatId, messageIds, options) => withFloodWait("messages.deleteMessages", () => gateway.delete(chatId, messageIds, options), flood),
+    pin: (chatId, messageId, options) => withFloodWait("messages.updatePinnedMessage", () => gateway.pin(chatId, messageId, options), flood),
+    unpin: (chatId, messageId) => withFloodWait("messages.updatePinnedMessage", () => gateway.unpin(chatId, messageId), flood),
     markRead: (chatId, maxId) => withFloodWait("messages.readHistory", () => gateway.markRead(chatId, maxId), flood),
     history(chatId, options) {
       // The gateway's history iterator may be asked again after a failed page: it stays where it was.

@@ -1,11 +1,11 @@
 /**
- * The gateway's message calls over GramJS: forward, copy, delete, mark read and history. Chats come as
+ * The gateway's message calls over GramJS: forward, copy, delete, pin, mark read and history. Chats come as
  * marked ids, resolved to input peers by the gateway. No rate limiting or flood waits here: guardGateway
  * wraps them.
  */
 import { Api, type TelegramClient, utils } from "telegram";
 import { generateRandomLong } from "telegram/Helpers.js";
-import type { DeleteOptions, ForwardOptions, HistoryOptions, SentMessage } from "../handlers/gateway.js";
+import type { DeleteOptions, ForwardOptions, HistoryOptions, PinOptions, SentMessage } from "../handlers/gateway.js";
 import type { Message } from "../handlers/message.js";
 import { type ConversionContext, fieldsOfMessage, toMessage } from "./convert.js";
 import { HistoryCursor, type HistoryQuery } from "./history.js";
@@ -81,6 +81,17 @@ export class MessageCalls {
     const peer = await this.inputPeer(chatId);
     if (isChannel(peer)) await this.client.invoke(new Api.channels.DeleteMessages({ channel: peer, id: [...messageIds] }));
     else await this.client.invoke(new Api.messages.DeleteMessages({ id: [...messageIds], revoke: options.revoke ?? true }));
+  }
+
+  async pin(chatId: string, messageId: number, options: PinOptions = {}): Promise<void> {
+    const peer = await this.inputPeer(chatId);
+    await this.client.invoke(
+      new Api.messages.UpdatePinnedMessage({ peer, id: messageId, silent: options.silent || undefined, pmOneside: options.forMe || undefined }),
+    );
+  }
+
+  async unpin(chatId: string, messageId: number): Promise<void> {
+    await this.client.invoke(new Api.messages.UpdatePinnedMessage({ peer: await this.inputPeer(chatId), id: messageId, unpin: true }));
   }
 
   async markRead(chatId: string, maxId = 0): Promise<void> {

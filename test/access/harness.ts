@@ -95,6 +95,8 @@ export async function startHarness(options: {
     forward: (from, ids, to, forwardOptions) => raw.forward(from, ids, to, forwardOptions),
     copy: (from, id, to, copyOptions) => raw.copy(from, id, to, copyOptions),
     delete: (chatId, ids, deleteOptions) => raw.delete(chatId, ids, deleteOptions),
+    pin: (chatId, id, pinOptions) => raw.pin(chatId, id, pinOptions),
+    unpin: (chatId, id) => raw.unpin(chatId, id),
     markRead: (chatId, maxId) => raw.markRead(chatId, maxId),
     history: (chatId, historyOptions) => raw.history(chatId, historyOptions),
   };

@@ -67,6 +67,10 @@ export class FakeGateway implements TelegramGateway {
 
   async delete(_chatId: string, _messageIds: readonly number[], _options?: DeleteOptions): Promise<void> {}
 
+  async pin(_chatId: string, _messageId: number): Promise<void> {}
+
+  async unpin(_chatId: string, _messageId: number): Promise<void> {}
+
   async markRead(_chatId: string, _maxId?: number): Promise<void> {}
 
   /** The table's messages of the chat, newest first (the options are not applied). */

@@ -2,8 +2,8 @@
  * The gateway's message calls end to end (user mode, real GramJS over TCP against the emulator): a raw
  * ctx.client call sleeps through a FLOOD_WAIT; a forwarder plugin written with the public API only copies a
  * channel's posts (text, entities, a file) to another chat and forwards them with and without their author;
- * history walks 10,000 messages once each, in order, both ways, within id bounds; deletions and marking
- * read work; each refusal carries Telegram's error name.
+ * history walks 10,000 messages once each, in order, both ways, within id bounds; deletions, pins and
+ * marking read work; each refusal carries Telegram's error name.
  */
 import bigInt from "big-integer";
 import { Api } from "telegram";
@@ -201,6 +201,24 @@ describe("delete and mark read", () => {
     const { id } = await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "read me");
     await telegram.markRead(alice.id, Number(id));
     await telegram.markRead(`-100${team.id}`);
+  });
+});
+
+describe("pin and unpin", () => {
+  it("pins with a service message, unpins, and is refused without the right to pin", async () => {
+    const archiveId = `-100${archive.id}`;
+    const note = await telegram.sendMessage(archiveId, "pin me");
+    await telegram.pin(archiveId, note.messageId, { silent: true });
+    const [newest] = await walk(archiveId, { limit: 1 });
+    expect(newest.action).toEqual({ type: "pin", messageId: note.messageId });
+    await telegram.unpin(archiveId, note.messageId);
+    // The control API answers with the sender's copy; the account's own id of it comes with its update.
+    const received = handled(runtime, (message) => message.text === "pin me too");
+    await world.control.sendMessage(alice.id, { type: "user", id: owner.id }, "pin me too");
+    await telegram.pin(alice.id, (await received).messageId, { forMe: true });
+    const { id: theirs } = await world.control.sendMessage(alice.id, team, "not yours to pin");
+    expect(await refusal(telegram.pin(`-100${team.id}`, Number(theirs)))).toBe("CHAT_ADMIN_REQUIRED");
+    expect(await refusal(telegram.pin(archiveId, 999_999))).toBe("MESSAGE_ID_INVALID");
   });
 });
 

@@ -39,6 +39,7 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
     replyTo,
     date: record.date,
     fwdFrom: record.fwdFrom,
+    pinned: record.pinned || undefined,
     message: record.text,
     media: record.media && renderMedia(record.media),
     // Channel messages carry their entity list as stored, an empty one included; common-box copies drop an empty one.

@@ -134,6 +134,8 @@ export interface MessageRecord {
   mentioned?: boolean;
   /** The album it belongs to: the messages of one album share it (core.telegram.org/constructor/message, grouped_id). */
   groupedId?: bigint;
+  /** Pinned in its chat (messages.updatePinnedMessage). */
+  pinned?: boolean;
   /** Where a forwarded message came from (core.telegram.org/constructor/messageFwdHeader); absent on copies (drop_author). */
   fwdFrom?: Api.MessageFwdHeader;
   /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */

@@ -1,5 +1,5 @@
 /**
- * messages.forwardMessages (core.telegram.org/method/messages.forwardMessages): copies of messages of one
+ * messages.forwardMessages and messages.updatePinnedMessage (model/pins.ts). forwardMessages (core.telegram.org/method/messages.forwardMessages): copies of messages of one
  * chat posted into another, each with its own random_id, carrying a fwd_from header naming the origin
  * (core.telegram.org/constructor/messageFwdHeader) unless drop_author is set. Errors as that page lists them:
  * MESSAGE_IDS_EMPTY, MESSAGE_ID_INVALID (a message that is not there, or a service message), RANDOM_ID_INVALID
@@ -14,6 +14,7 @@ import { resolveInputPeer } from "../model/inputPeers.js";
 import { toLong } from "../model/longs.js";
 import { peerKey, peerOf } from "../model/peerRefs.js";
 import { wrapUpdates } from "../model/peerSet.js";
+import { pinMessage } from "../model/pins.js";
 import type { MessageRecord, PeerRef } from "../model/records.js";
 import { postMessage, randomIdUsed, rememberRandomId } from "../model/sending.js";
 import type { World } from "../model/world.js";
@@ -73,7 +74,16 @@ function forwardMessages(request: Api.messages.ForwardMessages, ctx: CallContext
   return wrapUpdates(world, user.id, updates);
 }
 
-/** Handlers for forwarding, keyed by GramJS request name. */
+/** messages.updatePinnedMessage: see model/pins.ts. */
+function updatePinnedMessage(request: Api.messages.UpdatePinnedMessage, ctx: CallContext): Api.Updates {
+  const user = ctx.requireUser();
+  const peer = resolveInputPeer(ctx.world, user.id, request.peer as Api.TypeInputPeer);
+  const flags = { unpin: request.unpin === true, pmOneside: request.pmOneside === true };
+  return wrapUpdates(ctx.world, user.id, pinMessage(ctx.world, user.id, peer, request.id ?? 0, flags, { exceptSessionKey: ctx.sessionKey }));
+}
+
+/** Handlers for forwarding and pinning, keyed by GramJS request name. */
 export const forwardMethods: MethodTable = {
   "messages.ForwardMessages": forwardMessages,
+  "messages.UpdatePinnedMessage": updatePinnedMessage,
 };
