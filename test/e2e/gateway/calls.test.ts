@@ -1,9 +1,10 @@
 /**
- * The gateway's message calls end to end (user mode, real GramJS over TCP against the emulator): a raw
+ * The gateway's message calls end to end (real GramJS over TCP against the emulator; user mode, and a bot): a raw
  * ctx.client call sleeps through a FLOOD_WAIT; a forwarder plugin written with the public API only copies a
  * channel's posts (text, entities, a file) to another chat and forwards them with and without their author;
  * history walks 10,000 messages once each, in order, both ways, within id bounds; deletions, pins and
- * marking read work; each refusal carries Telegram's error name.
+ * marking read work; a bot copies, forwards, pins and deletes as a supergroup admin; each refusal carries
+ * Telegram's error name.
  */
 import bigInt from "big-integer";
 import { Api } from "telegram";
@@ -250,4 +251,52 @@ describe("history", () => {
     expect((await walk(chatId, { order: "oldest", fromId: from, toId: to })).map((message) => message.messageId)).toEqual(ids.slice(4_321, 4_572));
     expect((await walk(chatId, { order: "oldest", fromId: from, limit: 3 })).map((message) => message.text)).toEqual(["m4321", "m4322", "m4323"]);
   }, 120_000);
+});
+
+describe("bot mode", () => {
+  it("copies, forwards, pins and deletes others' messages as an admin of a supergroup", async () => {
+    const bot = await world.control.createUser({ firstName: "Desk bot", username: "desk_gw_bot", bot: true });
+    const desk: Peer = {
+      type: "channel",
+      id: (
+        await world.control.createChat({
+          type: "supergroup",
+          title: "Desk",
+          creatorId: alice.id,
+          members: [
+            { userId: owner.id, role: "member" },
+            { userId: bot.id, role: "admin" },
+          ],
+        })
+      ).id,
+    };
+    let botTelegram: TelegramGateway | undefined;
+    const grabber = definePlugin({ name: "grabber", handlers: [command("grab", (ctx) => void (botTelegram = ctx.telegram))] });
+    const botRuntime = await startRuntime({
+      config: world.config({ TELEGRAM_BOT_TOKEN: bot.botToken }),
+      store: world.store(),
+      plugins: [grabber],
+      log: captureLog().log,
+    });
+    try {
+      const grabbed = handled(botRuntime, (message) => message.text === "/grab");
+      await world.control.sendMessage(alice.id, desk, "/grab");
+      await grabbed;
+      const gateway = botTelegram!;
+      const chatId = `-100${desk.id}`;
+      const { id } = await world.control.sendMessage(alice.id, desk, "hello desk");
+      const copy = await gateway.copy(chatId, Number(id), chatId);
+      const [forward] = await gateway.forward(chatId, [Number(id)], chatId);
+      const copied = await gateway.getMessage(chatId, copy.messageId);
+      expect(copied?.text).toBe("hello desk");
+      expect(copied?.forward).toBeUndefined();
+      expect((await gateway.getMessage(chatId, forward.messageId))?.forward).toMatchObject({ fromId: alice.id });
+      await gateway.pin(chatId, Number(id));
+      expect(await refusal(gateway.pin(alice.id, Number(id), { forMe: true }))).toBe("BOT_ONESIDE_NOT_AVAIL");
+      await gateway.delete(chatId, [Number(id)]);
+      expect(await gateway.getMessage(chatId, Number(id))).toBeUndefined();
+    } finally {
+      await botRuntime.stop();
+    }
+  });
 });
