@@ -293,6 +293,9 @@ describe("bot mode", () => {
       expect((await gateway.getMessage(chatId, forward.messageId))?.forward).toMatchObject({ fromId: alice.id });
       await gateway.pin(chatId, Number(id));
       expect(await refusal(gateway.pin(alice.id, Number(id), { forMe: true }))).toBe("BOT_ONESIDE_NOT_AVAIL");
+      // History and read marks are for user accounts.
+      expect(await refusal(gateway.markRead(chatId))).toBe("BOT_METHOD_INVALID");
+      expect(await refusal(gateway.history(chatId)[Symbol.asyncIterator]().next())).toBe("BOT_METHOD_INVALID");
       await gateway.delete(chatId, [Number(id)]);
       expect(await gateway.getMessage(chatId, Number(id))).toBeUndefined();
     } finally {

@@ -30,6 +30,14 @@ const CALLBACK_ANSWER_MAX = 200;
 /** Most bytes of data a callback button may carry. */
 const CALLBACK_DATA_MAX = 64;
 
+/**
+ * Methods only user accounts may call (core.telegram.org/method/messages.getHistory and
+ * messages.readHistory: "Only users can use this method"); a bot is refused with BOT_METHOD_INVALID.
+ */
+export function requireUserAccount(user: UserRecord): void {
+  if (user.bot) throw badRequest("BOT_METHOD_INVALID");
+}
+
 function peerOfRequest(ctx: CallContext, user: UserRecord, input: unknown): PeerRef {
   return resolveInputPeer(ctx.world, user.id, input as Api.TypeInputPeer);
 }
@@ -209,6 +217,7 @@ export const messageMethods: MethodTable = {
 
   "messages.GetHistory": (request: Api.messages.GetHistory, ctx) => {
     const user = ctx.requireUser();
+    requireUserAccount(user);
     const world = ctx.world;
     const peer = peerOfRequest(ctx, user, request.peer);
     const box = peer.type === "channel" ? channelBox(channelOf(world, peer)) : world.boxOf(user.id);
@@ -262,6 +271,7 @@ export const messageMethods: MethodTable = {
 
   "messages.ReadHistory": (request: Api.messages.ReadHistory, ctx) => {
     const user = ctx.requireUser();
+    requireUserAccount(user);
     const peer = peerOfRequest(ctx, user, request.peer);
     if (peer.type === "channel") throw badRequest("PEER_ID_INVALID");
     return new Api.messages.AffectedMessages(readHistory(ctx.world, user.id, peer, request.maxId ?? 0, { exceptSessionKey: ctx.sessionKey }));
