@@ -122,6 +122,15 @@ describe("ctx.client", () => {
     expect(capture.entries()).toContainEqual(
       expect.objectContaining({ msg: "flood wait: sleeping before retrying", method: "messages.getHistory", seconds: 1 }),
     );
+
+    // A long wait is not slept: FloodWaitError stops the handler, as for the gateway's calls.
+    rawAnswer = undefined;
+    await world.control.addFault({ method: "messages.getHistory", error: "FLOOD_WAIT_3600", count: 1 });
+    const stopped = handled(runtime, (message) => message.text === ".raw");
+    await world.control.sendMessage(owner.id, { type: "user", id: owner.id }, ".raw");
+    await stopped;
+    expect(rawAnswer).toBeUndefined();
+    expect(capture.entries()).toContainEqual(expect.objectContaining({ msg: "handler stopped by a flood wait", method: "messages.getHistory", seconds: 3600 }));
   });
 });
 
