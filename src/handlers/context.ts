@@ -50,7 +50,10 @@ export interface Context {
   readonly commands: readonly CommandHelp[];
   /** The Telegram operations the runtime offers, already rate-limited and flood-wait aware. */
   readonly telegram: TelegramGateway;
-  /** The underlying GramJS client, for anything else (bypasses the rate limiter). */
+  /**
+   * The underlying GramJS client, for anything else: it bypasses the rate limiter, but its calls follow the
+   * flood-wait policy (short FLOOD_WAITs slept through, long ones raise FloodWaitError).
+   */
   readonly client: TelegramClient;
   /** Logger bound to this chat and handler. */
   readonly log: Logger;

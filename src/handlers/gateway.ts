@@ -24,6 +24,47 @@ export interface SentMessage {
   readonly messageId: number;
 }
 
+/** Options for forwarding messages. */
+export interface ForwardOptions {
+  /** Send them as new messages without the "Forwarded from" header (messages.forwardMessages drop_author). */
+  readonly dropAuthor?: boolean;
+  /** Deliver without a notification. */
+  readonly silent?: boolean;
+}
+
+/** Options for deleting messages. */
+export interface DeleteOptions {
+  /**
+   * Delete for everyone (the default). False deletes them only for this account, in private chats and basic
+   * groups; in supergroups and channels a deletion is always for everyone.
+   */
+  readonly revoke?: boolean;
+}
+
+/** Options for pinning a message. */
+export interface PinOptions {
+  /** Pin without notifying the chat's members. */
+  readonly silent?: boolean;
+  /** In a private chat, pin it only on this account's side (user mode). */
+  readonly forMe?: boolean;
+}
+
+/** Which messages of a chat `history` walks, and in which order; ids and dates are inclusive bounds. */
+export interface HistoryOptions {
+  /** "newest" first (the default, as Telegram pages) or "oldest" first. */
+  readonly order?: "newest" | "oldest";
+  /** Only messages with this id or a later one. */
+  readonly fromId?: number;
+  /** Only messages with this id or an earlier one. */
+  readonly toId?: number;
+  /** Only messages sent at or after this time (Unix seconds). */
+  readonly fromDate?: number;
+  /** Only messages sent at or before this time (Unix seconds). */
+  readonly toDate?: number;
+  /** Stop after this many messages. */
+  readonly limit?: number;
+}
+
 /** A user to look up: by marked id or by public username (without "@"). */
 export type UserRef = { readonly id: string } | { readonly username: string };
 
@@ -37,6 +78,20 @@ export interface TelegramGateway {
   getMessage(chatId: string, messageId: number): Promise<Message | undefined>;
   /** Resolves a user by id or username, or undefined when no such user exists or it is not a user. */
   getUser(ref: UserRef): Promise<UserInfo | undefined>;
+  /** Forwards messages of one chat to another, in order; the new messages as Telegram numbered them. */
+  forward(fromChatId: string, messageIds: readonly number[], toChatId: string, options?: ForwardOptions): Promise<SentMessage[]>;
+  /** Sends a new message with the same text, entities and media as a message of some chat (no forward header). */
+  copy(fromChatId: string, messageId: number, toChatId: string, options?: Pick<SendOptions, "replyTo">): Promise<SentMessage>;
+  /** Deletes messages: the account's own, or others' where it is an admin allowed to delete them. */
+  delete(chatId: string, messageIds: readonly number[], options?: DeleteOptions): Promise<void>;
+  /** Pins a message (in groups and channels the account needs the right to pin). */
+  pin(chatId: string, messageId: number, options?: PinOptions): Promise<void>;
+  /** Unpins a message. */
+  unpin(chatId: string, messageId: number): Promise<void>;
+  /** Marks a chat read up to a message (all of it without `maxId`). */
+  markRead(chatId: string, maxId?: number): Promise<void>;
+  /** Walks a chat's messages page by page (100 per call), newest or oldest first; each message once. */
+  history(chatId: string, options?: HistoryOptions): AsyncIterable<Message>;
 }
 
 /** Reads a user reference typed by a person: "@name", "name" or a numeric id; undefined when it is neither. */

@@ -24,6 +24,7 @@ import { configSecrets } from "../telegram/config.js";
 import { PeerDirectory } from "../telegram/convert.js";
 import { isDuplicatedError, isRevokedError } from "../telegram/errors.js";
 import { eventOf, rawEventOf } from "../telegram/events.js";
+import { floodAwareClient } from "../telegram/floodClient.js";
 import type { FloodWaitPolicy } from "../telegram/floodWait.js";
 import { GramjsGateway } from "../telegram/gramjsGateway.js";
 import { guardGateway } from "../telegram/guardGateway.js";
@@ -215,7 +216,13 @@ async function assemble(parts: Parts): Promise<Runtime> {
   const router = new Router({
     plugins: [...plugins, unknownCommandPlugin(plugins, syntax)],
     syntax,
-    services: { telegram, client, log, me, conversations: extensions.find((extension) => extension.conversations)?.conversations },
+    services: {
+      telegram,
+      client: floodAwareClient(client, flood),
+      log,
+      me,
+      conversations: extensions.find((extension) => extension.conversations)?.conversations,
+    },
     policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
     onError: (handler, error) => {
       for (const extension of extensions) extension.onHandlerError?.(handler, error);

@@ -7,11 +7,12 @@
 import { Api, type TelegramClient } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { floodWaitSeconds, rpcErrorName } from "../errors.js";
-import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
+import type { DeleteOptions, ForwardOptions, HistoryOptions, PinOptions, SendOptions, SentMessage, TelegramGateway, UserRef } from "../handlers/gateway.js";
 import type { Message, UserInfo } from "../handlers/message.js";
 import { toReplyMarkup } from "./callbacks.js";
 import { type ConversionContext, fieldsOfMessage, toMessage, toUserInfo } from "./convert.js";
 import { isRevokedError } from "./errors.js";
+import { MessageCalls } from "./messageCalls.js";
 
 /** Errors meaning "no such user", answered as undefined by getUser. */
 const NO_SUCH_USER = new Set(["USERNAME_NOT_OCCUPIED", "USERNAME_INVALID", "USER_ID_INVALID", "PEER_ID_INVALID"]);
@@ -35,12 +36,58 @@ function markupOf(options: SendOptions | undefined): Api.TypeReplyMarkup | undef
 
 /** TelegramGateway over GramJS; `onRevoked` hears of any call failing because the session was revoked. */
 export class GramjsGateway implements TelegramGateway {
+  private readonly calls: MessageCalls;
+
   /** Creates the gateway for a connected, signed-in client. */
   constructor(
     private readonly client: TelegramClient,
     private readonly context: ConversionContext,
     private readonly onRevoked: (error: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.calls = new MessageCalls(client, context, (chatId) => this.inputPeer(chatId));
+  }
+
+  /** Forwards messages, keeping or dropping the author. */
+  forward(fromChatId: string, messageIds: readonly number[], toChatId: string, options?: ForwardOptions): Promise<SentMessage[]> {
+    return this.call(() => this.calls.forward(fromChatId, messageIds, toChatId, options));
+  }
+
+  /** Sends a copy of a message: same text, entities and media, no forward header. */
+  copy(fromChatId: string, messageId: number, toChatId: string, options?: { replyTo?: number }): Promise<SentMessage> {
+    return this.call(() => this.calls.copy(fromChatId, messageId, toChatId, options));
+  }
+
+  /** Deletes messages, for everyone unless asked otherwise. */
+  delete(chatId: string, messageIds: readonly number[], options?: DeleteOptions): Promise<void> {
+    return this.call(() => this.calls.delete(chatId, messageIds, options));
+  }
+
+  /** Pins a message. */
+  pin(chatId: string, messageId: number, options?: PinOptions): Promise<void> {
+    return this.call(() => this.calls.pin(chatId, messageId, options));
+  }
+
+  /** Unpins a message. */
+  unpin(chatId: string, messageId: number): Promise<void> {
+    return this.call(() => this.calls.unpin(chatId, messageId));
+  }
+
+  /** Marks a chat read up to a message. */
+  markRead(chatId: string, maxId?: number): Promise<void> {
+    return this.call(() => this.calls.markRead(chatId, maxId));
+  }
+
+  /** Walks a chat's history; a page that fails leaves the walk where it was (see HistoryCursor). */
+  history(chatId: string, options?: HistoryOptions): AsyncIterableIterator<Message> {
+    const cursor = this.calls.history(chatId, options);
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: () => this.call(() => cursor.next()),
+      return: () => cursor.return(),
+    };
+  }
 
   /** Sends a text message to a chat. */
   sendMessage(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {

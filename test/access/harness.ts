@@ -92,6 +92,13 @@ export async function startHarness(options: {
     editMessage: (chatId, messageId, text, sendOptions) => raw.editMessage(chatId, messageId, text, sendOptions),
     getMessage: (chatId, messageId) => raw.getMessage(chatId, messageId),
     getUser: (ref) => raw.getUser(ref),
+    forward: (from, ids, to, forwardOptions) => raw.forward(from, ids, to, forwardOptions),
+    copy: (from, id, to, copyOptions) => raw.copy(from, id, to, copyOptions),
+    delete: (chatId, ids, deleteOptions) => raw.delete(chatId, ids, deleteOptions),
+    pin: (chatId, id, pinOptions) => raw.pin(chatId, id, pinOptions),
+    unpin: (chatId, id) => raw.unpin(chatId, id),
+    markRead: (chatId, maxId) => raw.markRead(chatId, maxId),
+    history: (chatId, historyOptions) => raw.history(chatId, historyOptions),
   };
   const config = { ...parseAccessConfig({}, []), ...options.access };
   const layer = createAccessLayer({ stores: sqliteAccessStores(db, config), client, mode, config, log, telegram });

@@ -4,7 +4,7 @@
  */
 import type { TelegramClient } from "telegram";
 import { type CommandHelp, type Context, createContext, type Me } from "../../src/handlers/context.js";
-import type { SendOptions, SentMessage, TelegramGateway, UserRef } from "../../src/handlers/gateway.js";
+import type { DeleteOptions, ForwardOptions, HistoryOptions, SendOptions, SentMessage, TelegramGateway, UserRef } from "../../src/handlers/gateway.js";
 import type { Message, UserInfo } from "../../src/handlers/message.js";
 import { captureLog } from "./log.js";
 import { Watch } from "./watch.js";
@@ -55,6 +55,27 @@ export class FakeGateway implements TelegramGateway {
 
   async getUser(ref: UserRef): Promise<UserInfo | undefined> {
     return this.users.find((u) => ("id" in ref ? u.id === ref.id : u.username?.toLowerCase() === ref.username.toLowerCase()));
+  }
+
+  async forward(_from: string, messageIds: readonly number[], toChatId: string, _options?: ForwardOptions): Promise<SentMessage[]> {
+    return messageIds.map(() => ({ chatId: toChatId, messageId: this.nextId++ }));
+  }
+
+  async copy(_from: string, _messageId: number, toChatId: string): Promise<SentMessage> {
+    return { chatId: toChatId, messageId: this.nextId++ };
+  }
+
+  async delete(_chatId: string, _messageIds: readonly number[], _options?: DeleteOptions): Promise<void> {}
+
+  async pin(_chatId: string, _messageId: number): Promise<void> {}
+
+  async unpin(_chatId: string, _messageId: number): Promise<void> {}
+
+  async markRead(_chatId: string, _maxId?: number): Promise<void> {}
+
+  /** The table's messages of the chat, newest first (the options are not applied). */
+  async *history(chatId: string, _options?: HistoryOptions): AsyncIterableIterator<Message> {
+    yield* this.messages.filter((m) => m.chatId === chatId).sort((a, b) => b.messageId - a.messageId);
   }
 
   /** Texts of every send and edit, in order. */

@@ -19,6 +19,7 @@ import type { ChatRecord, Role, UserRecord } from "../model/records.js";
 import { renderUsers } from "../model/users.js";
 import type { World } from "../model/world.js";
 import type { CallContext, MethodTable } from "../rpc/context.js";
+import { requireUserAccount } from "./messages.js";
 
 /** The user an InputPeer names for participant methods (PARTICIPANT_ID_INVALID for chats/channels). */
 function participantUser(world: World, viewerId: number, input: Api.TypeInputPeer): UserRecord {
@@ -271,6 +272,7 @@ function deleteParticipantHistoryOf(request: Api.channels.DeleteParticipantHisto
 
 function readHistory(request: Api.channels.ReadHistory, ctx: CallContext): boolean {
   const me = ctx.requireUser();
+  requireUserAccount(me); // core.telegram.org/method/channels.readHistory: only users
   const chat = resolveChannel(ctx.world, me.id, request.channel as Api.TypeInputChannel);
   if (isMemberRole(participantOf(ctx.world, chat, me.id)?.role)) {
     readChannelHistory(ctx.world, chat, me.id, request.maxId, { exceptSessionKey: ctx.sessionKey });

@@ -5,6 +5,7 @@ import { authMethods } from "./auth.js";
 import { channelMethods } from "./channels.js";
 import { chatMethods } from "./chats.js";
 import { contactMethods } from "./contacts.js";
+import { forwardMethods } from "./forward.js";
 import { helpMethods } from "./help.js";
 import { messageMethods } from "./messages.js";
 import { updateMethods } from "./updates.js";
@@ -19,6 +20,7 @@ export function allMethods(): MethodTable {
     channelMethods,
     chatMethods,
     contactMethods,
+    forwardMethods,
     helpMethods,
     messageMethods,
     updateMethods,

@@ -36,11 +36,11 @@ const CALLBACK_ANSWER_MAX = 200;
 const CALLBACK_DATA_MAX = 64;
 
 /**
- * Methods Telegram keeps from bots: their pages say "Only users can use this method", and bots calling
+ * Methods only user accounts may call, kept from bots: their pages say "Only users can use this method", and bots calling
  * them get 400 BOT_METHOD_INVALID, "This method can't be used by a bot" (core.telegram.org/method/messages.getDialogs,
- * /method/messages.getHistory, /api/errors).
+ * /method/messages.getHistory, /method/messages.readHistory, /api/errors).
  */
-function refuseBots(user: UserRecord): void {
+export function requireUserAccount(user: UserRecord): void {
   if (user.bot) throw badRequest("BOT_METHOD_INVALID");
 }
 
@@ -228,7 +228,7 @@ export const messageMethods: MethodTable = {
 
   "messages.GetHistory": (request: Api.messages.GetHistory, ctx) => {
     const user = ctx.requireUser();
-    refuseBots(user);
+    requireUserAccount(user);
     const world = ctx.world;
     const peer = peerOfRequest(ctx, user, request.peer);
     const box = peer.type === "channel" ? channelBox(channelOf(world, peer)) : world.boxOf(user.id);
@@ -249,7 +249,7 @@ export const messageMethods: MethodTable = {
 
   "messages.GetDialogs": (request: Api.messages.GetDialogs, ctx) => {
     const user = ctx.requireUser();
-    refuseBots(user);
+    requireUserAccount(user);
     const world = ctx.world;
     if (request.folderId === 1) return new Api.messages.Dialogs({ dialogs: [], messages: [], chats: [], users: [] });
     let offsetPeer: PeerRef | undefined;
@@ -283,6 +283,7 @@ export const messageMethods: MethodTable = {
 
   "messages.ReadHistory": (request: Api.messages.ReadHistory, ctx) => {
     const user = ctx.requireUser();
+    requireUserAccount(user);
     const peer = peerOfRequest(ctx, user, request.peer);
     if (peer.type === "channel") throw badRequest("PEER_ID_INVALID");
     return new Api.messages.AffectedMessages(readHistory(ctx.world, user.id, peer, request.maxId ?? 0, { exceptSessionKey: ctx.sessionKey }));

@@ -64,6 +64,7 @@ export function postChannelMessage(world: World, chat: ChatRecord, fromId: numbe
     media: content.media,
     groupedId: content.groupedId,
     mentionIds: mentioned.length > 0 ? mentioned : undefined,
+    fwdFrom: content.fwdFrom,
   });
   noteChannelMentions(chat, record.id, mentioned);
   publishChannelMessage(world, chat, record, Api.UpdateNewChannelMessage, date, fromId, opts);

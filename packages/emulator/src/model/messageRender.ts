@@ -40,6 +40,8 @@ export function renderMessage(world: World, record: MessageRecord, viewerId?: nu
     peerId,
     replyTo,
     date: record.date,
+    fwdFrom: record.fwdFrom,
+    pinned: record.pinned || undefined,
     message: record.text,
     media: record.media && renderMedia(record.media),
     // Channel messages carry their entity list as stored, an empty one included; common-box copies drop an empty one.

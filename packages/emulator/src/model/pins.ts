@@ -6,13 +6,18 @@
  * private chat or basic group, updatePinnedMessages in the common box of every account holding a copy (a
  * private chat's pin with pm_oneside only in the pinner's). The affected history's pts is that box's.
  *
- * Not modelled: the "pinned a message" service message, and pinning by members whose default rights
- * allow it (in megagroups and channels only the creator and admins with pin_messages pin here).
+ * Pinning (not unpinning, not one-sided) posts a messageActionPinMessage service message replying to the
+ * pinned one. Errors as the method's page lists them: CHANNEL_PRIVATE (not a member), CHAT_ADMIN_REQUIRED,
+ * MESSAGE_ID_INVALID (also for a service message), BOT_ONESIDE_NOT_AVAIL (a bot pinning for itself only).
+ *
+ * Not modelled: pinning by members whose default rights allow it (in megagroups and channels only the
+ * creator and admins with pin_messages pin here, stricter than Telegram).
  */
 import { Api } from "telegram";
 import { type AffectedHistory, advancePts, channelBox } from "./box.js";
 import { chatMessageIds } from "./boxIndex.js";
-import { holdsAdminRight, participantOf } from "./chats.js";
+import { senderUpdates } from "./channelPosts.js";
+import { holdsAdminRight, isMemberRole, participantOf } from "./chats.js";
 import { copiesOf } from "./copies.js";
 import { chatUpdates, type DeliveryOptions, pushToMembers } from "./delivery.js";
 import { badRequest } from "./errors.js";
@@ -20,6 +25,7 @@ import { toLong } from "./longs.js";
 import { peerOf } from "./peerRefs.js";
 import { wrapUpdates } from "./peerSet.js";
 import type { ChatRecord, MessageRecord, PeerRef } from "./records.js";
+import { postMessage } from "./sending.js";
 import type { World } from "./world.js";
 
 /** CHAT_ADMIN_REQUIRED (400, as the methods' pages list it) unless userId is the creator or an admin with pin_messages. */
@@ -107,20 +113,35 @@ export function updatePinnedMessage(
   opts: DeliveryOptions = {},
 ): Api.Updates {
   const pinned = options.unpin !== true;
+  const oneSided = options.pmOneside === true && peer.type === "user";
   if (peer.type === "channel") {
     const chat = world.chats.get(peer.id)!;
+    if (!isMemberRole(participantOf(world, chat, userId)?.role)) throw badRequest("CHANNEL_PRIVATE");
     checkCanPin(world, chat, userId);
     const record = channelBox(chat).messages.get(messageId);
-    if (!record) throw badRequest("MESSAGE_ID_INVALID");
+    if (!record || record.action) throw badRequest("MESSAGE_ID_INVALID");
     if ((record.pinned === true) === pinned) return chatUpdates(world, userId, chat, [], []);
     record.pinned = pinned || undefined;
-    return chatUpdates(world, userId, chat, [publishPins(world, chat, [messageId], pinned, userId, opts)], []);
+    const updates: Api.TypeUpdate[] = [publishPins(world, chat, [messageId], pinned, userId, opts)];
+    if (pinned) updates.push(...senderUpdates(world, chat, postPinService(world, userId, peer, messageId, opts)).updates);
+    return chatUpdates(world, userId, chat, updates, []);
   }
+  if (oneSided && world.users.get(userId)?.bot) throw badRequest("BOT_ONESIDE_NOT_AVAIL");
   const box = world.boxOf(userId);
   const record = box.messages.get(messageId);
-  if (!record || record.peer.type !== peer.type || record.peer.id !== peer.id) throw badRequest("MESSAGE_ID_INVALID");
-  const own = pinCopies(world, userId, allCopies(world, userId, [record], options.pmOneside === true && peer.type === "user"), pinned, opts);
-  return wrapUpdates(world, userId, own ? [own] : []);
+  if (!record || record.action || record.peer.type !== peer.type || record.peer.id !== peer.id) throw badRequest("MESSAGE_ID_INVALID");
+  const own = pinCopies(world, userId, allCopies(world, userId, [record], oneSided), pinned, opts);
+  const updates: Api.TypeUpdate[] = own ? [own] : [];
+  if (own && pinned && !oneSided) {
+    const service = postPinService(world, userId, peer, messageId, opts);
+    if (service.announcement) updates.push(service.announcement);
+  }
+  return wrapUpdates(world, userId, updates);
+}
+
+/** The "pinned a message" service message, replying to the pinned one. */
+function postPinService(world: World, userId: number, peer: PeerRef, messageId: number, opts: DeliveryOptions): MessageRecord {
+  return postMessage(world, userId, peer, { action: new Api.MessageActionPinMessage(), replyToId: messageId }, opts);
 }
 
 /** messages.unpinAllMessages: every pinned message of the chat unpinned, one event in each box it touches. */

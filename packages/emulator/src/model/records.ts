@@ -156,6 +156,8 @@ export interface MessageRecord {
   mentionIds?: number[];
   /** Pinned in its chat (pins.ts). */
   pinned?: boolean;
+  /** Where a forwarded message came from (core.telegram.org/constructor/messageFwdHeader); absent on copies (drop_author). */
+  fwdFrom?: Api.MessageFwdHeader;
   /** Common-box copies: the updateNewMessage (with its pts) that announced this copy to its owner. */
   announcement?: Api.UpdateNewMessage;
 }
@@ -171,6 +173,8 @@ export interface MessageContent {
   media?: StoredMedia;
   /** The album it belongs to (messages.sendMultiMedia gives its items one grouped_id). */
   groupedId?: bigint;
+  /** The forward header of a forwarded message (messages.forwardMessages without drop_author). */
+  fwdFrom?: Api.MessageFwdHeader;
 }
 
 /** One pts step in a box: what getDifference / getChannelDifference replays. */

@@ -41,7 +41,7 @@ export function rememberRandomId(world: World, userId: number, randomId: string)
 function announce(world: World, ownerId: number, record: MessageRecord, update: Api.UpdateNewMessage): Api.TypeUpdates {
   // updateShortMessage / updateShortChatMessage have no grouped_id (core.telegram.org/constructor/updateShortMessage):
   // an album's messages come as full updates.
-  if (!record.action && !record.replyMarkup && !record.media && record.groupedId === undefined && record.peer.type !== "channel") {
+  if (!record.action && !record.replyMarkup && !record.media && !record.fwdFrom && record.groupedId === undefined && record.peer.type !== "channel") {
     const common = {
       out: record.out || undefined,
       mentioned: record.mentioned || undefined,
@@ -98,6 +98,7 @@ export function postMessage(world: World, fromId: number, peer: PeerRef, content
     action: content.action,
     media: content.media,
     groupedId: content.groupedId,
+    fwdFrom: content.fwdFrom,
     globalKey: world.messageLedger.nextGlobalKey++,
   };
   const online = world.onlineUsers();
