@@ -6,6 +6,7 @@
  */
 
 import { accessExtension } from "../access/runtime.js";
+import type { Automations } from "../automations/schema.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import { watchUserbot } from "../metrics/watch.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../runtime/index.js";
@@ -19,6 +20,8 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
   readonly config: Config;
   readonly store: SessionStore;
   readonly sessionName: string;
+  /** automations.yaml as loaded (none when absent). */
+  readonly automations?: Automations;
 }
 
 /** Starts the runtime as `npm start` runs it. */

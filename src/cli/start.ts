@@ -4,6 +4,7 @@
  * until SIGINT / SIGTERM. No prompts.
  */
 import { readdirSync } from "node:fs";
+import { automationsAtStart } from "../automations/startup.js";
 import { chooseSessionName } from "../telegram/sessionName.js";
 import { SessionStore } from "../telegram/sessionStore.js";
 import { parseFlags, sessionFlag } from "./args.js";
@@ -27,6 +28,7 @@ function savedSessions(store: SessionStore): string[] {
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2), { session: { type: "string" } }, USAGE);
   const { env, config } = configFromEnvironment();
+  const automations = automationsAtStart(env);
   const store = new SessionStore();
   const sessionName = chooseSessionName(config, askedSessionName(sessionFlag(flags.session), env));
   if (config.mode === "user" && !store.exists(sessionName)) {
@@ -38,7 +40,7 @@ runMain(async () => {
   // GramJS and the runtime load only once the input is known to be usable: mistakes are answered at once.
   const [{ startUserbot }, { handleSignals }] = await Promise.all([import("../app/userbot.js"), import("../runtime/signals.js")]);
   const signals = handleSignals();
-  const runtime = await startUserbot({ config, store, sessionName, onReady: signals.attach });
+  const runtime = await startUserbot({ config, store, sessionName, automations, onReady: signals.attach });
   const result = await runtime.stopped;
   if (result.error !== undefined) throw result.error;
 });
