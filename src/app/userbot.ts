@@ -6,6 +6,7 @@
  */
 
 import { accessExtension } from "../access/runtime.js";
+import { automationsExtension } from "../automations/extension.js";
 import type { Automations } from "../automations/schema.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import { watchUserbot } from "../metrics/watch.js";
@@ -32,7 +33,7 @@ export async function startUserbot(options: UserbotOptions): Promise<Runtime> {
     return await startRuntime({
       ...options,
       updateState: new UpdateStateStore(db),
-      extend: [watch.extend, accessExtension(db, options.config.access), conversationsExtension(db)],
+      extend: [watch.extend, accessExtension(db, options.config.access), conversationsExtension(db), automationsExtension(db, options.automations)],
       onReady: (runtime) => {
         watch.attach(runtime);
         options.onReady?.(runtime);

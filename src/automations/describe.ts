@@ -41,7 +41,8 @@ function scheduleLine(entry: ScheduleEntry, index: number): string {
     entry.job !== undefined
       ? `run job ${entry.job}`
       : `send ${entry.text !== undefined ? JSON.stringify(entry.text.length > 40 ? `${entry.text.slice(0, 40)}…` : entry.text) : `file ${entry.file}`} to ${entry.to}`;
-  return `schedule ${entry.name ?? `#${index + 1}`}: ${what} ${describeWhen(entry)}; runs missed while stopped: ${entry.missed}`;
+  const later = entry.job === undefined && entry.text === undefined ? " [sending a file comes in a later release]" : "";
+  return `schedule ${entry.name ?? `#${index + 1}`}: ${what} ${describeWhen(entry)}; runs missed while stopped: ${entry.missed}${later}`;
 }
 
 /** One line per rule, section by section. */

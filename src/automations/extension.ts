@@ -1,0 +1,19 @@
+/**
+ * The automations feature as a runtime extension: once signed in it schedules the plugins' jobs and the
+ * `schedule:` entries of automations.yaml over the session database, and stops them when the runtime stops.
+ */
+import type { ExtendFunction } from "../runtime/extension.js";
+import type { Db } from "../store/database.js";
+import { SqliteJobStore } from "./jobStore.js";
+import { collectJobs } from "./jobs.js";
+import { type Clock, Scheduler, systemClock } from "./scheduler.js";
+import type { Automations } from "./schema.js";
+
+/** The extension of automations.yaml (none: only the plugins' jobs). */
+export function automationsExtension(db: Db, automations: Automations | undefined, clock: Clock = systemClock): ExtendFunction {
+  return (services) => {
+    const scheduler = new Scheduler(new SqliteJobStore(db), services.log.child({ feature: "scheduler" }), clock);
+    for (const job of collectJobs(automations?.schedule ?? [], services.plugins, services)) scheduler.add(job);
+    return { stopping: () => void scheduler.stop(), close: () => scheduler.stop() };
+  };
+}
