@@ -5,6 +5,7 @@
  */
 
 import type { Plugin } from "../handlers/plugin.js";
+import type { PluginDataService } from "../handlers/pluginStore.js";
 import type { JobContext, ScheduledJob, ScheduleSpec } from "../handlers/schedule.js";
 import type { RuntimeServices } from "../runtime/extension.js";
 import { chatIdOf } from "./chats.js";
@@ -39,12 +40,21 @@ export function whenOfEntry(entry: ScheduleEntry): When {
 }
 
 /** The jobs of the plugins and of the file's schedule section; problems are logged and the rest runs. */
-export function collectJobs(entries: readonly ScheduleEntry[], plugins: readonly Plugin[], services: RuntimeServices): Job[] {
+export function collectJobs(entries: readonly ScheduleEntry[], plugins: readonly Plugin[], services: RuntimeServices, data: PluginDataService): Job[] {
   const log = services.log.child({ feature: "automations" });
   const declared = new Map<string, ScheduledJob>();
   const jobs: Job[] = [];
   const runner = (id: string, job: ScheduledJob) => async (scheduledAt: number) => {
-    const ctx: JobContext = { job: id, scheduledAt: new Date(scheduledAt), me: services.me, telegram: services.telegram, log: log.child({ job: id }) };
+    const plugin = id.slice(0, id.indexOf("/"));
+    const ctx: JobContext = {
+      job: id,
+      scheduledAt: new Date(scheduledAt),
+      me: services.me,
+      telegram: services.telegram,
+      log: log.child({ job: id }),
+      store: data.store(plugin),
+      settings: data.settings(plugin),
+    };
     await job.run(ctx);
   };
   for (const plugin of plugins) {

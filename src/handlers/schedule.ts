@@ -6,6 +6,7 @@
 import type { Logger } from "../log.js";
 import type { Me } from "./context.js";
 import type { TelegramGateway } from "./gateway.js";
+import type { KeyValueStore } from "./pluginStore.js";
 
 /** When a job runs: a cron expression (five or six fields), or cron with a time zone, an interval ("2s", "5m", "1h30m"), or one time. */
 export type ScheduleSpec =
@@ -35,6 +36,10 @@ export interface JobContext {
   /** The rate-limited gateway, as handlers use it. */
   readonly telegram: TelegramGateway;
   readonly log: Logger;
+  /** The plugin's key-value store, as ctx.store in its handlers. */
+  readonly store: KeyValueStore;
+  /** The plugin's settings, `plugins.<name>` of automations.yaml. */
+  readonly settings: unknown;
 }
 
 /** A job as schedule() declares it. */

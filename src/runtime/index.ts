@@ -209,7 +209,14 @@ async function assemble(parts: Parts): Promise<Runtime> {
   const router = new Router({
     plugins: [...plugins, unknownCommandPlugin(plugins, syntax)],
     syntax,
-    services: { telegram, client, log, me, conversations: extensions.find((extension) => extension.conversations)?.conversations },
+    services: {
+      telegram,
+      client,
+      log,
+      me,
+      conversations: extensions.find((extension) => extension.conversations)?.conversations,
+      pluginData: extensions.find((extension) => extension.pluginData)?.pluginData,
+    },
     policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
     onError: (handler, error) => {
       for (const extension of extensions) extension.onHandlerError?.(handler, error);
