@@ -5,6 +5,7 @@
  */
 import type { ExtendFunction } from "../runtime/extension.js";
 import type { Db } from "../store/database.js";
+import { awayReplier } from "./awayReply.js";
 import { SqliteJobStore } from "./jobStore.js";
 import { collectJobs } from "./jobs.js";
 import { pluginDataService } from "./pluginData.js";
@@ -17,6 +18,7 @@ export function automationsExtension(db: Db, automations: Automations | undefine
     const pluginData = pluginDataService(db, automations?.plugins ?? {});
     const scheduler = new Scheduler(new SqliteJobStore(db), services.log.child({ feature: "scheduler" }), clock);
     for (const job of collectJobs(automations?.schedule ?? [], services.plugins, services, pluginData)) scheduler.add(job);
-    return { pluginData, stopping: () => void scheduler.stop(), close: () => scheduler.stop() };
+    const away = automations?.autoReply !== undefined && services.me.mode === "user" ? awayReplier(automations.autoReply, services, pluginData) : undefined;
+    return { pluginData, interceptMessage: away, stopping: () => void scheduler.stop(), close: () => scheduler.stop() };
   };
 }
