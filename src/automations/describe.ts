@@ -53,7 +53,7 @@ export function describeAutomations(automations: Automations): string[] {
     ...(automations.autoReply === undefined
       ? []
       : [
-          `autoReply: answer private messages${automations.autoReply.mentions ? " and mentions in groups" : ""} with ${JSON.stringify(automations.autoReply.text)} once per person per ${formatDuration(automations.autoReply.interval)} while away (.afk / .back) [runs in a later release]`,
+          `autoReply: answer private messages${automations.autoReply.mentions ? " and mentions in groups" : ""} with ${JSON.stringify(automations.autoReply.text)} once per person per ${formatDuration(automations.autoReply.interval)} while away (.afk [reason] / .back)`,
         ]),
     ...automations.schedule.map(scheduleLine),
     ...Object.keys(automations.plugins).map((name) => `plugins.${name}: settings for plugin ${name} (ctx.settings)`),
