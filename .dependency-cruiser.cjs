@@ -16,6 +16,7 @@ const LAYERS = [
   ["conversations", "^src/conversations/"],
   ["access", "^src/access/"],
   ["audit", "^src/audit/"],
+  ["automations", "^src/automations/"],
   ["bridge", "^src/bridge/"],
   ["plugins", "^src/plugins/"],
   ["metrics", "^src/metrics/"],

@@ -27,7 +27,7 @@ export interface Accounts {
 }
 
 /** What startAccounts needs. */
-export interface AccountsOptions extends Pick<UserbotOptions, "plugins" | "drainTimeoutMs" | "sessionCheckMs"> {
+export interface AccountsOptions extends Pick<UserbotOptions, "plugins" | "drainTimeoutMs" | "sessionCheckMs" | "automations"> {
   readonly config: Config;
   readonly store: SessionStore;
   readonly sessionNames: readonly string[];

@@ -6,6 +6,8 @@
  */
 
 import { accessExtension } from "../access/runtime.js";
+import { automationsExtension } from "../automations/extension.js";
+import type { Automations } from "../automations/schema.js";
 import { bridgeExtension } from "../bridge/extension.js";
 import { conversationsExtension } from "../conversations/runtime.js";
 import type { MetricsHub } from "../metrics/hub.js";
@@ -25,6 +27,8 @@ export interface UserbotOptions extends Omit<RuntimeOptions, "config" | "extend"
   readonly socketPath?: string;
   /** The process's metrics server when it runs several accounts (default: one of this account's own). */
   readonly metricsHub?: MetricsHub;
+  /** automations.yaml as loaded (none when absent). */
+  readonly automations?: Automations;
 }
 
 /** Starts the runtime as `npm start` runs it. */
@@ -45,6 +49,7 @@ export async function startUserbot({ metricsHub: _hub, ...options }: UserbotOpti
         watch.extend,
         accessExtension(db, options.config.access),
         conversationsExtension(db, { takenByScript: (press) => bridge?.takes(press) ?? false }),
+        automationsExtension(db, options.automations),
       ],
       onReady: (runtime) => {
         watch.attach(runtime);

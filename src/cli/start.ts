@@ -7,6 +7,8 @@
  */
 import { readdirSync } from "node:fs";
 import type { Config } from "../app/config.js";
+import type { Automations } from "../automations/schema.js";
+import { automationsAtStart } from "../automations/startup.js";
 import { acquireSessionLock } from "../bridge/lock.js";
 import { variable } from "../config.js";
 import { createLogger } from "../log.js";
@@ -56,7 +58,7 @@ function requireSaved(store: SessionStore, sessionName: string): void {
 }
 
 /** Runs several accounts until a signal stops them or none is left. */
-async function runSeveral(config: Config, store: SessionStore, sessionNames: readonly string[]): Promise<void> {
+async function runSeveral(config: Config, store: SessionStore, sessionNames: readonly string[], automations: Automations | undefined): Promise<void> {
   if (config.mode === "bot") fail("TELEGRAM_BOT_TOKEN runs one bot: unset it to run several sessions (log a bot in with `npm run login -- --bot` first).");
   for (const name of sessionNames) requireSaved(store, name);
   // One process per session, as for one account: each session's lock and local socket.
@@ -69,7 +71,7 @@ async function runSeveral(config: Config, store: SessionStore, sessionNames: rea
   const [{ startAccounts }, { handleSignals }] = await Promise.all([import("../app/accounts.js"), import("../runtime/signals.js")]);
   const signals = handleSignals();
   const log = createLogger({ level: config.log.level, format: config.log.format });
-  const accounts = await startAccounts({ config, store, sessionNames, log, socketPathOf: (name) => sockets.get(name) });
+  const accounts = await startAccounts({ config, store, sessionNames, log, automations, socketPathOf: (name) => sockets.get(name) });
   signals.attach(accounts);
   const outcomes = await accounts.ended;
   const aside = outcomes.filter((outcome) => outcome.ended === "set-aside").map((outcome) => outcome.sessionName);
@@ -80,9 +82,10 @@ async function runSeveral(config: Config, store: SessionStore, sessionNames: rea
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2), { session: { type: "string", multiple: true } }, USAGE);
   const { env, config } = configFromEnvironment();
+  const automations = automationsAtStart(env);
   const store = new SessionStore();
   const several = severalSessions(flags.session ?? [], variable(env, "SESSIONS"));
-  if (several.length > 1) return runSeveral(config, store, several);
+  if (several.length > 1) return runSeveral(config, store, several, automations);
   const sessionName = chooseSessionName(config, askedSessionName(sessionFlag(several[0]), env));
   if (config.mode === "user") requireSaved(store, sessionName);
   // One npm start per session: a second one refuses (exit 2); a crashed one's lock is taken over.
@@ -91,7 +94,7 @@ runMain(async () => {
   // GramJS and the runtime load only once the input is known to be usable: mistakes are answered at once.
   const [{ startUserbot }, { handleSignals }] = await Promise.all([import("../app/userbot.js"), import("../runtime/signals.js")]);
   const signals = handleSignals();
-  const runtime = await startUserbot({ config, store, sessionName, socketPath: lock.socket, onReady: signals.attach });
+  const runtime = await startUserbot({ config, store, sessionName, socketPath: lock.socket, automations, onReady: signals.attach });
   const result = await runtime.stopped;
   if (result.error !== undefined) throw result.error;
 });

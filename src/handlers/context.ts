@@ -4,6 +4,7 @@ import type { ParsedCommand } from "./commands.js";
 import type { AskOptions, ConversationService, Flow } from "./conversation.js";
 import type { SendOptions, SentMessage, TelegramGateway } from "./gateway.js";
 import type { ChatInfo, Message, RunMode, UserInfo } from "./message.js";
+import type { KeyValueStore, PluginDataService } from "./pluginStore.js";
 
 /** The logged-in account as handlers see it. */
 export interface Me {
@@ -57,6 +58,10 @@ export interface Context {
   readonly client: TelegramClient;
   /** Logger bound to this chat and handler. */
   readonly log: Logger;
+  /** This plugin's key-value store in the session database (JSON values, transactions). */
+  readonly store: KeyValueStore;
+  /** This plugin's settings: `plugins.<name>` of automations.yaml (undefined when absent). */
+  readonly settings: unknown;
   /** Sends text to this chat as a reply to the message. */
   reply(text: string, options?: SendOptions): Promise<SentMessage>;
   /** Sends text to this chat without replying. */
@@ -86,6 +91,8 @@ export interface ContextServices {
   readonly commands: readonly CommandHelp[];
   /** Runs ctx.ask and ctx.startFlow; without it they fail (conversations need the runtime's extension). */
   readonly conversations?: ConversationService;
+  /** Gives ctx.store and ctx.settings (the automations feature offers it). */
+  readonly pluginData?: PluginDataService;
 }
 
 /** Why a handler runs: its name and what it matched. */
@@ -93,6 +100,16 @@ export interface Trigger {
   readonly handler: string;
   readonly command?: ParsedCommand;
   readonly match?: RegExpExecArray;
+}
+
+/** The plugin of a "plugin/handler" name. */
+function pluginOf(handler: string): string {
+  return handler.slice(0, handler.indexOf("/"));
+}
+
+function pluginDataOf(services: ContextServices): PluginDataService {
+  if (services.pluginData === undefined) throw new Error("ctx.store and ctx.settings need the automations extension (npm start has it)");
+  return services.pluginData;
 }
 
 /** Builds the context a handler receives for one message. */
@@ -153,6 +170,12 @@ class MessageContext implements Context {
   }
   get client(): TelegramClient {
     return this.services.client;
+  }
+  get store(): KeyValueStore {
+    return pluginDataOf(this.services).store(pluginOf(this.trigger.handler));
+  }
+  get settings(): unknown {
+    return pluginDataOf(this.services).settings(pluginOf(this.trigger.handler));
   }
   get log(): Logger {
     this.childLog ??= this.services.log.child({ chat: this.message.chatId, handler: this.trigger.handler });

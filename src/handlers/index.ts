@@ -58,3 +58,6 @@ export { displayName } from "./message.js";
 export type { AccessLevel, HandlerFn, HandlerNeeds } from "./needs.js";
 export type { CommandOptions, Handler, HandlerOptions, Plugin } from "./plugin.js";
 export { command, definePlugin, onMessage, onPattern } from "./plugin.js";
+export type { KeyValueStore } from "./pluginStore.js";
+export type { JobContext, MissedRunPolicy, ScheduledJob, ScheduleOptions, ScheduleSpec } from "./schedule.js";
+export { schedule } from "./schedule.js";

@@ -3,6 +3,7 @@ import type { Flow } from "./conversation.js";
 import { type EventHandler, isEventHandler } from "./eventHandlers.js";
 import type { Filter } from "./filters.js";
 import type { HandlerFn, HandlerNeeds } from "./needs.js";
+import type { ScheduledJob } from "./schedule.js";
 
 interface HandlerBase {
   /** Name within its plugin, for logs. */
@@ -48,6 +49,8 @@ export interface Plugin {
   readonly flows?: readonly Flow[];
   /** Its handlers of edits, deletions, chat actions, participant changes and raw updates (listed in `handlers` of definePlugin). */
   readonly events?: readonly EventHandler[];
+  /** Its scheduled jobs (schedule()), run by the automations feature. */
+  readonly jobs?: readonly ScheduledJob[];
 }
 
 /** Options of `command`. */
@@ -118,6 +121,7 @@ export function definePlugin(spec: {
   handlers: readonly (Handler | EventHandler)[];
   callbacks?: readonly CallbackHandler[];
   flows?: readonly Flow[];
+  jobs?: readonly ScheduledJob[];
 }): Plugin {
   if (!PLUGIN_NAME.test(spec.name)) {
     throw new Error(`invalid plugin name ${JSON.stringify(spec.name)}: use letters, digits, "-" or "_"`);
@@ -137,10 +141,16 @@ export function definePlugin(spec: {
     seen.add(withName.name);
     return Object.freeze(withName);
   });
+  const jobNames = new Set<string>();
+  for (const job of spec.jobs ?? []) {
+    if (jobNames.has(job.name)) throw new Error(`plugin ${spec.name}: two jobs are named ${JSON.stringify(job.name)}`);
+    jobNames.add(job.name);
+  }
   const extras = {
     ...(callbacks.length > 0 && { callbacks: Object.freeze(callbacks) }),
     ...(spec.flows !== undefined && { flows: Object.freeze([...spec.flows]) }),
     ...(events.length > 0 && { events: Object.freeze(events) }),
+    ...(spec.jobs !== undefined && spec.jobs.length > 0 && { jobs: Object.freeze([...spec.jobs]) }),
   };
   return Object.freeze({ name: spec.name, description: spec.description, handlers: Object.freeze(handlers), ...extras });
 }

@@ -10,6 +10,7 @@ import type { ConversationService } from "../handlers/conversation.js";
 import type { TelegramGateway } from "../handlers/gateway.js";
 import type { Message } from "../handlers/message.js";
 import type { Plugin } from "../handlers/plugin.js";
+import type { PluginDataService } from "../handlers/pluginStore.js";
 import type { AccessPolicy } from "../handlers/router.js";
 import type { Logger } from "../log.js";
 import type { ConnectionState } from "../updates/intake.js";
@@ -39,6 +40,8 @@ export interface RuntimeExtension {
   close?(): void | Promise<void>;
   /** Offered to handlers as ctx.ask and ctx.startFlow (the first extension offering it wins). */
   readonly conversations?: ConversationService;
+  /** Offered to handlers as ctx.store and ctx.settings (the first extension offering it wins). */
+  readonly pluginData?: PluginDataService;
   /** Sees each new message before the dispatcher; true takes it (no handler sees it), e.g. an answer a handler waits for. */
   interceptMessage?(message: Message): boolean;
   /** Called as the runtime begins to stop, before running handlers drain (e.g. to end their waits). */

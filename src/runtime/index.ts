@@ -222,6 +222,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       log,
       me,
       conversations: extensions.find((extension) => extension.conversations)?.conversations,
+      pluginData: extensions.find((extension) => extension.pluginData)?.pluginData,
     },
     policy: parts.policy ?? extensions.find((extension) => extension.policy)?.policy,
     onError: (handler, error) => {

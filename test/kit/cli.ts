@@ -31,7 +31,7 @@ export interface Running {
 }
 
 /** The entry points under src/cli/. */
-export type CliName = "login" | "start" | "demo" | "send" | "confirm" | "audit" | "access" | "status";
+export type CliName = "login" | "start" | "demo" | "send" | "confirm" | "audit" | "access" | "status" | "automations";
 
 /** Starts `src/cli/NAME.ts` in `cwd` with exactly the variables given (plus PATH), stdin piped from `input` (or closed). */
 export function startCli(name: CliName, args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Running {
