@@ -109,7 +109,9 @@ describe("pins and messages.unpinAllMessages", () => {
     f.online.add(reader.id);
     for (const record of [first, second]) {
       const pinned = call<Api.Updates>(new Api.messages.UpdatePinnedMessage({ peer: peer(owner), id: record.id }), owner);
-      expect(pinned.updates[0]).toMatchObject({ className: "UpdatePinnedChannelMessages", pinned: true, messages: [record.id], pts: box.pts, ptsCount: 1 });
+      // The pin, then its "pinned a message" service message: one pts step each.
+      expect(pinned.updates[0]).toMatchObject({ className: "UpdatePinnedChannelMessages", pinned: true, messages: [record.id], pts: box.pts - 1, ptsCount: 1 });
+      expect(pinned.updates[1]).toMatchObject({ className: "UpdateNewChannelMessage", pts: box.pts, message: { replyTo: { replyToMsgId: record.id } } });
     }
     f.world.boxOf(owner.id).pts = 7;
     const before = box.pts;
