@@ -10,7 +10,7 @@ import type { TelegramClient } from "telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import { NOT_YOURS_TEXT } from "../../src/confirm/confirm.js";
-import { type Running, runCli, startCli } from "../kit/cli.js";
+import { lastLine, type Running, runCli, startCli } from "../kit/cli.js";
 import { latest, meetChannels, type Peer, preSharedSession, signedInClient, startWorld, type World, workingDir } from "../kit/world.js";
 
 let world: World;
@@ -42,11 +42,6 @@ async function ask(args: string[], options: { cwd: string; env: Env }, shown: st
 
 /** The newest message of a chat as a viewer sees it. */
 const newest = (peer: Peer, viewerId: string) => latest(world, peer, viewerId);
-
-/** The last line a command printed on stderr. */
-function lastLine(stderr: string): string {
-  return stderr.trimEnd().split("\n").at(-1) ?? "";
-}
 
 beforeAll(async () => {
   world = await startWorld();

@@ -82,3 +82,8 @@ export function startCli(name: CliName, args: readonly string[], options: { cwd:
 export function runCli(name: CliName, args: readonly string[], options: { cwd: string; env?: Env; input?: string }): Promise<Finished> {
   return startCli(name, args, options).finished;
 }
+
+/** The last line a command printed (on stderr, where the one-line errors go). */
+export function lastLine(stderr: string): string {
+  return stderr.trimEnd().split("\n").at(-1) ?? "";
+}

@@ -6,8 +6,8 @@
  * for. A client with the wrong secret reads as a bad tag: its connection is closed.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 const ABRIDGED = 0xefefefef;
 
@@ -40,12 +40,8 @@ function keys(init: Buffer, secret?: Buffer) {
 export async function startMtProxy(secretHex: string, upstreamPort: number): Promise<MtProxy> {
   const secret = Buffer.from(secretHex.replace(/^dd/, ""), "hex");
   const relayed: number[] = [];
-  const sockets = new Set<Socket>();
   let rejected = 0;
-  const server = createServer((client) => {
-    sockets.add(client);
-    client.on("close", () => sockets.delete(client));
-    client.on("error", () => client.destroy());
+  const server = await listenOnLoopback((client) => {
     let pending = Buffer.alloc(0);
     const onInit = (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
@@ -75,11 +71,8 @@ export async function startMtProxy(secretHex: string, upstreamPort: number): Pro
     const serverIn = createDecipheriv("aes-256-ctr", toServer.backward.key, toServer.backward.iv);
     const header = Buffer.concat([ours.subarray(0, 56), serverOut.update(ours).subarray(56, 64)]);
     const upstream = connect(upstreamPort, "127.0.0.1");
-    sockets.add(upstream);
-    upstream.on("close", () => {
-      sockets.delete(upstream);
-      client.destroy();
-    });
+    server.track(upstream);
+    upstream.on("close", () => client.destroy());
     upstream.on("error", () => upstream.destroy());
     client.on("close", () => upstream.destroy());
     upstream.write(header);
@@ -89,18 +82,12 @@ export async function startMtProxy(secretHex: string, upstreamPort: number): Pro
     upstream.on("data", (chunk: Buffer) => client.write(clientOut.update(serverIn.update(chunk))));
   }
 
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
   return {
-    port: typeof address === "object" && address !== null ? address.port : 0,
+    port: server.port,
     relayed,
     get rejected() {
       return rejected;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

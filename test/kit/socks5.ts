@@ -4,7 +4,8 @@
  * authentication, so a test can assert its traffic went through the proxy.
  */
 import { once } from "node:events";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 /** A connection the proxy relayed. */
 export interface Relayed {
@@ -26,12 +27,8 @@ export interface Socks5Proxy {
 /** Starts the proxy; with `auth`, only that user name and password are accepted (no-auth otherwise). */
 export async function startSocks5Proxy(auth?: { user: string; password: string }): Promise<Socks5Proxy> {
   const relayed: Relayed[] = [];
-  const sockets = new Set<Socket>();
   let refused = 0;
-  const server: Server = createServer((client) => {
-    sockets.add(client);
-    client.on("close", () => sockets.delete(client));
-    client.on("error", () => client.destroy());
+  const server = await listenOnLoopback((client) => {
     serve(client).catch(() => client.destroy());
   });
 
@@ -60,8 +57,7 @@ export async function startSocks5Proxy(auth?: { user: string; password: string }
     if (command !== 1) return void client.end(reply(7));
     if (host !== "127.0.0.1" && host !== "localhost") return void client.end(reply(2));
     const upstream = connect(port, host);
-    sockets.add(upstream);
-    upstream.on("close", () => sockets.delete(upstream));
+    server.track(upstream);
     upstream.on("error", () => client.end(reply(5)));
     await once(upstream, "connect");
     relayed.push({ user, host, port });
@@ -73,19 +69,13 @@ export async function startSocks5Proxy(auth?: { user: string; password: string }
     client.on("close", () => upstream.destroy());
   }
 
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
   return {
-    port: typeof address === "object" && address !== null ? address.port : 0,
+    port: server.port,
     relayed,
     get refused() {
       return refused;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_CREDENTIALS } from "../../../src/cli/credentials.js";
 import type { Env } from "../../../src/config.js";
-import { runCli, startCli } from "../../kit/cli.js";
+import { lastLine, runCli, startCli } from "../../kit/cli.js";
 import { preSharedSession, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
@@ -27,11 +27,6 @@ function workdir(session?: { name: string; text: string }): string {
 /** The emulator's variables, JSON logs. */
 function env(overrides: Env = {}): Env {
   return world.env({ LOG_FORMAT: "json", ...overrides });
-}
-
-/** The last line a command printed on stderr. */
-function lastLine(stderr: string): string {
-  return stderr.trimEnd().split("\n").at(-1) ?? "";
 }
 
 beforeAll(async () => {

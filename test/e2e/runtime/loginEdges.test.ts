@@ -9,17 +9,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../src/config.js";
 import { SET_UP_EMAIL_REQUIRED } from "../../../src/telegram/login/code.js";
-import { runCli } from "../../kit/cli.js";
+import { lastLine, runCli } from "../../kit/cli.js";
 import { preSharedSession, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
 
 function env(overrides: Env = {}): Env {
   return world.env({ LOG_FORMAT: "json", ...overrides });
-}
-
-function lastLine(stderr: string): string {
-  return stderr.trimEnd().split("\n").at(-1) ?? "";
 }
 
 beforeAll(async () => {

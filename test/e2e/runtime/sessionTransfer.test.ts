@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../src/config.js";
 import { EXPORT_WARNING } from "../../../src/telegram/login/sessionTransfer.js";
 import { parseSessionString } from "../../../src/telegram/sessionString.js";
-import { runCli } from "../../kit/cli.js";
+import { lastLine, runCli } from "../../kit/cli.js";
 import { preSharedSession, startWorld, type World } from "../../kit/world.js";
 
 let world: World;
@@ -44,10 +44,6 @@ function telethonSession(dcId: number, address: string, port: number, key: Buffe
 
 function env(overrides: Env = {}): Env {
   return world.env({ LOG_FORMAT: "json", ...overrides });
-}
-
-function lastLine(stderr: string): string {
-  return stderr.trimEnd().split("\n").at(-1) ?? "";
 }
 
 beforeAll(async () => {
