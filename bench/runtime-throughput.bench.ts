@@ -196,7 +196,12 @@ export default {
           unit: "msg/s",
           note: "GramJS 2.26 does not do this by itself (it starts every update's handlers at once); the baseline that keeps per-chat order",
         },
-        { name: "slow chat: pipeline / handlers-in-turn", value: pairedRatio(withSlow.pipeline, withSlow.sequential), unit: "×", target: { op: ">=", value: 15 } },
+        {
+          name: "slow chat: pipeline / handlers-in-turn",
+          value: pairedRatio(withSlow.pipeline, withSlow.sequential),
+          unit: "×",
+          target: { op: ">=", value: 15 },
+        },
       ];
     } finally {
       await world.stop();
